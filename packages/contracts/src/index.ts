@@ -1,0 +1,5 @@
+export * from './roles.js';
+export * from './users.js';
+export * from './orgs.js';
+export * from './session.js';
+export * from './api-error.js';

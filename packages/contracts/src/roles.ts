@@ -1,0 +1,108 @@
+/**
+ * Manager roles and the permissions they grant, after ZITADEL's role mapping
+ * (see shared/reference/zitadel-behaviour.md section 3). The server decides with
+ * these; the console shows their names and descriptions.
+ */
+export const PERMISSIONS = [
+  'org.read',
+  'org.write',
+  'org.create',
+  'org.member.read',
+  'org.member.write',
+  'org.member.delete',
+  'user.read',
+  'user.write',
+  'user.delete',
+  'user.grant.read',
+  'user.grant.write',
+  'user.grant.delete',
+  'session.read',
+  'session.delete',
+  'policy.read',
+  'policy.write',
+  'policy.delete',
+  'project.read',
+  'project.create',
+  'project.write',
+  'project.delete',
+  'project.grant.write',
+  'project.grant.delete',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export interface RoleDefinition {
+  key: string;
+  name: string;
+  description: string;
+  permissions: readonly Permission[];
+}
+
+const userGrant: Permission[] = ['user.grant.read', 'user.grant.write', 'user.grant.delete'];
+const policy: Permission[] = ['policy.read', 'policy.write', 'policy.delete'];
+const project: Permission[] = [
+  'project.read', 'project.create', 'project.write', 'project.delete',
+  'project.grant.write', 'project.grant.delete',
+];
+
+export const ORG_ROLES = [
+  {
+    key: 'ORG_OWNER',
+    name: 'Org Owner',
+    description: 'Has permission over the whole organization.',
+    permissions: [
+      'org.read', 'org.write', 'org.member.read', 'org.member.write', 'org.member.delete',
+      'user.read', 'user.write', 'user.delete', ...userGrant, 'session.read', 'session.delete',
+      ...policy, ...project,
+    ],
+  },
+  {
+    key: 'ORG_OWNER_VIEWER',
+    name: 'Org Owner Viewer',
+    description: 'Can read the whole organization, but change nothing.',
+    permissions: ['org.read', 'org.member.read', 'user.read', 'user.grant.read', 'session.read', 'policy.read', 'project.read'],
+  },
+  {
+    key: 'ORG_USER_MANAGER',
+    name: 'Org User Manager',
+    description: 'Can create, change and delete users and their grants.',
+    permissions: ['org.read', 'user.read', 'user.write', 'user.delete', ...userGrant, 'session.read', 'session.delete'],
+  },
+  {
+    key: 'ORG_USER_PERMISSION_EDITOR',
+    name: 'Org User Permission Editor',
+    description: "Can read users and change their grants.",
+    permissions: ['org.read', 'org.member.read', 'user.read', ...userGrant],
+  },
+  {
+    key: 'ORG_PROJECT_PERMISSION_EDITOR',
+    name: 'Org Project Permission Editor',
+    description: 'Can change user grants and project grants.',
+    permissions: ['org.read', 'org.member.read', 'user.read', ...userGrant, 'project.grant.write', 'project.grant.delete'],
+  },
+  {
+    key: 'ORG_PROJECT_CREATOR',
+    name: 'Org Project Creator',
+    description: 'Can create projects, and nothing else in the organization.',
+    permissions: ['project.create'],
+  },
+  {
+    key: 'ORG_SETTINGS_MANAGER',
+    name: 'Org Settings Manager',
+    description: 'Can change the organization and its settings.',
+    permissions: ['org.read', 'org.write', 'org.member.read', ...policy],
+  },
+] as const satisfies readonly RoleDefinition[];
+
+export type OrgRole = (typeof ORG_ROLES)[number]['key'];
+export const ORG_ROLE_KEYS = ORG_ROLES.map((r) => r.key) as OrgRole[];
+
+/** The instance owner may do everything in every organization. */
+export const INSTANCE_OWNER_ROLE = 'IAM_OWNER';
+
+export function isOrgRole(key: string): key is OrgRole {
+  return (ORG_ROLE_KEYS as string[]).includes(key);
+}
+
+export function roleDefinition(key: string): RoleDefinition | undefined {
+  return ORG_ROLES.find((r) => r.key === key);
+}

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+
+export const ACCESS_TOKEN_TYPES = ['ACCESS_TOKEN_TYPE_BEARER', 'ACCESS_TOKEN_TYPE_JWT'] as const;
+export type AccessTokenType = (typeof ACCESS_TOKEN_TYPES)[number];
+
+/** ZITADEL's REST gateway accepts the short enum names as well as the full ones. */
+const accessTokenType = z
+  .enum([...ACCESS_TOKEN_TYPES, 'BEARER', 'JWT'])
+  .transform((v): AccessTokenType => (v.startsWith('ACCESS_TOKEN_TYPE_') ? (v as AccessTokenType) : `ACCESS_TOKEN_TYPE_${v as 'BEARER' | 'JWT'}`));
+
+export const USER_STATES = ['USER_STATE_ACTIVE', 'USER_STATE_INACTIVE'] as const;
+export type UserState = (typeof USER_STATES)[number];
+
+/**
+ * A username is also the OAuth client_id, so it keeps to characters that survive
+ * form-urlencoding, headers and URLs unchanged. Unique across the instance,
+ * compared case-insensitively.
+ */
+export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]*$/;
+export const userNameSchema = z
+  .string()
+  .trim()
+  .min(2, 'Username must be at least 2 characters')
+  .max(200, 'Username must be at most 200 characters')
+  .regex(USERNAME_PATTERN, 'Username may contain letters, digits and . _ @ - and must start with a letter or digit');
+
+const displayName = z
+  .string()
+  .trim()
+  .min(1, 'Display Name is required')
+  .max(200, 'Display Name must be at most 200 characters')
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Display Name must not contain control characters');
+const description = z
+  .string()
+  .trim()
+  .max(500, 'Description must be at most 500 characters')
+  .refine((s) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(s), 'Description must not contain control characters');
+
+export const addMachineUserSchema = z.strictObject({
+  userName: userNameSchema,
+  name: displayName,
+  description: description.optional().default(''),
+  accessTokenType: accessTokenType.optional().default('ACCESS_TOKEN_TYPE_BEARER'),
+});
+export type AddMachineUserRequest = z.input<typeof addMachineUserSchema>;
+
+export const updateMachineSchema = z.strictObject({
+  name: displayName,
+  description: description.optional().default(''),
+  accessTokenType: accessTokenType.optional().default('ACCESS_TOKEN_TYPE_BEARER'),
+});
+export type UpdateMachineRequest = z.input<typeof updateMachineSchema>;
+
+/** Numeric-string ids, as ZITADEL's. */
+export const idSchema = z.string().regex(/^\d{1,20}$/, 'must be a numeric id');
+
+const textQueryMethod = z
+  .enum([
+    'TEXT_QUERY_METHOD_EQUALS',
+    'TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE',
+    'TEXT_QUERY_METHOD_STARTS_WITH',
+    'TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE',
+    'TEXT_QUERY_METHOD_CONTAINS',
+    'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE',
+  ])
+  .default('TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE');
+export type TextQueryMethod = z.output<typeof textQueryMethod>;
+
+
+const userNameQuery = z.strictObject({
+  userNameQuery: z.strictObject({ userName: z.string().max(200), method: textQueryMethod }),
+});
+const displayNameQuery = z.strictObject({
+  displayNameQuery: z.strictObject({ displayName: z.string().max(200), method: textQueryMethod }),
+});
+
+/** The subset of ZITADEL's user queries the console and scripts need. */
+export const userSearchQuerySchema = z.union([
+  userNameQuery,
+  displayNameQuery,
+  z.strictObject({ typeQuery: z.strictObject({ type: z.enum(['TYPE_HUMAN', 'TYPE_MACHINE']) }) }),
+  z.strictObject({
+    orQuery: z.strictObject({ queries: z.array(z.union([userNameQuery, displayNameQuery])).min(1).max(10) }),
+  }),
+]);
+export type UserSearchQuery = z.input<typeof userSearchQuerySchema>;
+
+export const listQuerySchema = z
+  .strictObject({
+    offset: z.union([z.string().regex(/^\d{1,9}$/), z.number().int().min(0).max(1e9)]).transform(Number).optional(),
+    limit: z.union([z.string().regex(/^\d{1,4}$/), z.number().int().min(0).max(1000)]).transform(Number).optional(),
+    asc: z.boolean().optional(),
+  })
+  .optional();
+
+export const USER_SORTING_COLUMNS = [
+  'USER_FIELD_NAME_UNSPECIFIED',
+  'USER_FIELD_NAME_USER_NAME',
+  'USER_FIELD_NAME_DISPLAY_NAME',
+  'USER_FIELD_NAME_STATE',
+  'USER_FIELD_NAME_CREATION_DATE',
+] as const;
+
+export const listUsersSchema = z.strictObject({
+  query: listQuerySchema,
+  sortingColumn: z.enum(USER_SORTING_COLUMNS).optional(),
+  queries: z.array(userSearchQuerySchema).max(10).optional(),
+});
+export type ListUsersRequest = z.input<typeof listUsersSchema>;
+
+export interface ObjectDetails {
+  sequence: string;
+  creationDate?: string;
+  changeDate: string;
+  resourceOwner: string;
+}
+
+export interface MachineUserView {
+  id: string;
+  details: ObjectDetails;
+  state: UserState;
+  userName: string;
+  loginNames: string[];
+  preferredLoginName: string;
+  machine?: {
+    name: string;
+    description: string;
+    hasSecret: boolean;
+    accessTokenType: AccessTokenType;
+    secretChangeDate?: string;
+  };
+  human?: {
+    profile: { displayName: string };
+  };
+}
