@@ -1,0 +1,90 @@
+import { loginRequestSchema, type Whoami } from '@tessera/contracts';
+import express, { Router, type Request } from 'express';
+import type { AppContext } from '../context.js';
+import { DomainError, unauthenticated } from '../domain/errors.js';
+import { verifyPassword } from '../domain/passwords.js';
+import type { Principal } from '../domain/principal.js';
+import { gatewayErrorHandler, gatewayNotFound } from '../http/gateway-errors.js';
+import { checkCsrf, newCsrfToken, requireSession, SESSION_COOKIE } from './session.js';
+
+// A fixed, valid hash to verify against when the user does not exist, so timing does not tell.
+const DUMMY_HASH =
+  'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+function whoami(ctx: AppContext, req: Request, p: Principal): Whoami {
+  const row = ctx.db
+    .prepare('SELECT u.username, u.display_name, o.name AS org_name FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = ?')
+    .get(p.userId) as { username: string; display_name: string; org_name: string };
+  return {
+    userId: p.userId,
+    userName: row.username,
+    displayName: row.display_name,
+    orgId: p.orgId,
+    orgName: row.org_name,
+    instanceOwner: p.instanceOwner,
+    csrfToken: req.session.csrfToken!,
+  };
+}
+
+function regenerate(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+}
+function save(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
+}
+
+/** The console's own surface: sign in, sign out, who am I. */
+export function consoleSessionRouter(ctx: AppContext): Router {
+  const r = Router();
+  r.use(express.json({ limit: '8kb' }));
+  const limits = ctx.loginLimits;
+  const userByName = ctx.db.prepare(
+    "SELECT id, password_hash, state FROM users WHERE username = ? COLLATE NOCASE AND type = 'human'",
+  );
+
+  r.get('/', (req, res) => {
+    res.set('Cache-Control', 'no-store').json(whoami(ctx, req, requireSession(ctx, req)));
+  });
+
+  r.post('/', async (req, res) => {
+    // JSON only: a cross-site HTML form cannot send application/json, which also shields sign-in from CSRF.
+    if (!req.is('application/json')) {
+      throw new DomainError('invalid_argument', 'SESSION-CONTENT-TYPE', 'sign-in expects application/json');
+    }
+    const { username, password } = loginRequestSchema.parse(req.body);
+    const ip = req.ip ?? 'unknown';
+    const pairKey = `${ip}|${username.toLowerCase()}`;
+    const wait = Math.max(limits.pair.retryAfter(pairKey), limits.address.retryAfter(ip));
+    if (wait > 0) {
+      res.set('Retry-After', String(wait));
+      throw new DomainError('resource_exhausted', 'SESSION-THROTTLED', `too many failed sign-ins; try again in ${wait} s`);
+    }
+    const user = userByName.get(username) as { id: string; password_hash: string; state: string } | undefined;
+    const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+    if (!user || !ok || user.state !== 'USER_STATE_ACTIVE') {
+      limits.pair.fail(pairKey);
+      limits.address.fail(ip);
+      throw unauthenticated('username or password is incorrect', 'SESSION-INVALID-CREDENTIALS');
+    }
+    limits.pair.reset(pairKey);
+    await regenerate(req); // a new id at sign-in: no session fixation
+    req.session.userId = user.id;
+    req.session.csrfToken = newCsrfToken();
+    req.session.signedInAt = Date.now();
+    await save(req);
+    res.set('Cache-Control', 'no-store').json(whoami(ctx, req, requireSession(ctx, req)));
+  });
+
+  r.delete('/', (req, res, next) => {
+    requireSession(ctx, req);
+    checkCsrf(req);
+    req.session.destroy((err) => {
+      if (err) return next(err);
+      res.clearCookie(SESSION_COOKIE, { path: '/' }).status(204).end();
+    });
+  });
+
+  r.use(gatewayNotFound);
+  r.use(gatewayErrorHandler(ctx.logger));
+  return r;
+}

@@ -1,0 +1,94 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { CSRF_HEADER } from '@tessera/contracts';
+import type { Request, RequestHandler } from 'express';
+import session from 'express-session';
+import type { AppContext } from '../context.js';
+import { unauthenticated, permissionDenied } from '../domain/errors.js';
+import type { Principal } from '../domain/principal.js';
+
+declare module 'express-session' {
+  interface SessionData {
+    userId: string;
+    csrfToken: string;
+    /** Epoch ms of sign-in: the absolute timeout counts from here. */
+    signedInAt: number;
+  }
+}
+
+export const SESSION_COOKIE = 'tessera.sid';
+
+/**
+ * express-session over SQLite. Requests that carry a Bearer token skip it entirely: machines
+ * never use cookies, and the token endpoint and API hot paths should not pay for sessions.
+ */
+export function sessionMiddleware(ctx: AppContext): RequestHandler {
+  const secure = ctx.config.issuer.startsWith('https:');
+  const mw = session({
+    name: SESSION_COOKIE,
+    secret: ctx.sessionSecret.toString('base64url'),
+    store: ctx.sessionStore,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true, // every request moves the idle deadline
+    proxy: ctx.config.trustProxy,
+    cookie: { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: ctx.config.sessionIdleMs },
+  });
+  return (req, res, next) => {
+    if (req.headers.authorization || !req.headers.cookie?.includes(`${SESSION_COOKIE}=`)) {
+      if (req.path.startsWith('/api/session') && req.method === 'POST') return mw(req, res, next);
+      return next();
+    }
+    mw(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      const s = req.session;
+      if (s?.signedInAt && Date.now() - s.signedInAt > ctx.config.sessionMaxMs) {
+        return s.destroy(() => next());
+      }
+      next();
+    });
+  };
+}
+
+export function newCsrfToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** State-changing cookie requests must echo the session's CSRF token in a header a cross-site form cannot set. */
+export function checkCsrf(req: Request): void {
+  const expected = req.session?.csrfToken;
+  const got = req.get(CSRF_HEADER);
+  if (!expected || !got) throw permissionDenied('missing CSRF token');
+  const a = Buffer.from(expected);
+  const b = Buffer.from(got);
+  if (a.length !== b.length || !timingSafeEqual(a, b)) throw permissionDenied('invalid CSRF token');
+}
+
+interface UserRow {
+  id: string;
+  org_id: string;
+  type: 'human' | 'machine';
+  state: string;
+}
+
+/** The operator behind a console session, or undefined when there is none (or it no longer counts). */
+export function sessionPrincipal(ctx: AppContext, req: Request): Principal | undefined {
+  const userId = req.session?.userId;
+  if (!userId) return undefined;
+  const user = ctx.db
+    .prepare("SELECT id, org_id, type, state FROM users WHERE id = ? AND type = 'human'")
+    .get(userId) as UserRow | undefined;
+  if (!user || user.state !== 'USER_STATE_ACTIVE') return undefined;
+  return {
+    userId: user.id,
+    orgId: user.org_id,
+    userType: user.type,
+    instanceOwner: ctx.authorizer.isInstanceOwner(user.id),
+    via: 'session',
+  };
+}
+
+export function requireSession(ctx: AppContext, req: Request): Principal {
+  const p = sessionPrincipal(ctx, req);
+  if (!p) throw unauthenticated('not signed in', 'SESSION-NONE');
+  return p;
+}

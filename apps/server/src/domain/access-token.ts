@@ -1,0 +1,22 @@
+/** What a verified access token tells the rest of the server. */
+export interface VerifiedAccessToken {
+  jti: string;
+  /** The service user's id. */
+  userId: string;
+  clientId: string;
+  scope: string[];
+  aud: string[];
+  /** Epoch seconds. */
+  iat: number;
+  exp: number;
+  /** True when the audience includes the management API. */
+  management: boolean;
+}
+
+/**
+ * Verifies an access token: signature or decryption, expiry, revocation, and that its user still
+ * exists and is active. Answers null for anything that is not a currently valid token.
+ */
+export interface AccessTokenVerifier {
+  verify(token: string): Promise<VerifiedAccessToken | null>;
+}

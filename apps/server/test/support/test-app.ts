@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Whoami } from '@tessera/contracts';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { closeContext, createContext, type AppContext } from '../../src/context.js';
+import { ensureFirstInstance } from '../../src/domain/setup.js';
+import { createLogger } from '../../src/logger.js';
+import { openDatabase, type Db } from '../../src/storage/db.js';
+import { migrate } from '../../src/storage/migrate.js';
+
+export const ADMIN_PASSWORD = 'correct horse battery staple';
+
+export interface TestApp {
+  app: Express;
+  ctx: AppContext;
+  db: Db;
+  config: Config;
+  dir: string;
+  /** Closes the app and database; the files stay until cleanup(). */
+  close(): void;
+  /** A new app on the same database file, as after a restart. */
+  restart(): Promise<TestApp>;
+  cleanup(): void;
+}
+
+export async function createTestApp(env: Record<string, string> = {}, dir?: string): Promise<TestApp> {
+  const folder = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-test-'));
+  const config = loadConfig({
+    TESSERA_DB: path.join(folder, 'tessera.db'),
+    TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    TESSERA_LOG_LEVEL: 'silent',
+    TESSERA_CONSOLE_DIR: path.join(folder, 'console'),
+    ...env,
+  });
+  const db = openDatabase(config.dbFile);
+  migrate(db);
+  await ensureFirstInstance(db, config);
+  const ctx = createContext(config, db, createLogger(config.logLevel));
+  const app = createApp(ctx);
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    closeContext(ctx);
+    db.close();
+  };
+  return {
+    app, ctx, db, config, dir: folder, close,
+    restart: async () => {
+      close();
+      return createTestApp(env, folder);
+    },
+    cleanup: () => {
+      close();
+      fs.rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface SignedIn {
+  agent: ReturnType<typeof request.agent>;
+  csrf: string;
+  whoami: Whoami;
+}
+
+/** Signs in through the console session API; the agent keeps the cookie, csrf goes in x-csrf-token. */
+export async function signIn(app: Express, username = 'admin', password = ADMIN_PASSWORD): Promise<SignedIn> {
+  const agent = request.agent(app);
+  const res = await agent.post('/api/session').send({ username, password });
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const whoami = res.body as Whoami;
+  return { agent, csrf: whoami.csrfToken, whoami };
+}
