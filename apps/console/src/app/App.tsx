@@ -1,0 +1,33 @@
+import { createTheme, MantineProvider } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { RouterProvider } from 'react-router';
+import { ApiRequestError, setUnauthenticatedHandler } from '../lib/api';
+import { sessionKeys } from '../features/session/api';
+import { router } from './router';
+
+const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'md' });
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 10_000,
+      // 4xx answers will not change by asking again.
+      retry: (count, err) => !(err instanceof ApiRequestError && err.status < 500) && count < 2,
+    },
+  },
+});
+
+// A 401 from any API call means the session ended: show the sign-in page.
+setUnauthenticatedHandler(() => queryClient.setQueryData(sessionKeys.all, null));
+
+export function App() {
+  return (
+    <MantineProvider theme={theme}>
+      <Notifications position="top-right" />
+      <QueryClientProvider client={queryClient}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}

@@ -1,0 +1,60 @@
+import { AppShell, Button, Group, NavLink, Text, Title } from '@mantine/core';
+import { IconBuilding, IconRobot } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { NavLink as RouterNavLink, Outlet, useNavigate } from 'react-router';
+import { useSignOut, whoamiQuery } from '../features/session/api';
+import { forgetActingOrg } from './acting-org';
+import { OrgIndicator } from '../features/organization/components/OrgIndicator';
+
+const NAV = [
+  { to: '/org', label: 'Organization', icon: IconBuilding },
+  { to: '/service-users', label: 'Service Users', icon: IconRobot },
+];
+
+export function Layout() {
+  const { data: me } = useQuery(whoamiQuery);
+  const signOut = useSignOut();
+  const navigate = useNavigate();
+  return (
+    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'xs' }} padding="lg">
+      <AppShell.Header>
+        <Group h="100%" px="md" justify="space-between">
+          <Group gap="md">
+            <Title order={2} size="h4">
+              Tessera
+            </Title>
+            <OrgIndicator />
+          </Group>
+          <Group gap="sm">
+            <Text size="sm" aria-label="Signed in as">
+              {me?.displayName} ({me?.userName})
+            </Text>
+            <Button
+              variant="default"
+              size="xs"
+              loading={signOut.isPending}
+              onClick={() =>
+                signOut.mutate(undefined, {
+                  onSettled: () => {
+                    forgetActingOrg();
+                    void navigate('/signin', { replace: true });
+                  },
+                })
+              }
+            >
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar p="xs" component="nav" aria-label="Main">
+        {NAV.map(({ to, label, icon: Icon }) => (
+          <NavLink key={to} component={RouterNavLink} to={to} label={label} leftSection={<Icon size={18} aria-hidden />} />
+        ))}
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Outlet />
+      </AppShell.Main>
+    </AppShell>
+  );
+}

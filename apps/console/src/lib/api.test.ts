@@ -1,0 +1,42 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { api, ApiRequestError, setCsrfToken, setActingOrg } from './api';
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  setCsrfToken(undefined);
+  setActingOrg(undefined);
+});
+
+function stubFetch(status: number, body: unknown) {
+  const fetch = vi.fn(async () => new Response(body === undefined ? null : JSON.stringify(body), { status }));
+  vi.stubGlobal('fetch', fetch);
+  return fetch;
+}
+
+describe('api client', () => {
+  it('sends the CSRF token on writes and the acting organization on management calls', async () => {
+    const fetch = stubFetch(200, { ok: true });
+    setCsrfToken('tok');
+    setActingOrg('42');
+    await api('POST', '/management/v1/users/_search', {});
+    const [, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(init.headers).toMatchObject({ 'x-csrf-token': 'tok', 'x-zitadel-orgid': '42', 'Content-Type': 'application/json' });
+  });
+
+  it('does not send the CSRF token on reads', async () => {
+    const fetch = stubFetch(200, {});
+    setCsrfToken('tok');
+    await api('GET', '/api/session');
+    const [, init] = fetch.mock.calls[0] as unknown as [string, RequestInit];
+    expect(init.headers).not.toHaveProperty('x-csrf-token');
+  });
+
+  it('decodes gateway errors, including the field they name', async () => {
+    stubFetch(409, { code: 6, message: 'user name already taken', details: [{ id: 'X', message: 'm', field: 'userName' }] });
+    const err = await api('POST', '/management/v1/users/machine', {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiRequestError);
+    expect((err as ApiRequestError).status).toBe(409);
+    expect((err as ApiRequestError).field).toBe('userName');
+    expect((err as ApiRequestError).message).toBe('user name already taken');
+  });
+});

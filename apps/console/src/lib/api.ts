@@ -1,0 +1,75 @@
+import { apiErrorSchema, CSRF_HEADER, type ApiError } from '@tessera/contracts';
+
+/** An API answer that was not 2xx, decoded from the gateway error shape. */
+export class ApiRequestError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiError,
+  ) {
+    super(body.message);
+    this.name = 'ApiRequestError';
+  }
+
+  /** The field a validation or conflict error names, if any. */
+  get field(): string | undefined {
+    return this.body.details.find((d) => d.field)?.field;
+  }
+}
+
+let csrfToken: string | undefined;
+/** Set from the session (whoami); sent on every state-changing request. */
+export function setCsrfToken(token: string | undefined): void {
+  csrfToken = token;
+}
+
+let orgId: string | undefined;
+/** The organization the console acts on; sent as x-zitadel-orgid. */
+export function setActingOrg(id: string | undefined): void {
+  orgId = id;
+}
+
+let onUnauthenticated: (() => void) | undefined;
+export function setUnauthenticatedHandler(fn: () => void): void {
+  onUnauthenticated = fn;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && csrfToken) headers[CSRF_HEADER] = csrfToken;
+  if (orgId && path.startsWith('/management/')) headers['x-zitadel-orgid'] = orgId;
+  const res = await fetch(path, {
+    method,
+    headers,
+    credentials: 'same-origin',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  const json: unknown = text ? safeJson(text) : undefined;
+  if (!res.ok) {
+    const parsed = apiErrorSchema.safeParse(json);
+    const error = new ApiRequestError(
+      res.status,
+      parsed.success ? parsed.data : { code: 0, message: `request failed (${res.status})`, details: [] },
+    );
+    if (res.status === 401 && !path.startsWith('/api/session')) onUnauthenticated?.();
+    throw error;
+  }
+  return json as T;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A message a person can act on, for any error a query or mutation throws. */
+export function errorMessage(err: unknown): string {
+  if (err instanceof ApiRequestError) return err.message;
+  if (err instanceof TypeError) return 'Tessera could not be reached. Check your connection and try again.';
+  return err instanceof Error ? err.message : 'Something went wrong.';
+}
