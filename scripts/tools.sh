@@ -1,0 +1,21 @@
+# Sourced by start.sh and test.sh: makes a fresh machine (Node and npm only) ready to build Tessera.
+export TURBO_TELEMETRY_DISABLED=1
+# better-sqlite3 compiles here; node-gyp must use the installed Node headers instead of downloading them.
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then export npm_config_nodedir=/usr; fi
+
+PNPM_VERSION="$(node -p 'require("./package.json").packageManager.split("@")[1]')"
+if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
+  echo "==> installing pnpm $PNPM_VERSION"
+  npm install -g -E "pnpm@$PNPM_VERSION" >/dev/null 2>&1 || true
+fi
+if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
+  # No global install (no permission): run the pinned pnpm through npx instead.
+  pnpm() { npx --yes "pnpm@$PNPM_VERSION" "$@"; }
+fi
+
+install_and_build() {
+  echo "==> installing dependencies"
+  pnpm install --frozen-lockfile
+  echo "==> building"
+  pnpm build
+}
