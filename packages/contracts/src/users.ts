@@ -133,3 +133,7 @@ export interface MachineUserView {
     profile: { displayName: string };
   };
 }
+
+/** Parsed (defaults applied) forms, as the server sees them. */
+export type ListUsersQuery = z.output<typeof listUsersSchema>;
+export type UserQuery = z.output<typeof userSearchQuerySchema>;

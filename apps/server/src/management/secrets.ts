@@ -1,3 +1,12 @@
-import type { Endpoint } from './endpoint.js';
+import { generateMachineSecret } from '../domain/secrets/commands.js';
+import { endpoint, type Endpoint } from './endpoint.js';
 
-export const secretEndpoints: Endpoint[] = [];
+export const secretEndpoints: Endpoint[] = [
+  endpoint({
+    method: 'put',
+    path: '/users/:userId/secret',
+    permission: 'user.write',
+    handler: ({ ctx, orgId, principal, params }) =>
+      generateMachineSecret(ctx.db, ctx.secretKey, orgId, params.userId!, principal.userId),
+  }),
+];

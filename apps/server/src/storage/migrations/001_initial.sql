@@ -26,7 +26,7 @@ CREATE TABLE users (
   state              TEXT NOT NULL CHECK (state IN ('USER_STATE_ACTIVE', 'USER_STATE_INACTIVE')),
   access_token_type  TEXT CHECK (access_token_type IN ('ACCESS_TOKEN_TYPE_BEARER', 'ACCESS_TOKEN_TYPE_JWT')),
   password_hash      TEXT,
-  -- Epoch seconds: tokens issued before this instant are refused ("Revoke Tokens", deactivation).
+  -- Epoch milliseconds: tokens issued before this instant are refused ("Revoke Tokens", deactivation).
   tokens_valid_after INTEGER NOT NULL DEFAULT 0,
   sequence           INTEGER NOT NULL,
   created_at         TEXT NOT NULL,

@@ -1,0 +1,34 @@
+import type { ObjectDetails } from '@tessera/contracts';
+import { inTransaction, type Db } from '../../storage/db.js';
+import { failedPrecondition } from '../errors.js';
+import { randomAlphanumeric } from '../passwords.js';
+import { findUserRow } from '../users/queries.js';
+import { touchUser } from '../users/commands.js';
+import { hashClientSecret } from './hash.js';
+
+/** ZITADEL's secret shape: 64 characters of [A-Za-z0-9], about 381 bits. */
+export const CLIENT_SECRET_LENGTH = 64;
+
+/**
+ * GenerateMachineSecret: a new secret replaces the old one at once. The plaintext is returned
+ * here and exists nowhere else: the row keeps an HMAC, the event keeps nothing of it.
+ */
+export function generateMachineSecret(
+  db: Db,
+  secretKey: Buffer,
+  orgId: string,
+  userId: string,
+  editorUserId: string | null,
+): { clientId: string; clientSecret: string; details: ObjectDetails } {
+  return inTransaction(db, () => {
+    const user = findUserRow(db, orgId, userId);
+    if (user.type !== 'machine') throw failedPrecondition('USER-NotMachine', 'only service users have client secrets');
+    const clientSecret = randomAlphanumeric(CLIENT_SECRET_LENGTH);
+    const d = touchUser(db, orgId, userId, editorUserId, 'user.machine.secret.set');
+    db.prepare(
+      `INSERT INTO machine_secrets (user_id, hash, created_at) VALUES (?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, created_at = excluded.created_at`,
+    ).run(userId, hashClientSecret(secretKey, clientSecret), d.changeDate);
+    return { clientId: user.username, clientSecret, details: d };
+  });
+}

@@ -1,0 +1,48 @@
+import type { MachineUserView } from '@tessera/contracts';
+import { details } from '../events.js';
+
+/** A users row joined with its org's domain and its secret's date: what every user query selects. */
+export interface UserRow {
+  id: string;
+  org_id: string;
+  type: 'human' | 'machine';
+  username: string;
+  display_name: string;
+  description: string;
+  state: MachineUserView['state'];
+  access_token_type: NonNullable<MachineUserView['machine']>['accessTokenType'] | null;
+  sequence: number;
+  created_at: string;
+  changed_at: string;
+  primary_domain: string;
+  secret_created_at: string | null;
+}
+
+export const USER_COLUMNS = `u.id, u.org_id, u.type, u.username, u.display_name, u.description, u.state,
+  u.access_token_type, u.sequence, u.created_at, u.changed_at, o.primary_domain, s.created_at AS secret_created_at`;
+export const USER_FROM = `users u JOIN orgs o ON o.id = u.org_id LEFT JOIN machine_secrets s ON s.user_id = u.id`;
+
+/** The response shape is an allow-list: password hashes and secret hashes are never selected. */
+export function toUserView(r: UserRow): MachineUserView {
+  const loginName = `${r.username}@${r.primary_domain}`;
+  const view: MachineUserView = {
+    id: r.id,
+    details: details(r.sequence, r.changed_at, r.org_id, r.created_at),
+    state: r.state,
+    userName: r.username,
+    loginNames: [loginName],
+    preferredLoginName: loginName,
+  };
+  if (r.type === 'machine') {
+    view.machine = {
+      name: r.display_name,
+      description: r.description,
+      hasSecret: r.secret_created_at !== null,
+      accessTokenType: r.access_token_type!,
+      ...(r.secret_created_at ? { secretChangeDate: r.secret_created_at } : {}),
+    };
+  } else {
+    view.human = { profile: { displayName: r.display_name } };
+  }
+  return view;
+}
