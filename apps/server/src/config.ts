@@ -54,7 +54,9 @@ const defaultConsoleDir = path.resolve(import.meta.dirname, '../../console/dist'
 
 /** Reads the environment once; every bad value is listed, not just the first. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  // An empty variable (`TESSERA_ADMIN_PASSWORD=` in an env file) means "not set", not "set to nothing".
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }

@@ -59,6 +59,9 @@ async function main(): Promise<void> {
       logger.info('stopped');
       process.exit(0);
     });
+    // Keep-alive connections turn idle once their in-flight response is sent: close them as they do.
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
+    idle.unref();
     server.closeIdleConnections();
     setTimeout(() => server.closeAllConnections(), 10_000).unref();
   };

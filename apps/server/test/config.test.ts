@@ -34,3 +34,11 @@ describe('loadConfig', () => {
     expect((error as ConfigError).problems).toHaveLength(3);
   });
 });
+
+describe('empty variables', () => {
+  it('treats an empty value as unset', () => {
+    const c = loadConfig({ TESSERA_ADMIN_PASSWORD: '', PORT: '' });
+    expect(c.adminPassword).toBeUndefined();
+    expect(c.port).toBe(8080);
+  });
+});
