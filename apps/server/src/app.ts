@@ -1,8 +1,10 @@
+import { STATUS_CODES } from 'node:http';
 import express, { type Express } from 'express';
 import { consoleSessionRouter } from './console-session/routes.js';
 import { sessionMiddleware } from './console-session/session.js';
 import type { AppContext } from './context.js';
 import { consoleRouter } from './http/console.js';
+import { cors, CORS_PATHS } from './http/cors.js';
 import { requestLog } from './http/request-log.js';
 import { consoleSecurityHeaders } from './http/security-headers.js';
 import { managementRouter } from './management/router.js';
@@ -34,6 +36,7 @@ export function createApp(ctx: AppContext): Express {
     }
   });
 
+  if (ctx.config.corsOrigins.length) app.use(CORS_PATHS, cors(ctx.config.corsOrigins));
   app.use(oauthRouter(ctx));
   app.use(sessionMiddleware(ctx));
   app.use('/api/session', consoleSecurityHeaders, consoleSessionRouter(ctx));
@@ -46,7 +49,8 @@ export function createApp(ctx: AppContext): Express {
   app.use(((err, req, res, _next) => {
     const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) ctx.logger.error({ err, reqId: req.id }, 'unhandled error');
-    res.status(status).json({ error: status === 500 ? 'internal_error' : 'bad_request' });
+    const error = (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z]+/g, '_');
+    res.status(status).set('Cache-Control', 'no-store').json({ error });
   }) as express.ErrorRequestHandler);
   return app;
 }
