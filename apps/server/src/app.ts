@@ -7,6 +7,7 @@ import { consoleRouter } from './http/console.js';
 import { cors, CORS_PATHS } from './http/cors.js';
 import { requestLog } from './http/request-log.js';
 import { consoleSecurityHeaders } from './http/security-headers.js';
+import { adminRouter } from './management/admin.js';
 import { managementRouter } from './management/router.js';
 import { oauthRouter } from './oauth/router.js';
 
@@ -41,6 +42,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(sessionMiddleware(ctx));
   app.use('/api/session', consoleSecurityHeaders, consoleSessionRouter(ctx));
   app.use('/management/v1', managementRouter(ctx));
+  app.use('/admin/v1', adminRouter(ctx));
   app.use(consoleSecurityHeaders, consoleRouter(ctx.config.consoleDir));
 
   app.use((req, res) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ORG_ROLE_KEYS } from './roles.js';
+import { ORG_ROLE_KEYS, type OrgRole } from './roles.js';
 import { idSchema, listQuerySchema } from './users.js';
 import type { ObjectDetails } from './users.js';
 
@@ -13,22 +13,73 @@ export const orgNameSchema = z
   .max(200, 'Name must be at most 200 characters')
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Name must not contain control characters');
 
+/** UpdateOrg (PUT /orgs/me) and AddOrg (POST /orgs). */
 export const updateOrgSchema = z.strictObject({ name: orgNameSchema });
 export const addOrgSchema = z.strictObject({ name: orgNameSchema });
+export type UpdateOrgRequest = z.input<typeof updateOrgSchema>;
+export type AddOrgRequest = z.input<typeof addOrgSchema>;
 
+/**
+ * Role keys are checked against ORG_ROLES by the server, which names the unknown ones;
+ * the schema only bounds the list.
+ */
 const roles = z
   .array(z.string().max(100))
   .min(1, 'at least one role is required')
-  .max(ORG_ROLE_KEYS.length)
+  .max(ORG_ROLE_KEYS.length, `at most ${ORG_ROLE_KEYS.length} roles`)
   .refine((rs) => new Set(rs).size === rs.length, 'roles must not repeat');
 
 export const addOrgMemberSchema = z.strictObject({ userId: idSchema, roles });
 export const updateOrgMemberSchema = z.strictObject({ roles });
+export type AddOrgMemberRequest = z.input<typeof addOrgMemberSchema>;
+export type UpdateOrgMemberRequest = z.input<typeof updateOrgMemberSchema>;
+
+/** ListOrgMemberRoles takes no parameters; anything else is a mistake worth reporting. */
+export const listOrgMemberRolesSchema = z.strictObject({});
+
+const memberQuery = z.strictObject({ userIdQuery: z.strictObject({ userId: idSchema }) });
 
 export const listMembersSchema = z.strictObject({
   query: listQuerySchema,
-  queries: z.array(z.record(z.string(), z.unknown())).max(10).optional(),
+  queries: z.array(memberQuery).max(10).optional(),
 });
+export type ListOrgMembersRequest = z.input<typeof listMembersSchema>;
+export type ListOrgMembersQuery = z.output<typeof listMembersSchema>;
+
+const textQueryMethod = z
+  .enum([
+    'TEXT_QUERY_METHOD_EQUALS',
+    'TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE',
+    'TEXT_QUERY_METHOD_STARTS_WITH',
+    'TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE',
+    'TEXT_QUERY_METHOD_CONTAINS',
+    'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE',
+  ])
+  .default('TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE');
+
+export const orgSearchQuerySchema = z.union([
+  z.strictObject({ nameQuery: z.strictObject({ name: z.string().max(200), method: textQueryMethod }) }),
+  z.strictObject({ domainQuery: z.strictObject({ domain: z.string().max(300), method: textQueryMethod }) }),
+  z.strictObject({ stateQuery: z.strictObject({ state: z.enum(ORG_STATES) }) }),
+]);
+export type OrgSearchQuery = z.output<typeof orgSearchQuerySchema>;
+
+export const ORG_SORTING_COLUMNS = ['ORG_FIELD_NAME_UNSPECIFIED', 'ORG_FIELD_NAME_NAME'] as const;
+export type OrgSortingColumn = (typeof ORG_SORTING_COLUMNS)[number];
+
+/** ListOrgs (admin API, POST /admin/v1/orgs/_search). */
+export const listOrgsSchema = z.strictObject({
+  query: listQuerySchema,
+  sortingColumn: z.enum(ORG_SORTING_COLUMNS).optional(),
+  queries: z.array(orgSearchQuerySchema).max(10).optional(),
+});
+export type ListOrgsRequest = z.input<typeof listOrgsSchema>;
+export type ListOrgsQuery = z.output<typeof listOrgsSchema>;
+
+export interface ListDetails {
+  totalResult: string;
+  viewTimestamp: string;
+}
 
 export interface OrgView {
   id: string;
@@ -45,4 +96,24 @@ export interface OrgMemberView {
   preferredLoginName: string;
   displayName: string;
   userType: 'TYPE_HUMAN' | 'TYPE_MACHINE';
+}
+
+export interface ListOrgMembersResponse {
+  details: ListDetails;
+  result: OrgMemberView[];
+}
+
+export interface ListOrgMemberRolesResponse {
+  result: OrgRole[];
+}
+
+export interface ListOrgsResponse {
+  details: ListDetails;
+  sortingColumn: OrgSortingColumn;
+  result: OrgView[];
+}
+
+export interface AddOrgResponse {
+  id: string;
+  details: ObjectDetails;
 }

@@ -99,10 +99,43 @@ export const ORG_ROLE_KEYS = ORG_ROLES.map((r) => r.key) as OrgRole[];
 /** The instance owner may do everything in every organization. */
 export const INSTANCE_OWNER_ROLE = 'IAM_OWNER';
 
+/**
+ * Instance-level roles. Their permissions hold in every organization and for instance-wide
+ * calls (create or list organizations, which need org.create and org.read instance-wide).
+ */
+export const INSTANCE_ROLES = [
+  {
+    key: INSTANCE_OWNER_ROLE,
+    name: 'Instance Owner',
+    description: 'Has permission over every organization of the instance.',
+    permissions: PERMISSIONS,
+  },
+] as const satisfies readonly RoleDefinition[];
+
 export function isOrgRole(key: string): key is OrgRole {
   return (ORG_ROLE_KEYS as string[]).includes(key);
 }
 
 export function roleDefinition(key: string): RoleDefinition | undefined {
   return ORG_ROLES.find((r) => r.key === key);
+}
+
+export function instanceRoleDefinition(key: string): RoleDefinition | undefined {
+  return INSTANCE_ROLES.find((r) => r.key === key);
+}
+
+/** Every permission the given roles grant together; unknown role keys grant nothing. */
+export function permissionsOf(roleKeys: readonly string[], lookup = roleDefinition): Set<Permission> {
+  const granted = new Set<Permission>();
+  for (const key of roleKeys) for (const p of lookup(key)?.permissions ?? []) granted.add(p);
+  return granted;
+}
+
+/** Roles in the order ORG_ROLES lists them, so equal sets compare and display the same. */
+export function sortOrgRoles<T extends string>(roleKeys: readonly T[]): T[] {
+  const rank = (k: string) => {
+    const i = (ORG_ROLE_KEYS as string[]).indexOf(k);
+    return i === -1 ? ORG_ROLE_KEYS.length : i;
+  };
+  return [...roleKeys].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }

@@ -1,11 +1,32 @@
-import { INSTANCE_OWNER_ROLE, roleDefinition, type Permission } from '@tessera/contracts';
+import {
+  INSTANCE_OWNER_ROLE,
+  instanceRoleDefinition,
+  permissionsOf,
+  roleDefinition,
+  type Permission,
+} from '@tessera/contracts';
 import type { Db } from '../storage/db.js';
-import { permissionDenied, notFound } from './errors.js';
+import { notFound, permissionDenied } from './errors.js';
 import type { Principal } from './principal.js';
 
 /**
- * The one place authorization is decided. Grants are read from the database on every call,
- * so removing or downgrading a manager takes effect on that user's very next request.
+ * The one place authorization is decided. Grants are read from the database on every call (two
+ * primary-key lookups), so removing or downgrading a manager takes effect on that user's very
+ * next request: there is no cache that could outlive the change.
+ *
+ * Where a caller's permissions come from:
+ * - instance roles (IAM_OWNER): hold in every organization and for instance-wide calls;
+ * - org roles (ORG_OWNER, ...): hold only in the organization the membership belongs to.
+ *
+ * 404 versus 403, so that nothing about other organizations leaks:
+ * 1. Permission is decided first, before anything is looked up. A caller without the permission
+ *    in the target organization gets 403 PermissionDenied whether that organization (named by
+ *    x-zitadel-orgid) exists or not, and whether the addressed user or member exists or not.
+ * 2. Only then does the handler look things up, and only inside the authorized organization. An
+ *    id that belongs to another organization answers 404 exactly like an id that exists nowhere
+ *    (same status, id and message).
+ * 3. Only a caller whose instance role grants the permission (and who could list every
+ *    organization anyway) learns that a named organization does not exist: 404 ORG-4m9fs.
  */
 export class Authorizer {
   readonly #memberRoles;
@@ -18,9 +39,14 @@ export class Authorizer {
     this.#orgExists = db.prepare('SELECT 1 FROM orgs WHERE id = ?').pluck();
   }
 
-  isInstanceOwner(userId: string): boolean {
+  /** The instance roles the user holds (empty when none). */
+  instanceRoles(userId: string): string[] {
     const roles = this.#instanceRoles.get(userId) as string | undefined;
-    return roles ? (JSON.parse(roles) as string[]).includes(INSTANCE_OWNER_ROLE) : false;
+    return roles ? (JSON.parse(roles) as string[]) : [];
+  }
+
+  isInstanceOwner(userId: string): boolean {
+    return this.instanceRoles(userId).includes(INSTANCE_OWNER_ROLE);
   }
 
   /** The roles the user holds in an organization (empty when none). */
@@ -29,31 +55,36 @@ export class Authorizer {
     return roles ? (JSON.parse(roles) as string[]) : [];
   }
 
+  /** Everything the caller may do in one organization: its membership there plus its instance roles. */
   permissions(principal: Principal, orgId: string): Set<Permission> {
-    const granted = new Set<Permission>();
-    for (const role of this.orgRoles(principal.userId, orgId)) {
-      for (const p of roleDefinition(role)?.permissions ?? []) granted.add(p);
-    }
+    const granted = permissionsOf(this.orgRoles(principal.userId, orgId), roleDefinition);
+    for (const p of this.#instancePermissions(principal)) granted.add(p);
     return granted;
   }
 
   /**
    * Resolves the organization a call acts on (the caller's own, or the one named by
-   * x-zitadel-orgid) and checks the permission there. An organization the caller holds no
-   * role in is refused the same way whether it exists or not, so nothing leaks.
+   * x-zitadel-orgid) and checks the permission there; returns that organization's id.
+   * Naming an organization the caller holds no fitting role in is refused, never ignored.
    */
   authorizeInOrg(principal: Principal, requestedOrgId: string | undefined, permission: Permission): string {
     const orgId = requestedOrgId || principal.orgId;
-    if (principal.instanceOwner) {
+    if (this.#instancePermissions(principal).has(permission)) {
       if (!this.#orgExists.get(orgId)) throw notFound('ORG-4m9fs', 'organization not found');
       return orgId;
     }
-    if (!this.permissions(principal, orgId).has(permission)) throw permissionDenied();
+    if (!permissionsOf(this.orgRoles(principal.userId, orgId), roleDefinition).has(permission)) {
+      throw permissionDenied();
+    }
     return orgId;
   }
 
-  /** Instance-level operations (create or list organizations) belong to the instance owner alone. */
-  authorizeInstance(principal: Principal): void {
-    if (!principal.instanceOwner) throw permissionDenied();
+  /** Instance-wide calls (create or list organizations) need an instance role granting the permission. */
+  authorizeInstance(principal: Principal, permission: Permission): void {
+    if (!this.#instancePermissions(principal).has(permission)) throw permissionDenied();
+  }
+
+  #instancePermissions(principal: Principal): Set<Permission> {
+    return permissionsOf(this.instanceRoles(principal.userId), instanceRoleDefinition);
   }
 }

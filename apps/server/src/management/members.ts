@@ -1,3 +1,42 @@
-import type { Endpoint } from './endpoint.js';
+import { addOrgMemberSchema, listMembersSchema, listOrgMemberRolesSchema, updateOrgMemberSchema } from '@tessera/contracts';
+import { addOrgMember, removeOrgMember, updateOrgMember } from '../domain/members/commands.js';
+import { listOrgMemberRoles, listOrgMembers } from '../domain/members/queries.js';
+import { endpoint, type Endpoint } from './endpoint.js';
 
-export const memberEndpoints: Endpoint[] = [];
+/** The organization's managers: who holds which ORG_* role. */
+export const memberEndpoints: Endpoint[] = [
+  endpoint({
+    method: 'post',
+    path: '/orgs/members/roles/_search',
+    permission: 'org.member.read',
+    body: listOrgMemberRolesSchema,
+    handler: () => listOrgMemberRoles(),
+  }),
+  endpoint({
+    method: 'post',
+    path: '/orgs/me/members/_search',
+    permission: 'org.member.read',
+    body: listMembersSchema,
+    handler: ({ ctx, orgId, body }) => listOrgMembers(ctx.db, orgId, body),
+  }),
+  endpoint({
+    method: 'post',
+    path: '/orgs/me/members',
+    permission: 'org.member.write',
+    body: addOrgMemberSchema,
+    handler: ({ ctx, orgId, principal, body }) => addOrgMember(ctx.db, orgId, principal.userId, body),
+  }),
+  endpoint({
+    method: 'put',
+    path: '/orgs/me/members/:userId',
+    permission: 'org.member.write',
+    body: updateOrgMemberSchema,
+    handler: ({ ctx, orgId, principal, params, body }) => updateOrgMember(ctx.db, orgId, principal.userId, params.userId!, body),
+  }),
+  endpoint({
+    method: 'delete',
+    path: '/orgs/me/members/:userId',
+    permission: 'org.member.delete',
+    handler: ({ ctx, orgId, principal, params }) => removeOrgMember(ctx.db, orgId, principal.userId, params.userId!),
+  }),
+];

@@ -1,3 +1,5 @@
+import { addOrgSchema, updateOrgSchema } from '@tessera/contracts';
+import { createOrg, renameOrg } from '../domain/orgs/commands.js';
 import { getOrg } from '../domain/orgs/queries.js';
 import { endpoint, type Endpoint } from './endpoint.js';
 
@@ -7,5 +9,22 @@ export const orgEndpoints: Endpoint[] = [
     path: '/orgs/me',
     permission: 'org.read',
     handler: ({ ctx, orgId }) => ({ org: getOrg(ctx.db, orgId) }),
+  }),
+  endpoint({
+    method: 'put',
+    path: '/orgs/me',
+    permission: 'org.write',
+    body: updateOrgSchema,
+    handler: ({ ctx, orgId, principal, body }) => renameOrg(ctx.db, orgId, principal.userId, body.name),
+  }),
+  // AddOrg. ZITADEL lets any signed-in user create one; here it is the instance owner's alone.
+  endpoint({
+    method: 'post',
+    path: '/orgs',
+    permission: 'org.create',
+    scope: 'instance',
+    body: addOrgSchema,
+    handler: ({ ctx, principal, body }) =>
+      createOrg(ctx.db, { name: body.name, instanceHost: new URL(ctx.config.issuer).hostname, editorUserId: principal.userId }),
   }),
 ];

@@ -28,7 +28,7 @@ function handle(ctx: AppContext, e: Endpoint): RequestHandler {
     checkIds(params);
     let orgId = '';
     if (e.scope === 'instance') {
-      ctx.authorizer.authorizeInstance(principal);
+      ctx.authorizer.authorizeInstance(principal, e.permission);
     } else {
       const requested = req.get(ORG_HEADER);
       if (requested !== undefined && !idSchema.safeParse(requested).success) {
@@ -48,13 +48,21 @@ function handle(ctx: AppContext, e: Endpoint): RequestHandler {
   };
 }
 
-/** /management/v1: ZITADEL's REST paths and shapes; every endpoint declares its permission. */
-export function managementRouter(ctx: AppContext): Router {
+/**
+ * A gRPC-gateway style API over a list of endpoints: authentication, then each endpoint's
+ * declared permission and body, then its handler; errors in the gateway shape.
+ */
+export function apiRouter(ctx: AppContext, list: readonly Endpoint[]): Router {
   const r = Router();
   r.use(express.json({ limit: '64kb' }));
   r.use(authenticate(ctx));
-  for (const e of endpoints) r[e.method](e.path, handle(ctx, e));
+  for (const e of list) r[e.method](e.path, handle(ctx, e));
   r.use(gatewayNotFound);
   r.use(gatewayErrorHandler(ctx.logger));
   return r;
+}
+
+/** /management/v1: ZITADEL's REST paths and shapes; every endpoint declares its permission. */
+export function managementRouter(ctx: AppContext): Router {
+  return apiRouter(ctx, endpoints);
 }

@@ -1,7 +1,8 @@
-import type { OrgView } from '@tessera/contracts';
+import type { ListOrgsQuery, ListOrgsResponse, OrgSearchQuery, OrgView } from '@tessera/contracts';
 import type { Db } from '../../storage/db.js';
 import { details } from '../events.js';
 import { notFound } from '../errors.js';
+import { textCondition } from './text-query.js';
 
 interface OrgRow {
   id: string;
@@ -12,6 +13,8 @@ interface OrgRow {
   created_at: string;
   changed_at: string;
 }
+
+const ORG_COLUMNS = 'id, name, primary_domain, state, sequence, created_at, changed_at';
 
 export function toOrgView(r: OrgRow): OrgView {
   return {
@@ -24,7 +27,41 @@ export function toOrgView(r: OrgRow): OrgView {
 }
 
 export function getOrg(db: Db, orgId: string): OrgView {
-  const row = db.prepare('SELECT * FROM orgs WHERE id = ?').get(orgId) as OrgRow | undefined;
+  const row = db.prepare(`SELECT ${ORG_COLUMNS} FROM orgs WHERE id = ?`).get(orgId) as OrgRow | undefined;
   if (!row) throw notFound('ORG-4m9fs', 'organization not found');
   return toOrgView(row);
+}
+
+function condition(q: OrgSearchQuery, args: unknown[]): string {
+  if ('nameQuery' in q) return textCondition('name', q.nameQuery.name, q.nameQuery.method, args);
+  if ('domainQuery' in q) return textCondition('primary_domain', q.domainQuery.domain, q.domainQuery.method, args);
+  args.push(q.stateQuery.state);
+  return 'state = ?';
+}
+
+const SORT_COLUMNS = {
+  ORG_FIELD_NAME_UNSPECIFIED: 'created_at',
+  ORG_FIELD_NAME_NAME: 'name COLLATE NOCASE',
+} as const;
+
+export const DEFAULT_LIMIT = 100;
+
+/** ListOrgs: every organization of the instance, with ZITADEL's paging (asc defaults to false). */
+export function searchOrgs(db: Db, req: ListOrgsQuery): ListOrgsResponse {
+  const args: unknown[] = [];
+  const conditions = (req.queries ?? []).map((q) => condition(q, args));
+  const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+  const sortingColumn = req.sortingColumn ?? 'ORG_FIELD_NAME_UNSPECIFIED';
+  const order = `${SORT_COLUMNS[sortingColumn]} ${req.query?.asc ? 'ASC' : 'DESC'}, id`;
+  const limit = req.query?.limit || DEFAULT_LIMIT;
+  const offset = req.query?.offset ?? 0;
+  const total = db.prepare(`SELECT count(*) FROM orgs ${where}`).pluck().get(...args) as number;
+  const rows = db
+    .prepare(`SELECT ${ORG_COLUMNS} FROM orgs ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
+    .all(...args, limit, offset) as OrgRow[];
+  return {
+    details: { totalResult: String(total), viewTimestamp: new Date().toISOString() },
+    sortingColumn,
+    result: rows.map(toOrgView),
+  };
 }

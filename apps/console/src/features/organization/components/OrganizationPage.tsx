@@ -1,23 +1,78 @@
-import { Code, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Button, Group, Stack, Title } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { IconPencil, IconPlus } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
+import { useNavigate } from 'react-router';
+import { useActingOrg } from '../../../app/acting-org';
 import { PageError, PageLoading } from '../../../components/PageState';
-import { myOrgQuery } from '../api';
+import { myOrgQuery, useCreateOrg, useRenameOrg } from '../api';
+import { useOrgPermissions } from '../permissions';
+import { ManagersCard } from './ManagersCard';
+import { OrgDetailsCard } from './OrgDetailsCard';
+import { OrgNameModal } from './OrgNameModal';
 
 export function OrganizationPage() {
-  const { data: org, isPending, error, refetch } = useQuery(myOrgQuery);
+  const { orgId, instanceOwner, switchTo } = useActingOrg();
+  const { data: org, isPending, error, refetch } = useQuery(myOrgQuery(orgId));
+  const perms = useOrgPermissions();
+  const [renaming, renameModal] = useDisclosure(false);
+  const [creating, createModal] = useDisclosure(false);
+  const rename = useRenameOrg();
+  const create = useCreateOrg();
+  const navigate = useNavigate();
+
   if (isPending) return <PageLoading label="Loading the organization" />;
   if (error) return <PageError error={error} retry={() => void refetch()} />;
+
   return (
     <Stack>
-      <Title order={1}>{org.name}</Title>
-      <Paper withBorder p="md">
-        <Group gap="xl">
-          <Text size="sm">
-            ID <Code>{org.id}</Code>
-          </Text>
-          <Text size="sm">Primary domain {org.primaryDomain}</Text>
+      <Group justify="space-between">
+        <Title order={1}>{org.name}</Title>
+        <Group gap="sm">
+          {perms.can('org.write') && (
+            <Button variant="default" leftSection={<IconPencil size={16} aria-hidden />} onClick={renameModal.open}>
+              Rename
+            </Button>
+          )}
+          {instanceOwner && (
+            <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={createModal.open}>
+              New Organization
+            </Button>
+          )}
         </Group>
-      </Paper>
+      </Group>
+      <OrgDetailsCard org={org} />
+      {perms.can('org.member.read') && <ManagersCard orgName={org.name} />}
+
+      <OrgNameModal
+        opened={renaming}
+        onClose={renameModal.close}
+        title="Rename Organization"
+        submitLabel="Save"
+        initialName={org.name}
+        pending={rename.isPending}
+        onSubmit={async (name) => {
+          await rename.mutateAsync(name);
+          renameModal.close();
+          notifications.show({ color: 'green', title: 'Organization renamed', message: `It is now called ${name}.` });
+        }}
+      />
+      <OrgNameModal
+        opened={creating}
+        onClose={createModal.close}
+        title="New Organization"
+        submitLabel="Create"
+        initialName=""
+        pending={create.isPending}
+        onSubmit={async (name) => {
+          const created = await create.mutateAsync(name);
+          createModal.close();
+          notifications.show({ color: 'green', title: 'Organization created', message: `The console now acts on ${name}.` });
+          switchTo(created.id);
+          void navigate('/org');
+        }}
+      />
     </Stack>
   );
 }

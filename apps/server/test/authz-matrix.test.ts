@@ -1,0 +1,166 @@
+/**
+ * The authorization matrix: every endpoint of the management and admin APIs, called by every kind
+ * of caller, against a table of who may call it. The table is written from the reference
+ * (shared/reference/zitadel-behaviour.md section 3), not derived from contracts/roles.ts, so a
+ * wrong role mapping fails here. An endpoint missing from the table fails the suite.
+ *
+ * Callers are humans with console sessions (the OAuth token endpoint lives elsewhere); the table is
+ * keyed by "METHOD path" and caller, so the same rows can run with Bearer-token callers: build a
+ * Caller per role that sends `Authorization: Bearer ...` and reuse `expected` and `requests`.
+ */
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminEndpoints } from '../src/management/admin.js';
+import type { Endpoint } from '../src/management/endpoint.js';
+import { endpoints } from '../src/management/endpoints.js';
+import { createOrg, signedInHuman } from './support/humans.js';
+import { createServiceUser } from './support/service-users.js';
+import { createTestApp, signIn, type SignedIn, type TestApp } from './support/test-app.js';
+
+const ORG_ROLES = [
+  'ORG_OWNER', 'ORG_OWNER_VIEWER', 'ORG_USER_MANAGER', 'ORG_USER_PERMISSION_EDITOR',
+  'ORG_PROJECT_PERMISSION_EDITOR', 'ORG_PROJECT_CREATOR', 'ORG_SETTINGS_MANAGER',
+] as const;
+/** NO_ROLE: a user of the organization without any role. OTHER_ORG_OWNER: Org Owner of another organization, naming this one in x-zitadel-orgid. */
+const CALLERS = [...ORG_ROLES, 'NO_ROLE', 'OTHER_ORG_OWNER', 'INSTANCE_OWNER'] as const;
+type Who = (typeof CALLERS)[number];
+
+// Who holds which permission, after the reference's section 3 (plus the instance owner everywhere).
+const ORG_READ: Who[] = ['ORG_OWNER', 'ORG_OWNER_VIEWER', 'ORG_USER_MANAGER', 'ORG_USER_PERMISSION_EDITOR', 'ORG_PROJECT_PERMISSION_EDITOR', 'ORG_SETTINGS_MANAGER', 'INSTANCE_OWNER'];
+const ORG_WRITE: Who[] = ['ORG_OWNER', 'ORG_SETTINGS_MANAGER', 'INSTANCE_OWNER'];
+const MEMBER_READ: Who[] = ['ORG_OWNER', 'ORG_OWNER_VIEWER', 'ORG_USER_PERMISSION_EDITOR', 'ORG_PROJECT_PERMISSION_EDITOR', 'ORG_SETTINGS_MANAGER', 'INSTANCE_OWNER'];
+const MEMBER_WRITE: Who[] = ['ORG_OWNER', 'INSTANCE_OWNER'];
+const USER_READ: Who[] = ['ORG_OWNER', 'ORG_OWNER_VIEWER', 'ORG_USER_MANAGER', 'ORG_USER_PERMISSION_EDITOR', 'ORG_PROJECT_PERMISSION_EDITOR', 'INSTANCE_OWNER'];
+const USER_WRITE: Who[] = ['ORG_OWNER', 'ORG_USER_MANAGER', 'INSTANCE_OWNER'];
+const INSTANCE_ONLY: Who[] = ['INSTANCE_OWNER'];
+
+/** Who may call each endpoint; everyone else must get 403 PermissionDenied. */
+const expected: Record<string, readonly Who[]> = {
+  'GET /management/v1/orgs/me': ORG_READ,
+  'PUT /management/v1/orgs/me': ORG_WRITE,
+  'POST /management/v1/orgs': INSTANCE_ONLY,
+  'POST /management/v1/orgs/members/roles/_search': MEMBER_READ,
+  'POST /management/v1/orgs/me/members/_search': MEMBER_READ,
+  'POST /management/v1/orgs/me/members': MEMBER_WRITE,
+  'PUT /management/v1/orgs/me/members/:userId': MEMBER_WRITE,
+  'DELETE /management/v1/orgs/me/members/:userId': MEMBER_WRITE,
+  'POST /management/v1/users/machine': USER_WRITE,
+  'POST /management/v1/users/_search': USER_READ,
+  'GET /management/v1/users/:userId': USER_READ,
+  'PUT /management/v1/users/:userId/secret': USER_WRITE,
+  'POST /admin/v1/orgs/_search': INSTANCE_ONLY,
+};
+
+interface Fixture {
+  admin: SignedIn;
+  homeOrgId: string;
+  /** A service user of the home organization that every call may read or give a new secret. */
+  serviceUserId: string;
+  unique: (prefix: string) => string;
+}
+interface Call {
+  path: string;
+  body?: object;
+}
+
+async function freshMember(fx: Fixture): Promise<string> {
+  const userId = await createServiceUser(fx.admin, fx.unique('member'));
+  const res = await fx.admin.agent
+    .post('/management/v1/orgs/me/members')
+    .set('x-csrf-token', fx.admin.csrf)
+    .send({ userId, roles: ['ORG_OWNER_VIEWER'] });
+  if (res.status !== 200) throw new Error(`member fixture: ${res.status}`);
+  return userId;
+}
+
+/** A request that succeeds (200) when the caller is allowed; prepared afresh for every caller. */
+const requests: Record<string, (fx: Fixture) => Promise<Call>> = {
+  'GET /management/v1/orgs/me': async () => ({ path: '/management/v1/orgs/me' }),
+  'PUT /management/v1/orgs/me': async (fx) => ({ path: '/management/v1/orgs/me', body: { name: fx.unique('Org') } }),
+  'POST /management/v1/orgs': async (fx) => ({ path: '/management/v1/orgs', body: { name: fx.unique('New org') } }),
+  'POST /management/v1/orgs/members/roles/_search': async () => ({ path: '/management/v1/orgs/members/roles/_search', body: {} }),
+  'POST /management/v1/orgs/me/members/_search': async () => ({ path: '/management/v1/orgs/me/members/_search', body: {} }),
+  'POST /management/v1/orgs/me/members': async (fx) => ({
+    path: '/management/v1/orgs/me/members',
+    body: { userId: await createServiceUser(fx.admin, fx.unique('candidate')), roles: ['ORG_OWNER_VIEWER'] },
+  }),
+  'PUT /management/v1/orgs/me/members/:userId': async (fx) => ({
+    path: `/management/v1/orgs/me/members/${await freshMember(fx)}`,
+    body: { roles: ['ORG_SETTINGS_MANAGER'] },
+  }),
+  'DELETE /management/v1/orgs/me/members/:userId': async (fx) => ({ path: `/management/v1/orgs/me/members/${await freshMember(fx)}` }),
+  'POST /management/v1/users/machine': async (fx) => ({ path: '/management/v1/users/machine', body: { userName: fx.unique('svc'), name: 'Matrix' } }),
+  'POST /management/v1/users/_search': async () => ({ path: '/management/v1/users/_search', body: {} }),
+  'GET /management/v1/users/:userId': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}` }),
+  'PUT /management/v1/users/:userId/secret': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/secret` }),
+  'POST /admin/v1/orgs/_search': async () => ({ path: '/admin/v1/orgs/_search', body: {} }),
+};
+
+const keyOf = (prefix: string, e: Endpoint) => `${e.method.toUpperCase()} ${prefix}${e.path}`;
+const ALL = [...endpoints.map((e) => ({ key: keyOf('/management/v1', e), e })), ...adminEndpoints.map((e) => ({ key: keyOf('/admin/v1', e), e }))];
+
+const DENIED = { code: 7, message: 'No matching permissions found', details: [{ id: 'AUTH-5mWD2', message: 'No matching permissions found' }] };
+
+/** Sends one request as one caller: session cookie plus CSRF header, and the target organization. */
+type Caller = (method: Endpoint['method'], call: Call) => Promise<request.Response>;
+
+function sessionCaller(s: SignedIn, orgHeader?: string): Caller {
+  return (method, call) => {
+    let req = s.agent[method](call.path);
+    if (method !== 'get') req = req.set('x-csrf-token', s.csrf);
+    if (orgHeader) req = req.set('x-zitadel-orgid', orgHeader);
+    return call.body ? req.send(call.body) : req;
+  };
+}
+
+let t: TestApp;
+let fx: Fixture;
+const callers = {} as Record<Who, Caller>;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const admin = await signIn(t.app);
+  const homeOrgId = admin.whoami.orgId;
+  let n = 0;
+  const unique = (prefix: string) => `${prefix}-${++n}`;
+  fx = { admin, homeOrgId, serviceUserId: await createServiceUser(admin, 'matrix-target'), unique };
+  callers.INSTANCE_OWNER = sessionCaller(admin);
+  for (const role of ORG_ROLES) {
+    callers[role] = sessionCaller(await signedInHuman(t.app, t.db, admin, homeOrgId, role.toLowerCase(), [role]));
+  }
+  callers.NO_ROLE = sessionCaller(await signedInHuman(t.app, t.db, admin, homeOrgId, 'no-role', []));
+  const otherOrg = await createOrg(admin, 'Other org');
+  callers.OTHER_ORG_OWNER = sessionCaller(await signedInHuman(t.app, t.db, admin, otherOrg, 'other-owner', ['ORG_OWNER']), homeOrgId);
+}, 120_000);
+afterAll(() => t?.cleanup());
+
+describe('authorization matrix', () => {
+  it('has a row for every endpoint, and no row for an endpoint that does not exist', () => {
+    const keys = ALL.map((x) => x.key).sort();
+    expect(Object.keys(expected).sort()).toEqual(keys);
+    expect(Object.keys(requests).sort()).toEqual(keys);
+  });
+
+  it.each(ALL)('$key', async ({ key, e }) => {
+    const allowed = expected[key];
+    const build = requests[key];
+    if (!allowed || !build) throw new Error(`no expectation for ${key}: add it to "expected" and "requests"`);
+    const wrong: string[] = [];
+    for (const who of CALLERS) {
+      const res = await callers[who](e.method, await build(fx));
+      if (allowed.includes(who)) {
+        if (res.status !== 200) wrong.push(`${who}: expected 200, got ${res.status} ${JSON.stringify(res.body)}`);
+      } else if (res.status !== 403 || JSON.stringify(res.body) !== JSON.stringify(DENIED)) {
+        wrong.push(`${who}: expected 403 PermissionDenied, got ${res.status} ${JSON.stringify(res.body)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it.each(ALL)('$key without credentials is 401', async ({ key, e }) => {
+    const call = await requests[key]!(fx);
+    const res = await request(t.app)[e.method](call.path).send(call.body ?? {});
+    expect(res.status).toBe(401);
+    expect(res.body).toMatchObject({ code: 16 });
+  });
+});

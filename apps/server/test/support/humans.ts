@@ -1,0 +1,67 @@
+import type { Express } from 'express';
+import { appendEvent } from '../../src/domain/events.js';
+import { hashPassword } from '../../src/domain/passwords.js';
+import { inTransaction, type Db } from '../../src/storage/db.js';
+import { newId } from '../../src/storage/ids.js';
+import { signIn, type SignedIn } from './test-app.js';
+
+export const HUMAN_PASSWORD = 'humans are slow hashers';
+
+// scrypt is deliberately slow; one hash serves every fixture human (each gets its own copy of it).
+let sharedHash: Promise<string> | undefined;
+
+/**
+ * Inserts a human operator straight into the database: there is no API for humans besides the
+ * first administrator, and the permission tests need several of them.
+ */
+export async function insertHuman(db: Db, orgId: string, userName: string, displayName = userName): Promise<string> {
+  sharedHash ??= hashPassword(HUMAN_PASSWORD);
+  const hash = await sharedHash;
+  return inTransaction(db, () => {
+    const id = newId();
+    const ev = appendEvent(db, {
+      type: 'user.human.added',
+      aggregateType: 'user',
+      aggregateId: id,
+      resourceOwner: orgId,
+      editorUserId: null,
+      payload: { userName },
+    });
+    db.prepare(
+      `INSERT INTO users (id, org_id, type, username, display_name, state, password_hash, sequence, created_at, changed_at)
+       VALUES (?, ?, 'human', ?, ?, 'USER_STATE_ACTIVE', ?, ?, ?, ?)`,
+    ).run(id, orgId, userName, displayName, hash, ev.sequence, ev.createdAt, ev.createdAt);
+    return id;
+  });
+}
+
+/** Grants org roles through the real members API, acting in orgId as the given (instance owner) session. */
+export async function grantRoles(admin: SignedIn, orgId: string, userId: string, roles: string[]): Promise<void> {
+  const res = await admin.agent
+    .post('/management/v1/orgs/me/members')
+    .set('x-csrf-token', admin.csrf)
+    .set('x-zitadel-orgid', orgId)
+    .send({ userId, roles });
+  if (res.status !== 200) throw new Error(`grant failed: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+/** Creates an organization through the real AddOrg endpoint. */
+export async function createOrg(admin: SignedIn, name: string): Promise<string> {
+  const res = await admin.agent.post('/management/v1/orgs').set('x-csrf-token', admin.csrf).send({ name });
+  if (res.status !== 200) throw new Error(`create org failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return (res.body as { id: string }).id;
+}
+
+/** A human with the given roles in orgId, signed in through the console session API. */
+export async function signedInHuman(
+  app: Express,
+  db: Db,
+  admin: SignedIn,
+  orgId: string,
+  userName: string,
+  roles: string[],
+): Promise<SignedIn & { userId: string }> {
+  const userId = await insertHuman(db, orgId, userName);
+  if (roles.length > 0) await grantRoles(admin, orgId, userId, roles);
+  return { ...(await signIn(app, userName, HUMAN_PASSWORD)), userId };
+}
