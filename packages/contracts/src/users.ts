@@ -20,6 +20,7 @@ export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]*$/;
 export const userNameSchema = z
   .string()
   .trim()
+  .min(1, 'Username is required')
   .min(2, 'Username must be at least 2 characters')
   .max(200, 'Username must be at most 200 characters')
   .regex(USERNAME_PATTERN, 'Username may contain letters, digits and . _ @ - and must start with a letter or digit');
