@@ -119,6 +119,15 @@ describe('user search', () => {
     );
   });
 
+  it('refuses control characters in a term, and never hands a NUL to the full-text parser', () => {
+    const parsed = listUsersSchema.safeParse({ queries: [{ userNameQuery: { userName: 'abc\u0000def' } }] });
+    expect(parsed.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
+      ['queries.0.userNameQuery.userName', 'must not contain control characters'],
+    ]);
+    const raw = { queries: [{ userNameQuery: { userName: 'abc\u0000def', method: 'TEXT_QUERY_METHOD_CONTAINS' as const } }] };
+    expect(searchUsers(db, '1', raw).details.totalResult).toMatch(/^\d+$/);
+  });
+
   it('reads only the covering index when it scans', () => {
     const q = consoleQuery('ab', 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE', 0, 20);
     const where = "u.org_id = '1' AND u.type = 'machine' AND (u.username LIKE 'x' OR u.display_name LIKE 'x')";

@@ -68,11 +68,17 @@ const textQueryMethod = z
 export type TextQueryMethod = z.output<typeof textQueryMethod>;
 
 
+/** No stored name holds a control character, so a search term with one is a mistake, not a query. */
+const searchTerm = z
+  .string()
+  .max(200)
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+
 const userNameQuery = z.strictObject({
-  userNameQuery: z.strictObject({ userName: z.string().max(200), method: textQueryMethod }),
+  userNameQuery: z.strictObject({ userName: searchTerm, method: textQueryMethod }),
 });
 const displayNameQuery = z.strictObject({
-  displayNameQuery: z.strictObject({ displayName: z.string().max(200), method: textQueryMethod }),
+  displayNameQuery: z.strictObject({ displayName: searchTerm, method: textQueryMethod }),
 });
 
 /** The subset of ZITADEL's user queries the console and scripts need. */

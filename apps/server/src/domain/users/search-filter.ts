@@ -52,7 +52,8 @@ function condition(q: UserQuery, args: unknown[]): string {
  */
 function ftsText(column: string, value: string, method: TextQueryMethod): string | undefined {
   if (method !== 'TEXT_QUERY_METHOD_CONTAINS' && method !== 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE') return undefined;
-  if ([...value].length < 3) return undefined;
+  // FTS5 reads its query as a C string: a NUL would cut it short (the API refuses control characters anyway).
+  if ([...value].length < 3 || value.includes('\u0000')) return undefined;
   return `${column} : "${value.replaceAll('"', '""')}"`;
 }
 
