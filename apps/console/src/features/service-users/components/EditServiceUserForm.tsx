@@ -1,10 +1,10 @@
 import { Button, Group, Paper, Select, Stack, Textarea, TextInput, Title } from '@mantine/core';
 import { schemaResolver, useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
 import { updateMachineSchema, type AccessTokenType, type MachineUserView } from '@tessera/contracts';
 import { ApiRequestError, errorMessage } from '../../../lib/api';
 import { useUpdateServiceUser } from '../api';
 import { TOKEN_TYPE_OPTIONS } from '../format';
+import { notify } from '../notify';
 
 interface Values {
   name: string;
@@ -28,11 +28,11 @@ export function EditServiceUserForm({ user }: { user: MachineUserView }) {
     update.mutate(body, {
       onSuccess: () => {
         form.resetDirty(body);
-        notifications.show({ color: 'green', title: 'Changes saved', message: user.userName });
+        notify('green', 'Changes saved', user.userName);
       },
       onError: (err) => {
         if (err instanceof ApiRequestError && err.field && err.field in values) form.setFieldError(err.field as keyof Values, err.message);
-        else notifications.show({ color: 'red', title: 'The changes were not saved', message: errorMessage(err) });
+        else notify('red', 'The changes were not saved', errorMessage(err));
       },
     });
   });

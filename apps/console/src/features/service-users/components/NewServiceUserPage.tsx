@@ -1,11 +1,11 @@
 import { Anchor, Breadcrumbs, Button, Group, Paper, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { schemaResolver, useForm } from '@mantine/form';
-import { notifications } from '@mantine/notifications';
 import { addMachineUserSchema, type AccessTokenType } from '@tessera/contracts';
 import { Link, useNavigate } from 'react-router';
 import { ApiRequestError, errorMessage } from '../../../lib/api';
 import { useCreateServiceUser } from '../api';
 import { TOKEN_TYPE_OPTIONS } from '../format';
+import { notify } from '../notify';
 
 interface Values {
   userName: string;
@@ -31,7 +31,7 @@ export function NewServiceUserPage() {
     const body = addMachineUserSchema.parse(values);
     create.mutate(body, {
       onSuccess: ({ userId }) => {
-        notifications.show({ color: 'green', title: 'Service user created', message: `${body.userName} is ready. Generate a client secret from Actions.` });
+        notify('green', 'Service user created', `${body.userName} is ready. Generate a client secret from Actions.`);
         void navigate(`/service-users/${userId}`);
       },
       onError: (err) => {
@@ -39,7 +39,7 @@ export function NewServiceUserPage() {
         if (err instanceof ApiRequestError && err.field && err.field in values) {
           form.setFieldError(err.field as keyof Values, sentence(err.message));
         } else {
-          notifications.show({ color: 'red', title: 'The service user was not created', message: errorMessage(err) });
+          notify('red', 'The service user was not created', errorMessage(err));
         }
       },
     });

@@ -1,5 +1,4 @@
 import { Button, Menu } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import {
   IconChevronDown, IconKey, IconKeyOff, IconPlayerPause, IconPlayerPlay, IconTicketOff, IconTrash,
 } from '@tabler/icons-react';
@@ -10,6 +9,7 @@ import { errorMessage } from '../../../lib/api';
 import { useGenerateSecret, useUserAction, type UserAction } from '../api';
 import { ClientSecretDialog, type ShownSecret } from './ClientSecretDialog';
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
+import { notify } from '../notify';
 
 const DONE: Record<UserAction, string> = {
   deactivate: 'Service user deactivated',
@@ -33,13 +33,13 @@ export function UserActionsMenu({ user }: { user: MachineUserView }) {
   const hasSecret = user.machine?.hasSecret ?? false;
   const active = user.state === 'USER_STATE_ACTIVE';
 
-  const fail = (title: string) => (err: unknown) => notifications.show({ color: 'red', title, message: errorMessage(err) });
+  const fail = (title: string) => (err: unknown) => notify('red', title, errorMessage(err));
 
   const run = (a: UserAction) =>
     action.mutate(a, {
       onSuccess: () => {
         setConfirm(null);
-        notifications.show({ color: 'green', title: DONE[a], message: name });
+        notify('green', DONE[a], name);
         if (a === 'delete') {
           void navigate('/service-users', { replace: true });
           action.forgetUser();
