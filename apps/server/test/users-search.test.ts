@@ -61,6 +61,21 @@ function expected(seeds: Seed[], org: string, term: string, method: TextQueryMet
 }
 
 describe('user search', () => {
+  it('indexes the users that existed before the search migration', () => {
+    const old = openDatabase(path.join(dir, 'before-003.db'));
+    old.exec(fs.readFileSync(new URL('../src/storage/migrations/001_initial.sql', import.meta.url), 'utf8'));
+    old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
+    old.prepare("INSERT INTO schema_migrations VALUES (1, 'initial', 'x')").run();
+    old.prepare("INSERT INTO orgs VALUES ('1', 'One', 'one.localhost', 'ORG_STATE_ACTIVE', 1, 'x', 'x')").run();
+    old.prepare(
+      `INSERT INTO users (id, org_id, type, username, display_name, state, access_token_type, sequence, created_at, changed_at)
+       VALUES ('424242', '1', 'machine', 'legacy-importer', 'Legacy', 'USER_STATE_ACTIVE', 'ACCESS_TOKEN_TYPE_BEARER', 1, 'x', 'x')`,
+    ).run();
+    expect(migrate(old)).toContain(3);
+    expect(old.prepare(`SELECT CAST(rowid AS TEXT) FROM users_fts WHERE users_fts MATCH '"IMPORT"'`).pluck().all()).toEqual(['424242']);
+    old.close();
+  });
+
   it('keeps the trigram index in step with inserts, renames and deletes', () => {
     const [u] = insert([{ org: '1', type: 'machine', username: 'sync-probe', displayName: 'Zephyr', createdAt: '2024-01-01T00:00:00.000Z' }]);
     const hits = (term: string) => db.prepare('SELECT CAST(rowid AS TEXT) FROM users_fts WHERE users_fts MATCH ?').pluck().all(`"${term}"`);
