@@ -107,15 +107,18 @@ export function searchUsers(db: Db, orgId: string, req: ListUsersQuery): ListUse
     offset: req.query?.offset ?? 0,
     limit: req.query?.limit || DEFAULT_LIMIT,
   };
-  const hits = plan.filter.fts === undefined ? undefined : fullTextHits(db, plan.filter.fts);
-  const page = hits
-    ? viaFullText(db, plan, hits)
-    : sortColumn === 'u.created_at'
-      ? viaCreationOrder(db, plan)
-      : viaCountAndPage(db, plan);
-  return {
-    details: { totalResult: String(page.total), viewTimestamp: new Date().toISOString() },
-    sortingColumn,
-    result: loadRows(db, page.rowids).map(toUserView),
-  };
+  // One read transaction: the count, the page and its rows come from the same snapshot.
+  return db.transaction((): ListUsersResponse => {
+    const hits = plan.filter.fts === undefined ? undefined : fullTextHits(db, plan.filter.fts);
+    const page = hits
+      ? viaFullText(db, plan, hits)
+      : sortColumn === 'u.created_at'
+        ? viaCreationOrder(db, plan)
+        : viaCountAndPage(db, plan);
+    return {
+      details: { totalResult: String(page.total), viewTimestamp: new Date().toISOString() },
+      sortingColumn,
+      result: loadRows(db, page.rowids).map(toUserView),
+    };
+  })();
 }
