@@ -31,7 +31,7 @@ test('creates a service user, shows its client secret once, and copies both valu
   await expect(page).toHaveURL(/\/service-users\/\d+$/);
   await expect(page.getByRole('heading', { name: 'CI runner', level: 1 })).toBeVisible();
   await expect(page.getByRole('alert').filter({ hasText: 'Service user created' })).toBeVisible();
-  await expect(page.getByText('Not set')).toBeVisible();
+  await expect(page.getByRole('definition').filter({ hasText: /^Not set$/ })).toBeVisible();
 
   // Step 5: Actions (top right), Generate Client Secret.
   await page.getByRole('button', { name: 'Actions' }).click();
@@ -59,7 +59,7 @@ test('creates a service user, shows its client secret once, and copies both valu
   await dialog.getByRole('button', { name: 'Close', exact: true }).click();
   await expect(dialog).toBeHidden();
   expect(await pageHolds(page, secret)).toBe(false);
-  await expect(page.getByText(/^Set since /)).toBeVisible();
+  await expect(page.getByRole('definition').filter({ hasText: /^Set since / })).toBeVisible();
 
   // A second secret asks first, and says the current one stops working; Escape ends the dialog.
   await page.getByRole('button', { name: 'Actions' }).click();
@@ -127,5 +127,5 @@ test('finds a user by search, works by keyboard, and deletes after a confirmatio
   await expect(page).toHaveURL(/\/service-users$/);
   await expect(page.getByRole('alert').filter({ hasText: 'Service user deleted' })).toBeVisible();
   await page.getByRole('textbox', { name: 'Search' }).fill(userName);
-  await expect(page.getByText(`No service users match “${userName}”.`)).toBeVisible();
+  await expect(page.getByRole('status')).toHaveText(`No service users match “${userName}”.`);
 });

@@ -12,7 +12,8 @@ export const PAGE_SIZE = 20;
 
 function EmptyState({ search }: { search: string }) {
   return (
-    <Paper withBorder p="xl">
+    // A status, so a screen reader hears that a search found nothing.
+    <Paper withBorder p="xl" role="status">
       <Center>
         <Stack align="center" gap="xs">
           {search ? (
