@@ -20,6 +20,7 @@ export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]*$/;
 export const userNameSchema = z
   .string()
   .trim()
+  .min(1, 'Username is required')
   .min(2, 'Username must be at least 2 characters')
   .max(200, 'Username must be at most 200 characters')
   .regex(USERNAME_PATTERN, 'Username may contain letters, digits and . _ @ - and must start with a letter or digit');
@@ -67,11 +68,17 @@ const textQueryMethod = z
 export type TextQueryMethod = z.output<typeof textQueryMethod>;
 
 
+/** No stored name holds a control character, so a search term with one is a mistake, not a query. */
+const searchTerm = z
+  .string()
+  .max(200)
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
+
 const userNameQuery = z.strictObject({
-  userNameQuery: z.strictObject({ userName: z.string().max(200), method: textQueryMethod }),
+  userNameQuery: z.strictObject({ userName: searchTerm, method: textQueryMethod }),
 });
 const displayNameQuery = z.strictObject({
-  displayNameQuery: z.strictObject({ displayName: z.string().max(200), method: textQueryMethod }),
+  displayNameQuery: z.strictObject({ displayName: searchTerm, method: textQueryMethod }),
 });
 
 /** The subset of ZITADEL's user queries the console and scripts need. */
@@ -85,10 +92,19 @@ export const userSearchQuerySchema = z.union([
 ]);
 export type UserSearchQuery = z.input<typeof userSearchQuerySchema>;
 
+/** uint64 fields arrive as JSON strings from ZITADEL clients and as numbers from others; both are accepted. */
+const uint = (max: number) =>
+  z
+    .union([z.string().regex(/^\d{1,18}$/).transform(Number), z.number()], { error: 'must be a non-negative integer' })
+    .pipe(z.number().int('must be a non-negative integer').min(0, 'must be a non-negative integer').max(max, `must be at most ${max}`));
+
+/** A page of at most 1000; 0 means the default. */
+const limitSchema = uint(1000);
+
 export const listQuerySchema = z
   .strictObject({
-    offset: z.union([z.string().regex(/^\d{1,9}$/), z.number().int().min(0).max(1e9)]).transform(Number).optional(),
-    limit: z.union([z.string().regex(/^\d{1,4}$/), z.number().int().min(0).max(1000)]).transform(Number).optional(),
+    offset: uint(1e9).optional(),
+    limit: limitSchema.optional(),
     asc: z.boolean().optional(),
   })
   .optional();
@@ -137,3 +153,50 @@ export interface MachineUserView {
 /** Parsed (defaults applied) forms, as the server sees them. */
 export type ListUsersQuery = z.output<typeof listUsersSchema>;
 export type UserQuery = z.output<typeof userSearchQuerySchema>;
+
+/** ListUsers' answer: one page and the size of the whole result. */
+export interface ListUsersResponse {
+  details: { totalResult: string; viewTimestamp: string };
+  sortingColumn: (typeof USER_SORTING_COLUMNS)[number];
+  result: MachineUserView[];
+}
+
+/** GenerateMachineSecret's answer: the only place the plaintext secret ever appears. */
+export interface MachineSecretResponse {
+  clientId: string;
+  clientSecret: string;
+  details: ObjectDetails;
+}
+
+/** Every write answers with the changed object's details. */
+export interface DetailsResponse {
+  details: ObjectDetails;
+}
+
+/**
+ * ListUserChanges: `sequence` is a cursor (changes older than it when descending, newer when
+ * ascending), as ZITADEL's ChangeQuery.
+ */
+export const listUserChangesSchema = z.strictObject({
+  query: z
+    .strictObject({
+      sequence: uint(Number.MAX_SAFE_INTEGER).optional(),
+      limit: limitSchema.optional(),
+      asc: z.boolean().optional(),
+    })
+    .optional(),
+});
+export type ListUserChangesRequest = z.input<typeof listUserChangesSchema>;
+
+export interface UserChange {
+  changeDate: string;
+  eventType: { key: string; localizedMessage: string };
+  sequence: string;
+  editorId: string;
+  editorDisplayName: string;
+  resourceOwnerId: string;
+}
+
+export interface ListUserChangesResponse {
+  result: UserChange[];
+}

@@ -1,4 +1,4 @@
-import { generateMachineSecret } from '../domain/secrets/commands.js';
+import { generateMachineSecret, removeMachineSecret } from '../domain/secrets/commands.js';
 import { endpoint, type Endpoint } from './endpoint.js';
 
 export const secretEndpoints: Endpoint[] = [
@@ -8,5 +8,13 @@ export const secretEndpoints: Endpoint[] = [
     permission: 'user.write',
     handler: ({ ctx, orgId, principal, params }) =>
       generateMachineSecret(ctx.db, ctx.secretKey, orgId, params.userId!, principal.userId),
+  }),
+  endpoint({
+    method: 'delete',
+    path: '/users/:userId/secret',
+    permission: 'user.write',
+    handler: ({ ctx, orgId, principal, params }) => ({
+      details: removeMachineSecret(ctx.db, orgId, params.userId!, principal.userId),
+    }),
   }),
 ];

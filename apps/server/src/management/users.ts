@@ -1,7 +1,14 @@
-import { addMachineUserSchema, listUsersSchema } from '@tessera/contracts';
-import { addMachineUser } from '../domain/users/commands.js';
-import { getUser, searchUsers } from '../domain/users/queries.js';
+import { addMachineUserSchema, listUserChangesSchema, listUsersSchema, updateMachineSchema } from '@tessera/contracts';
+import { z } from 'zod';
+import { listUserChanges } from '../domain/users/changes.js';
+import { addMachineUser, updateMachine } from '../domain/users/commands.js';
+import { deactivateUser, reactivateUser, removeUser, revokeAllTokens } from '../domain/users/lifecycle.js';
+import { getUser } from '../domain/users/queries.js';
+import { searchUsers } from '../domain/users/search.js';
 import { endpoint, type Endpoint } from './endpoint.js';
+
+/** Actions that take nothing but the path: a body, if any, must be empty. */
+const noBody = z.strictObject({});
 
 export const userEndpoints: Endpoint[] = [
   endpoint({
@@ -23,5 +30,51 @@ export const userEndpoints: Endpoint[] = [
     path: '/users/:userId',
     permission: 'user.read',
     handler: ({ ctx, orgId, params }) => ({ user: getUser(ctx.db, orgId, params.userId!) }),
+  }),
+  endpoint({
+    method: 'put',
+    path: '/users/:userId/machine',
+    permission: 'user.write',
+    body: updateMachineSchema,
+    handler: ({ ctx, orgId, principal, params, body }) => ({
+      details: updateMachine(ctx.db, orgId, params.userId!, principal.userId, body),
+    }),
+  }),
+  endpoint({
+    method: 'post',
+    path: '/users/:userId/_deactivate',
+    permission: 'user.write',
+    body: noBody,
+    handler: ({ ctx, orgId, principal, params }) => ({ details: deactivateUser(ctx.db, orgId, params.userId!, principal) }),
+  }),
+  endpoint({
+    method: 'post',
+    path: '/users/:userId/_reactivate',
+    permission: 'user.write',
+    body: noBody,
+    handler: ({ ctx, orgId, principal, params }) => ({ details: reactivateUser(ctx.db, orgId, params.userId!, principal) }),
+  }),
+  endpoint({
+    method: 'delete',
+    path: '/users/:userId',
+    permission: 'user.delete',
+    handler: ({ ctx, orgId, principal, params }) => ({ details: removeUser(ctx.db, orgId, params.userId!, principal) }),
+  }),
+  // Tessera's own: ZITADEL has no way to cut off a service user's tokens short of deactivating it.
+  endpoint({
+    method: 'post',
+    path: '/users/:userId/tokens/_revoke',
+    permission: 'user.write',
+    body: noBody,
+    handler: ({ ctx, orgId, principal, params }) => ({
+      details: revokeAllTokens(ctx.db, orgId, params.userId!, principal.userId),
+    }),
+  }),
+  endpoint({
+    method: 'post',
+    path: '/users/:userId/changes/_search',
+    permission: 'user.read',
+    body: listUserChangesSchema,
+    handler: ({ ctx, orgId, params, body }) => listUserChanges(ctx.db, orgId, params.userId!, body),
   }),
 ];

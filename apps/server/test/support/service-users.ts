@@ -1,4 +1,6 @@
-import type { SignedIn } from './test-app.js';
+import { randomBytes } from 'node:crypto';
+import type { VerifiedAccessToken } from '../../src/domain/access-token.js';
+import type { SignedIn, TestApp } from './test-app.js';
 
 /** Creates a service user through the management API, as the console does. */
 export async function createServiceUser(
@@ -18,4 +20,41 @@ export async function generateSecret(s: SignedIn, userId: string): Promise<{ cli
   const res = await s.agent.put(`/management/v1/users/${userId}/secret`).set('x-csrf-token', s.csrf);
   if (res.status !== 200) throw new Error(`secret failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { clientId: string; clientSecret: string };
+}
+
+type Method = 'get' | 'post' | 'put' | 'delete';
+
+/** A management call with the console session (and its CSRF token on writes). */
+export function call(s: SignedIn, method: Method, path: string, body?: object) {
+  const req = s.agent[method](`/management/v1${path}`);
+  if (method !== 'get') req.set('x-csrf-token', s.csrf);
+  return body === undefined ? req : req.send(body);
+}
+
+/**
+ * Bearer tokens for service users. The OAuth part issues and verifies real tokens; here the app's
+ * verifier (the seam it plugs into) accepts tokens minted by the test, so the management API's own
+ * authentication and permission checks run unchanged.
+ */
+export function acceptTokens(t: TestApp): (userId: string) => string {
+  const tokens = new Map<string, VerifiedAccessToken>();
+  t.ctx.accessTokens = { verify: async (token) => tokens.get(token) ?? null };
+  return (userId) => {
+    const token = randomBytes(24).toString('base64url');
+    const now = Math.floor(Date.now() / 1000);
+    tokens.set(token, {
+      jti: token, userId, clientId: userId, scope: [], aud: ['management'], iat: now, exp: now + 3600, management: true,
+    });
+    return token;
+  };
+}
+
+/** Makes a user a manager of an organization (the organization part's API does this for real). */
+export function grantOrgRoles(t: TestApp, orgId: string, userId: string, roles: string[]): void {
+  t.db
+    .prepare(
+      `INSERT INTO org_members (org_id, user_id, roles, sequence, created_at, changed_at) VALUES (?, ?, ?, 0, ?, ?)
+       ON CONFLICT (org_id, user_id) DO UPDATE SET roles = excluded.roles`,
+    )
+    .run(orgId, userId, JSON.stringify(roles), new Date().toISOString(), new Date().toISOString());
 }

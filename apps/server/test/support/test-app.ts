@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Whoami } from '@tessera/contracts';
 import type { Express } from 'express';
+import type { DestinationStream } from 'pino';
 import request from 'supertest';
 import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -27,7 +28,15 @@ export interface TestApp {
   cleanup(): void;
 }
 
-export async function createTestApp(env: Record<string, string> = {}, dir?: string): Promise<TestApp> {
+/**
+ * log: where log lines go (pino's destination), for tests that read what was logged; pair it with
+ * TESSERA_LOG_LEVEL in env, since the default level is silent.
+ */
+export async function createTestApp(
+  env: Record<string, string> = {},
+  dir?: string,
+  log?: DestinationStream,
+): Promise<TestApp> {
   const folder = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-test-'));
   const config = loadConfig({
     TESSERA_DB: path.join(folder, 'tessera.db'),
@@ -39,7 +48,7 @@ export async function createTestApp(env: Record<string, string> = {}, dir?: stri
   const db = openDatabase(config.dbFile);
   migrate(db);
   await ensureFirstInstance(db, config);
-  const ctx = createContext(config, db, createLogger(config.logLevel));
+  const ctx = createContext(config, db, createLogger(config.logLevel, log));
   const app = createApp(ctx);
   let closed = false;
   const close = () => {
@@ -52,7 +61,7 @@ export async function createTestApp(env: Record<string, string> = {}, dir?: stri
     app, ctx, db, config, dir: folder, close,
     restart: async () => {
       close();
-      return createTestApp(env, folder);
+      return createTestApp(env, folder, log);
     },
     cleanup: () => {
       close();

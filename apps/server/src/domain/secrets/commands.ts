@@ -3,7 +3,7 @@ import { inTransaction, type Db } from '../../storage/db.js';
 import { failedPrecondition } from '../errors.js';
 import { randomAlphanumeric } from '../passwords.js';
 import { findUserRow } from '../users/queries.js';
-import { touchUser } from '../users/commands.js';
+import { requireMachine, touchUser } from '../users/commands.js';
 import { hashClientSecret } from './hash.js';
 
 /** ZITADEL's secret shape: 64 characters of [A-Za-z0-9], about 381 bits. */
@@ -22,7 +22,7 @@ export function generateMachineSecret(
 ): { clientId: string; clientSecret: string; details: ObjectDetails } {
   return inTransaction(db, () => {
     const user = findUserRow(db, orgId, userId);
-    if (user.type !== 'machine') throw failedPrecondition('USER-NotMachine', 'only service users have client secrets');
+    requireMachine(user);
     const clientSecret = randomAlphanumeric(CLIENT_SECRET_LENGTH);
     const d = touchUser(db, orgId, userId, editorUserId, 'user.machine.secret.set');
     db.prepare(
@@ -30,5 +30,18 @@ export function generateMachineSecret(
        ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, created_at = excluded.created_at`,
     ).run(userId, hashClientSecret(secretKey, clientSecret), d.changeDate);
     return { clientId: user.username, clientSecret, details: d };
+  });
+}
+
+/** RemoveMachineSecret: the user is left without a secret, so client-credentials sign-in stops at once. */
+export function removeMachineSecret(db: Db, orgId: string, userId: string, editorUserId: string | null): ObjectDetails {
+  return inTransaction(db, () => {
+    const user = findUserRow(db, orgId, userId);
+    requireMachine(user);
+    if (user.secret_created_at === null) {
+      throw failedPrecondition('USER-NoSecret', 'this service user has no client secret to remove');
+    }
+    db.prepare('DELETE FROM machine_secrets WHERE user_id = ?').run(userId);
+    return touchUser(db, orgId, userId, editorUserId, 'user.machine.secret.removed');
   });
 }

@@ -1,12 +1,15 @@
 import type { AddMachineUserRequest, ObjectDetails } from '@tessera/contracts';
-import type { addMachineUserSchema } from '@tessera/contracts';
+import type { addMachineUserSchema, updateMachineSchema } from '@tessera/contracts';
 import type { z } from 'zod';
 import { inTransaction, type Db } from '../../storage/db.js';
 import { newId } from '../../storage/ids.js';
-import { alreadyExists } from '../errors.js';
+import { alreadyExists, failedPrecondition } from '../errors.js';
 import { appendEvent, details } from '../events.js';
+import { findUserRow } from './queries.js';
+import type { UserRow } from './views.js';
 
 export type AddMachineUser = z.output<typeof addMachineUserSchema>;
+export type UpdateMachine = z.output<typeof updateMachineSchema>;
 export type { AddMachineUserRequest };
 
 const isUniqueViolation = (err: unknown) =>
@@ -61,4 +64,37 @@ export function touchUser(
   const ev = appendEvent(db, { type, aggregateType: 'user', aggregateId: userId, resourceOwner: orgId, editorUserId, payload });
   db.prepare('UPDATE users SET sequence = ?, changed_at = ? WHERE id = ?').run(ev.sequence, ev.createdAt, userId);
   return details(ev.sequence, ev.createdAt, orgId);
+}
+
+/** The /machine paths and client secrets belong to service users; a human gets a clear refusal. */
+export function requireMachine(user: UserRow): void {
+  if (user.type !== 'machine') {
+    throw failedPrecondition('USER-NotMachine', 'this is a human user, not a service user');
+  }
+}
+
+/**
+ * UpdateMachine: display name, description and token type. A PUT that changes nothing records no
+ * event and answers the current details, so scripts can apply the same state again without an error.
+ */
+export function updateMachine(
+  db: Db,
+  orgId: string,
+  userId: string,
+  editorUserId: string | null,
+  input: UpdateMachine,
+): ObjectDetails {
+  return inTransaction(db, () => {
+    const user = findUserRow(db, orgId, userId);
+    requireMachine(user);
+    const changed: Record<string, string> = {};
+    if (input.name !== user.display_name) changed.name = input.name;
+    if (input.description !== user.description) changed.description = input.description;
+    if (input.accessTokenType !== user.access_token_type) changed.accessTokenType = input.accessTokenType;
+    if (Object.keys(changed).length === 0) return details(user.sequence, user.changed_at, orgId);
+    db.prepare('UPDATE users SET display_name = ?, description = ?, access_token_type = ? WHERE id = ?').run(
+      input.name, input.description, input.accessTokenType, userId,
+    );
+    return touchUser(db, orgId, userId, editorUserId, 'user.machine.changed', changed);
+  });
 }

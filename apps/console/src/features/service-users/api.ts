@@ -1,0 +1,137 @@
+import type {
+  AddMachineUserRequest,
+  DetailsResponse,
+  ListUserChangesResponse,
+  ListUsersRequest,
+  ListUsersResponse,
+  MachineSecretResponse,
+  MachineUserView,
+  UpdateMachineRequest,
+} from '@tessera/contracts';
+import { keepPreviousData, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../lib/api';
+
+export interface ListParams {
+  search: string;
+  page: number;
+  pageSize: number;
+}
+
+/** Every query key of this feature comes from here. */
+export const serviceUserKeys = {
+  all: ['service-users'] as const,
+  lists: () => [...serviceUserKeys.all, 'list'] as const,
+  list: (params: ListParams) => [...serviceUserKeys.lists(), params] as const,
+  details: () => [...serviceUserKeys.all, 'detail'] as const,
+  detail: (userId: string) => [...serviceUserKeys.details(), userId] as const,
+  changes: (userId: string) => [...serviceUserKeys.detail(userId), 'changes'] as const,
+};
+
+const base = '/management/v1/users';
+const CONTAINS = 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE' as const;
+
+/** The list the console shows: service users, newest first, matching the search on either name. */
+export function listRequest({ search, page, pageSize }: ListParams): ListUsersRequest {
+  const term = search.trim();
+  return {
+    query: { offset: (page - 1) * pageSize, limit: pageSize },
+    queries: [
+      { typeQuery: { type: 'TYPE_MACHINE' as const } },
+      ...(term
+        ? [{ orQuery: { queries: [{ userNameQuery: { userName: term, method: CONTAINS } }, { displayNameQuery: { displayName: term, method: CONTAINS } }] } }]
+        : []),
+    ],
+  };
+}
+
+export const serviceUsersQuery = (params: ListParams) =>
+  queryOptions({
+    queryKey: serviceUserKeys.list(params),
+    queryFn: () => api<ListUsersResponse>('POST', `${base}/_search`, listRequest(params)),
+    // While the next page or search loads, the table keeps showing the last answer.
+    placeholderData: keepPreviousData,
+  });
+
+export const serviceUserQuery = (userId: string) =>
+  queryOptions({
+    queryKey: serviceUserKeys.detail(userId),
+    queryFn: () => api<{ user: MachineUserView }>('GET', `${base}/${userId}`).then((r) => r.user),
+  });
+
+export const userChangesQuery = (userId: string) =>
+  queryOptions({
+    queryKey: serviceUserKeys.changes(userId),
+    queryFn: () => api<ListUserChangesResponse>('POST', `${base}/${userId}/changes/_search`, { query: { limit: 50 } }).then((r) => r.result),
+  });
+
+/** After any change to one user: its page, its activity and every list may be stale. */
+function useInvalidate() {
+  const qc = useQueryClient();
+  return (userId: string) =>
+    Promise.all([
+      qc.invalidateQueries({ queryKey: serviceUserKeys.detail(userId) }),
+      qc.invalidateQueries({ queryKey: serviceUserKeys.lists() }),
+    ]);
+}
+
+export function useCreateServiceUser() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: AddMachineUserRequest) => api<{ userId: string } & DetailsResponse>('POST', `${base}/machine`, body),
+    onSuccess: () => qc.invalidateQueries({ queryKey: serviceUserKeys.lists() }),
+  });
+}
+
+export function useUpdateServiceUser(userId: string) {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: (body: UpdateMachineRequest) => api<DetailsResponse>('PUT', `${base}/${userId}/machine`, body),
+    onSuccess: () => invalidate(userId),
+  });
+}
+
+export type UserAction = 'deactivate' | 'reactivate' | 'removeSecret' | 'revokeTokens' | 'delete';
+
+const ACTION_REQUEST: Record<UserAction, (userId: string) => [string, string]> = {
+  deactivate: (id) => ['POST', `${base}/${id}/_deactivate`],
+  reactivate: (id) => ['POST', `${base}/${id}/_reactivate`],
+  removeSecret: (id) => ['DELETE', `${base}/${id}/secret`],
+  revokeTokens: (id) => ['POST', `${base}/${id}/tokens/_revoke`],
+  delete: (id) => ['DELETE', `${base}/${id}`],
+};
+
+/**
+ * The Actions menu's writes that answer only {details}. After a delete the caller leaves the page
+ * and then calls forgetUser(): dropping the cached user while its page still shows would refetch it.
+ */
+export function useUserAction(userId: string) {
+  const qc = useQueryClient();
+  const invalidate = useInvalidate();
+  const mutation = useMutation({
+    mutationFn: (action: UserAction) => {
+      const [method, path] = ACTION_REQUEST[action](userId);
+      return api<DetailsResponse>(method, path);
+    },
+    onSuccess: (_data, action) =>
+      action === 'delete' ? qc.invalidateQueries({ queryKey: serviceUserKeys.lists() }) : invalidate(userId),
+  });
+  const forgetUser = () => qc.removeQueries({ queryKey: serviceUserKeys.detail(userId) });
+  return { ...mutation, forgetUser };
+}
+
+/**
+ * Generates a client secret and hands it straight to `onSecret`. The mutation itself resolves to
+ * nothing, so the plaintext never enters TanStack's mutation cache; gcTime 0 drops even the empty
+ * record at once. Only the caller's component state holds the secret, until its dialog closes.
+ */
+export function useGenerateSecret(userId: string, onSecret: (secret: Pick<MachineSecretResponse, 'clientId' | 'clientSecret'>) => void) {
+  const invalidate = useInvalidate();
+  return useMutation({
+    mutationFn: async (): Promise<void> => {
+      const { clientId, clientSecret } = await api<MachineSecretResponse>('PUT', `${base}/${userId}/secret`);
+      onSecret({ clientId, clientSecret });
+    },
+    gcTime: 0,
+    onSuccess: () => invalidate(userId),
+  });
+}

@@ -1,0 +1,49 @@
+import { Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { errorMessage } from '../../../lib/api';
+import { userChangesQuery } from '../api';
+import { formatDate } from '../format';
+
+/** What happened to the user and who did it, newest first, from the audit trail. */
+export function ActivityList({ userId }: { userId: string }) {
+  const { data: changes, isPending, error } = useQuery(userChangesQuery(userId));
+  return (
+    <Paper withBorder p="md">
+      <Stack gap="sm">
+        <Title order={2} size="h4" id="activity-title">
+          Activity
+        </Title>
+        {isPending ? (
+          <Text c="dimmed" size="sm">
+            Loading the activity…
+          </Text>
+        ) : error ? (
+          <Text c="red" size="sm" role="alert">
+            {errorMessage(error)}
+          </Text>
+        ) : (
+          <Table aria-labelledby="activity-title" verticalSpacing="xs">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>What</Table.Th>
+                <Table.Th>When</Table.Th>
+                <Table.Th>Who</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {changes.map((c) => (
+                <Table.Tr key={c.sequence}>
+                  <Table.Td>{c.eventType.localizedMessage}</Table.Td>
+                  <Table.Td>
+                    <time dateTime={c.changeDate}>{formatDate(c.changeDate)}</time>
+                  </Table.Td>
+                  <Table.Td>{c.editorDisplayName}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Stack>
+    </Paper>
+  );
+}

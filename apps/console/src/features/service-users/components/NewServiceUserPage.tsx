@@ -1,0 +1,88 @@
+import { Anchor, Breadcrumbs, Button, Group, Paper, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { schemaResolver, useForm } from '@mantine/form';
+import { addMachineUserSchema, type AccessTokenType } from '@tessera/contracts';
+import { Link, useNavigate } from 'react-router';
+import { ApiRequestError, errorMessage } from '../../../lib/api';
+import { useCreateServiceUser } from '../api';
+import { TOKEN_TYPE_OPTIONS } from '../format';
+import { notify } from '../notify';
+
+interface Values {
+  userName: string;
+  name: string;
+  description: string;
+  accessTokenType: AccessTokenType;
+}
+
+const sentence = (s: string) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
+
+/** The guide's steps 2-4: "New", a username and a display name, "Create". */
+export function NewServiceUserPage() {
+  const create = useCreateServiceUser();
+  const navigate = useNavigate();
+  const form = useForm<Values>({
+    initialValues: { userName: '', name: '', description: '', accessTokenType: 'ACCESS_TOKEN_TYPE_BEARER' },
+    validate: schemaResolver(addMachineUserSchema, { sync: true }),
+    // Checked on submit, not on blur: an error appearing on blur shifts the layout under the pointer
+    // and swallows the click on the submit button. An edited field drops its error.
+  });
+
+  const submit = form.onSubmit((values) => {
+    const body = addMachineUserSchema.parse(values);
+    create.mutate(body, {
+      onSuccess: ({ userId }) => {
+        notify('green', 'Service user created', `${body.userName} is ready. Generate a client secret from Actions.`);
+        void navigate(`/service-users/${userId}`);
+      },
+      onError: (err) => {
+        // The server has the last word on names (a taken username is a 409 naming userName).
+        if (err instanceof ApiRequestError && err.field && err.field in values) {
+          form.setFieldError(err.field as keyof Values, sentence(err.message));
+        } else {
+          notify('red', 'The service user was not created', errorMessage(err));
+        }
+      },
+    });
+  });
+
+  return (
+    <Stack maw={640}>
+      <Breadcrumbs>
+        <Anchor component={Link} to="/service-users">
+          Service Users
+        </Anchor>
+        <Text>New</Text>
+      </Breadcrumbs>
+      <Title order={1}>New Service User</Title>
+      <Paper withBorder p="md" component="form" onSubmit={submit} noValidate aria-label="New service user">
+        <Stack>
+          <TextInput
+            label="Username"
+            description="Also the ClientID. Letters, digits and . _ @ -"
+            withAsterisk
+            autoComplete="off"
+            autoFocus
+            {...form.getInputProps('userName')}
+          />
+          <TextInput label="Display Name" withAsterisk autoComplete="off" {...form.getInputProps('name')} />
+          <Textarea label="Description" autosize minRows={2} {...form.getInputProps('description')} />
+          <Select
+            label="Access Token Type"
+            description="Bearer: an opaque token. JWT: a signed token APIs can check on their own."
+            data={TOKEN_TYPE_OPTIONS}
+            allowDeselect={false}
+            {...form.getInputProps('accessTokenType')}
+          />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => void navigate('/service-users')}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={create.isPending}>
+              Create
+            </Button>
+          </Group>
+        </Stack>
+      </Paper>
+    </Stack>
+  );
+}

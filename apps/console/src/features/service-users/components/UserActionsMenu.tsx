@@ -1,0 +1,167 @@
+import { Button, Menu } from '@mantine/core';
+import {
+  IconChevronDown, IconKey, IconKeyOff, IconPlayerPause, IconPlayerPlay, IconTicketOff, IconTrash,
+} from '@tabler/icons-react';
+import type { MachineUserView } from '@tessera/contracts';
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { errorMessage } from '../../../lib/api';
+import { useGenerateSecret, useUserAction, type UserAction } from '../api';
+import { ClientSecretDialog, type ShownSecret } from './ClientSecretDialog';
+import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
+import { notify } from '../notify';
+
+const DONE: Record<UserAction, string> = {
+  deactivate: 'Service user deactivated',
+  reactivate: 'Service user reactivated',
+  removeSecret: 'Client secret removed',
+  revokeTokens: 'Tokens revoked',
+  delete: 'Service user deleted',
+};
+
+/** The detail page's "Actions": ZITADEL's menu, every destructive step behind a confirmation. */
+export function UserActionsMenu({ user }: { user: MachineUserView }) {
+  const navigate = useNavigate();
+  const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
+  const [secret, setSecret] = useState<ShownSecret | null>(null);
+  const action = useUserAction(user.id);
+  const generate = useGenerateSecret(user.id, (shown) => {
+    setConfirm(null);
+    setSecret(shown);
+  });
+  const name = user.userName;
+  const hasSecret = user.machine?.hasSecret ?? false;
+  const active = user.state === 'USER_STATE_ACTIVE';
+
+  const fail = (title: string) => (err: unknown) => notify('red', title, errorMessage(err));
+
+  const run = (a: UserAction) =>
+    action.mutate(a, {
+      onSuccess: () => {
+        setConfirm(null);
+        notify('green', DONE[a], name);
+        if (a === 'delete') {
+          void navigate('/service-users', { replace: true });
+          action.forgetUser();
+        }
+      },
+      onError: fail('That did not work'),
+      onSettled: () => action.reset(),
+    });
+
+  const generateNow = () =>
+    generate.mutate(undefined, {
+      onError: fail('No client secret was generated'),
+      onSettled: () => generate.reset(),
+    });
+
+  const ask = (request: Omit<ConfirmRequest, 'onConfirm'>, onConfirm: () => void) => setConfirm({ ...request, onConfirm });
+
+  return (
+    <>
+      <Menu position="bottom-end" shadow="md" width={240}>
+        <Menu.Target>
+          <Button rightSection={<IconChevronDown size={16} aria-hidden />} loading={action.isPending || generate.isPending}>
+            Actions
+          </Button>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <Menu.Item
+            leftSection={<IconKey size={16} aria-hidden />}
+            onClick={() =>
+              hasSecret
+                ? ask(
+                    {
+                      title: 'Generate a new client secret?',
+                      message: `${name} already has a client secret. The current secret stops working the moment a new one is generated.`,
+                      confirmLabel: 'Generate',
+                      danger: true,
+                    },
+                    generateNow,
+                  )
+                : generateNow()
+            }
+          >
+            Generate Client Secret
+          </Menu.Item>
+          {hasSecret && (
+            <Menu.Item
+              leftSection={<IconKeyOff size={16} aria-hidden />}
+              onClick={() =>
+                ask(
+                  {
+                    title: 'Remove the client secret?',
+                    message: `${name} will not be able to get tokens with a client secret until a new one is generated.`,
+                    confirmLabel: 'Remove',
+                    danger: true,
+                  },
+                  () => run('removeSecret'),
+                )
+              }
+            >
+              Remove Client Secret
+            </Menu.Item>
+          )}
+          <Menu.Item
+            leftSection={<IconTicketOff size={16} aria-hidden />}
+            onClick={() =>
+              ask(
+                {
+                  title: 'Revoke all tokens?',
+                  message: `Every access token issued to ${name} so far stops working at once. New tokens can still be requested with its client secret.`,
+                  confirmLabel: 'Revoke Tokens',
+                  danger: true,
+                },
+                () => run('revokeTokens'),
+              )
+            }
+          >
+            Revoke Tokens
+          </Menu.Item>
+          {active ? (
+            <Menu.Item
+              leftSection={<IconPlayerPause size={16} aria-hidden />}
+              onClick={() =>
+                ask(
+                  {
+                    title: 'Deactivate this service user?',
+                    message: `${name} will not get any tokens, and every token it holds stops working, even after a later reactivation.`,
+                    confirmLabel: 'Deactivate',
+                    danger: true,
+                  },
+                  () => run('deactivate'),
+                )
+              }
+            >
+              Deactivate
+            </Menu.Item>
+          ) : (
+            <Menu.Item leftSection={<IconPlayerPlay size={16} aria-hidden />} onClick={() => run('reactivate')}>
+              Reactivate
+            </Menu.Item>
+          )}
+          <Menu.Divider />
+          <Menu.Item
+            color="red"
+            leftSection={<IconTrash size={16} aria-hidden />}
+            onClick={() =>
+              ask(
+                {
+                  title: 'Delete service user',
+                  message: `You are about to permanently delete the service user "${name}". Its client secret and tokens stop working at once. This cannot be undone.`,
+                  confirmLabel: 'Delete',
+                  danger: true,
+                },
+                () => run('delete'),
+              )
+            }
+          >
+            Delete
+          </Menu.Item>
+        </Menu.Dropdown>
+      </Menu>
+      <ConfirmDialog request={confirm} busy={action.isPending || generate.isPending} onClose={() => setConfirm(null)} />
+      <ClientSecretDialog secret={secret} onClose={() => setSecret(null)} />
+    </>
+  );
+}

@@ -1,0 +1,68 @@
+import type { ListUserChangesResponse, listUserChangesSchema } from '@tessera/contracts';
+import type { z } from 'zod';
+import type { Db } from '../../storage/db.js';
+import { findUserRow } from './queries.js';
+
+export type ListUserChanges = z.output<typeof listUserChangesSchema>;
+
+/** What the console's activity list says for each event type. */
+export const USER_EVENT_MESSAGES: Record<string, string> = {
+  'user.human.added': 'User created',
+  'user.machine.added': 'Service user created',
+  'user.machine.changed': 'Service user changed',
+  'user.machine.secret.set': 'Client secret generated',
+  'user.machine.secret.removed': 'Client secret removed',
+  'user.token.revoked_all': 'All tokens revoked',
+  'user.deactivated': 'User deactivated',
+  'user.reactivated': 'User reactivated',
+  'user.removed': 'User deleted',
+};
+
+/** An event type nobody gave a message yet still reads as words: "user.foo.bar" -> "User foo bar". */
+function messageFor(type: string): string {
+  const known = USER_EVENT_MESSAGES[type];
+  if (known) return known;
+  const words = type.replace(/[._]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export const DEFAULT_CHANGES_LIMIT = 50;
+
+interface ChangeRow {
+  sequence: number;
+  created_at: string;
+  type: string;
+  editor_user_id: string | null;
+  resource_owner: string;
+  editor_name: string | null;
+}
+
+/**
+ * ListUserChanges: the user's events, newest first unless asc. `sequence` pages: the changes after
+ * it in the chosen direction. A user of another organization is "not found".
+ */
+export function listUserChanges(db: Db, orgId: string, userId: string, req: ListUserChanges): ListUserChangesResponse {
+  findUserRow(db, orgId, userId);
+  const asc = req.query?.asc ?? false;
+  const cursor = req.query?.sequence || undefined;
+  const limit = req.query?.limit || DEFAULT_CHANGES_LIMIT;
+  const rows = db
+    .prepare(
+      `SELECT e.sequence, e.created_at, e.type, e.editor_user_id, e.resource_owner, u.display_name AS editor_name
+       FROM events e LEFT JOIN users u ON u.id = e.editor_user_id
+       WHERE e.aggregate_type = 'user' AND e.aggregate_id = ? ${cursor === undefined ? '' : `AND e.sequence ${asc ? '>' : '<'} ?`}
+       ORDER BY e.sequence ${asc ? 'ASC' : 'DESC'} LIMIT ?`,
+    )
+    .all(...[userId, ...(cursor === undefined ? [] : [cursor]), limit]) as ChangeRow[];
+  return {
+    result: rows.map((r) => ({
+      changeDate: r.created_at,
+      eventType: { key: r.type, localizedMessage: messageFor(r.type) },
+      sequence: String(r.sequence),
+      editorId: r.editor_user_id ?? '',
+      // No editor: Tessera itself (first start). An editor since deleted keeps only their id.
+      editorDisplayName: r.editor_user_id === null ? 'System' : (r.editor_name ?? 'Deleted user'),
+      resourceOwnerId: r.resource_owner,
+    })),
+  };
+}
