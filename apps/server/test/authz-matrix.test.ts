@@ -32,6 +32,7 @@ const MEMBER_READ: Who[] = ['ORG_OWNER', 'ORG_OWNER_VIEWER', 'ORG_USER_PERMISSIO
 const MEMBER_WRITE: Who[] = ['ORG_OWNER', 'INSTANCE_OWNER'];
 const USER_READ: Who[] = ['ORG_OWNER', 'ORG_OWNER_VIEWER', 'ORG_USER_MANAGER', 'ORG_USER_PERMISSION_EDITOR', 'ORG_PROJECT_PERMISSION_EDITOR', 'INSTANCE_OWNER'];
 const USER_WRITE: Who[] = ['ORG_OWNER', 'ORG_USER_MANAGER', 'INSTANCE_OWNER'];
+const USER_DELETE: Who[] = ['ORG_OWNER', 'ORG_USER_MANAGER', 'INSTANCE_OWNER'];
 const INSTANCE_ONLY: Who[] = ['INSTANCE_OWNER'];
 
 /** Who may call each endpoint; everyone else must get 403 PermissionDenied. */
@@ -48,6 +49,13 @@ const expected: Record<string, readonly Who[]> = {
   'POST /management/v1/users/_search': USER_READ,
   'GET /management/v1/users/:userId': USER_READ,
   'PUT /management/v1/users/:userId/secret': USER_WRITE,
+  'DELETE /management/v1/users/:userId/secret': USER_WRITE,
+  'PUT /management/v1/users/:userId/machine': USER_WRITE,
+  'POST /management/v1/users/:userId/_deactivate': USER_WRITE,
+  'POST /management/v1/users/:userId/_reactivate': USER_WRITE,
+  'POST /management/v1/users/:userId/tokens/_revoke': USER_WRITE,
+  'POST /management/v1/users/:userId/changes/_search': USER_READ,
+  'DELETE /management/v1/users/:userId': USER_DELETE,
   'POST /admin/v1/orgs/_search': INSTANCE_ONLY,
 };
 
@@ -73,6 +81,16 @@ async function freshMember(fx: Fixture): Promise<string> {
   return userId;
 }
 
+/** A fresh service user the admin has prepared with one write, e.g. given a secret or deactivated. */
+async function freshUser(fx: Fixture, prepare?: string, method: 'put' | 'post' = 'post'): Promise<string> {
+  const userId = await createServiceUser(fx.admin, fx.unique('subject'));
+  if (prepare) {
+    const res = await fx.admin.agent[method](`/management/v1/users/${userId}/${prepare}`).set('x-csrf-token', fx.admin.csrf);
+    if (res.status !== 200) throw new Error(`user fixture ${prepare}: ${res.status}`);
+  }
+  return userId;
+}
+
 /** A request that succeeds (200) when the caller is allowed; prepared afresh for every caller. */
 const requests: Record<string, (fx: Fixture) => Promise<Call>> = {
   'GET /management/v1/orgs/me': async () => ({ path: '/management/v1/orgs/me' }),
@@ -93,6 +111,21 @@ const requests: Record<string, (fx: Fixture) => Promise<Call>> = {
   'POST /management/v1/users/_search': async () => ({ path: '/management/v1/users/_search', body: {} }),
   'GET /management/v1/users/:userId': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}` }),
   'PUT /management/v1/users/:userId/secret': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/secret` }),
+  'DELETE /management/v1/users/:userId/secret': async (fx) => ({ path: `/management/v1/users/${await freshUser(fx, 'secret', 'put')}/secret` }),
+  'PUT /management/v1/users/:userId/machine': async (fx) => ({
+    path: `/management/v1/users/${fx.serviceUserId}/machine`,
+    body: { name: fx.unique('Renamed') },
+  }),
+  'POST /management/v1/users/:userId/_deactivate': async (fx) => ({ path: `/management/v1/users/${await freshUser(fx)}/_deactivate` }),
+  'POST /management/v1/users/:userId/_reactivate': async (fx) => ({
+    path: `/management/v1/users/${await freshUser(fx, '_deactivate')}/_reactivate`,
+  }),
+  'POST /management/v1/users/:userId/tokens/_revoke': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/tokens/_revoke` }),
+  'POST /management/v1/users/:userId/changes/_search': async (fx) => ({
+    path: `/management/v1/users/${fx.serviceUserId}/changes/_search`,
+    body: {},
+  }),
+  'DELETE /management/v1/users/:userId': async (fx) => ({ path: `/management/v1/users/${await freshUser(fx)}` }),
   'POST /admin/v1/orgs/_search': async () => ({ path: '/admin/v1/orgs/_search', body: {} }),
 };
 
