@@ -1,0 +1,91 @@
+import { jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { jtiIssuedAtMs, newJtiBytes, type AccessTokenClaims } from './claims.js';
+import { SIGNING_ALGS } from './key-material.js';
+import { MAX_TOKEN_LENGTH } from './opaque-codec.js';
+import type { SigningKeys } from './signing-keys.js';
+
+/** RFC 9068 section 2.1: the media type that tells an access token from an ID token. */
+export const AT_JWT_TYP = 'at+jwt';
+/** Verified signatures kept in memory, so a client reusing its JWT pays for ECDSA once. */
+const VERIFIED_CACHE_SIZE = 10_000;
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+interface AtJwtPayload extends JWTPayload {
+  client_id: string;
+  scope: string;
+}
+
+/** The JWT access token type: RFC 9068, signed with the active key, verified against any published one. */
+export class JwtAccessTokens {
+  readonly #verified = new Map<string, AccessTokenClaims>();
+
+  constructor(
+    private readonly keys: SigningKeys,
+    private readonly issuer: string,
+  ) {}
+
+  async sign(claims: Omit<AccessTokenClaims, 'jti'>): Promise<{ token: string; jti: string }> {
+    const key = this.keys.active;
+    const jti = newJtiBytes(claims.iatMs).toString('base64url');
+    const iat = Math.floor(claims.iatMs / 1000);
+    const payload: AtJwtPayload = {
+      iss: this.issuer,
+      sub: claims.sub,
+      aud: claims.aud,
+      exp: claims.exp,
+      iat,
+      nbf: iat,
+      jti,
+      client_id: claims.clientId,
+      scope: claims.scope.join(' '),
+    };
+    const token = await new SignJWT(payload).setProtectedHeader({ alg: key.alg, kid: key.kid, typ: AT_JWT_TYP }).sign(key.privateKey);
+    return { token, jti };
+  }
+
+  /** The claims of a valid JWT signed by one of our published keys, or null. Never throws. */
+  async verify(token: string): Promise<AccessTokenClaims | null> {
+    const cached = this.#verified.get(token);
+    if (cached) return cached;
+    if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) return null;
+    let payload: AtJwtPayload;
+    try {
+      ({ payload } = (await jwtVerify(token, (h: JWTHeaderParameters) => this.#keyFor(h), {
+        issuer: this.issuer,
+        typ: AT_JWT_TYP,
+        algorithms: [...SIGNING_ALGS],
+        requiredClaims: ['sub', 'aud', 'exp', 'iat', 'jti'],
+      })) as { payload: AtJwtPayload });
+    } catch {
+      return null;
+    }
+    const claims = toClaims(payload);
+    if (claims) this.#remember(token, claims);
+    return claims;
+  }
+
+  #keyFor(h: JWTHeaderParameters) {
+    const key = h.kid ? this.keys.get(h.kid) : undefined;
+    if (!key || key.alg !== h.alg) throw new Error('unknown signing key');
+    return key.publicKey;
+  }
+
+  #remember(token: string, claims: AccessTokenClaims): void {
+    if (this.#verified.size >= VERIFIED_CACHE_SIZE) {
+      // Oldest first: Map keeps insertion order.
+      this.#verified.delete(this.#verified.keys().next().value!);
+    }
+    this.#verified.set(token, claims);
+  }
+}
+
+function toClaims(p: AtJwtPayload): AccessTokenClaims | null {
+  const aud = typeof p.aud === 'string' ? [p.aud] : p.aud;
+  if (typeof p.sub !== 'string' || typeof p.client_id !== 'string' || typeof p.jti !== 'string') return null;
+  if (!Array.isArray(aud) || typeof p.exp !== 'number' || typeof p.iat !== 'number') return null;
+  if (typeof p.scope !== 'string' || !/^[A-Za-z0-9_-]{22}$/.test(p.jti)) return null;
+  const iatMs = jtiIssuedAtMs(Buffer.from(p.jti, 'base64url'));
+  // The jti's time must agree with iat; both were signed together.
+  if (Math.floor(iatMs / 1000) !== p.iat) return null;
+  return { jti: p.jti, sub: p.sub, clientId: p.client_id, scope: p.scope ? p.scope.split(' ') : [], aud, iatMs, exp: p.exp };
+}
