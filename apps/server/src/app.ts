@@ -16,6 +16,8 @@ export function createApp(ctx: AppContext): Express {
   app.set('trust proxy', ctx.config.trustProxy);
   app.set('query parser', 'simple');
 
+  // The OAuth boundary is the hot path: it runs before any other middleware and logs for itself.
+  app.use(oauthRouter(ctx));
   app.use(requestLog(ctx.logger));
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
@@ -34,7 +36,6 @@ export function createApp(ctx: AppContext): Express {
     }
   });
 
-  app.use(oauthRouter(ctx));
   app.use(sessionMiddleware(ctx));
   app.use('/api/session', consoleSecurityHeaders, consoleSessionRouter(ctx));
   app.use('/management/v1', managementRouter(ctx));

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
+import { oauthAccessLog } from './access-log.js';
 import { discoveryEndpoint, keysEndpoint } from './discovery.js';
 import { MethodNotAllowed, NoSuchEndpoint, sendOAuthError } from './errors.js';
 import { introspectionEndpoint } from './introspect.js';
@@ -8,8 +9,9 @@ import { tokenEndpoint } from './token-endpoint.js';
 import { userinfoEndpoint } from './userinfo.js';
 
 /**
- * /oauth/v2/*, /.well-known/*, /oidc/v1/*: the OAuth boundary. Mounted before sessions and body
- * parsers: every route here reads its own small body and answers in RFC 6749's error shape.
+ * /oauth/v2/*, /.well-known/*, /oidc/v1/*: the OAuth boundary. Mounted first, before the request
+ * logger, sessions and body parsers: it logs its own requests, every route reads its own small
+ * body, and every answer is in RFC 6749's shape.
  */
 export function oauthRouter(ctx: AppContext): Router {
   const r = Router();
@@ -18,6 +20,7 @@ export function oauthRouter(ctx: AppContext): Router {
     return (_req: unknown, res: Parameters<typeof sendOAuthError>[0]) => sendOAuthError(res, err);
   };
 
+  r.use(['/oauth/v2', '/oidc/v1', '/.well-known'], oauthAccessLog(ctx.logger));
   r.post('/oauth/v2/token', tokenEndpoint(ctx));
   r.all('/oauth/v2/token', only('POST'));
   r.post('/oauth/v2/introspect', introspectionEndpoint(ctx));

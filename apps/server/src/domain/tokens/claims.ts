@@ -29,8 +29,24 @@ const TIME_BYTES = 6;
 export function newJtiBytes(iatMs: number): Buffer {
   const b = Buffer.allocUnsafe(JTI_BYTES);
   b.writeUIntBE(iatMs, 0, TIME_BYTES);
-  randomFillSync(b, TIME_BYTES);
+  randomInto(b, TIME_BYTES);
   return b;
+}
+
+// One CSPRNG call per few hundred tokens instead of one per token (the trick randomUUID uses).
+const POOL_BYTES = 4096;
+const pool = Buffer.alloc(POOL_BYTES);
+let poolOffset = POOL_BYTES;
+
+function randomInto(target: Buffer, offset: number): void {
+  const n = target.length - offset;
+  if (poolOffset + n > POOL_BYTES) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  // Each byte is handed out once: the offset only moves forward until the next refill.
+  pool.copy(target, offset, poolOffset, poolOffset + n);
+  poolOffset += n;
 }
 
 export function jtiIssuedAtMs(jti: Buffer): number {
