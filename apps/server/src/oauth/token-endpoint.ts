@@ -48,7 +48,7 @@ export function tokenEndpoint(ctx: AppContext): RequestHandler {
     function validateScope(t) {
       if (!t.grant!.parameters.has('scope')) return;
       const scope = t.params!.get('scope');
-      if (!scope) throw new InvalidRequest('scope missing: request at least one scope, e.g. openid');
+      if (!scope?.trim()) throw new InvalidRequest('scope missing: request at least one scope, e.g. openid');
       t.granted = grantScopes(parseScope(scope), t.client!, managementAudience);
     },
   ];

@@ -17,7 +17,7 @@ interface AtJwtPayload extends JWTPayload {
 
 /** The JWT access token type: RFC 9068, signed with the active key, verified against any published one. */
 export class JwtAccessTokens {
-  readonly #verified = new Map<string, AccessTokenClaims>();
+  readonly #verified = new Map<string, { claims: AccessTokenClaims; kid: string }>();
 
   constructor(
     private readonly keys: SigningKeys,
@@ -46,21 +46,22 @@ export class JwtAccessTokens {
   /** The claims of a valid JWT signed by one of our published keys, or null. Never throws. */
   async verify(token: string): Promise<AccessTokenClaims | null> {
     const cached = this.#verified.get(token);
-    if (cached) return cached;
+    // A cached signature counts only while its key is still published.
+    if (cached) return this.keys.get(cached.kid) ? cached.claims : null;
     if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) return null;
-    let payload: AtJwtPayload;
+    let verified: { payload: AtJwtPayload; protectedHeader: JWTHeaderParameters };
     try {
-      ({ payload } = (await jwtVerify(token, (h: JWTHeaderParameters) => this.#keyFor(h), {
+      verified = (await jwtVerify(token, (h: JWTHeaderParameters) => this.#keyFor(h), {
         issuer: this.issuer,
         typ: AT_JWT_TYP,
         algorithms: [...SIGNING_ALGS],
         requiredClaims: ['sub', 'aud', 'exp', 'iat', 'jti'],
-      })) as { payload: AtJwtPayload });
+      })) as typeof verified;
     } catch {
       return null;
     }
-    const claims = toClaims(payload);
-    if (claims) this.#remember(token, claims);
+    const claims = toClaims(verified.payload);
+    if (claims) this.#remember(token, { claims, kid: verified.protectedHeader.kid! });
     return claims;
   }
 
@@ -70,12 +71,12 @@ export class JwtAccessTokens {
     return key.publicKey;
   }
 
-  #remember(token: string, claims: AccessTokenClaims): void {
+  #remember(token: string, entry: { claims: AccessTokenClaims; kid: string }): void {
     if (this.#verified.size >= VERIFIED_CACHE_SIZE) {
       // Oldest first: Map keeps insertion order.
       this.#verified.delete(this.#verified.keys().next().value!);
     }
-    this.#verified.set(token, claims);
+    this.#verified.set(token, entry);
   }
 }
 
