@@ -6,6 +6,7 @@ import { consoleRouter } from './http/console.js';
 import { requestLog } from './http/request-log.js';
 import { consoleSecurityHeaders } from './http/security-headers.js';
 import { managementRouter } from './management/router.js';
+import { oauthHotPath, serveBeforeExpress } from './oauth/hot-path.js';
 import { oauthRouter } from './oauth/router.js';
 
 /** Builds the whole server from its context; no listen, so tests run it in-process. */
@@ -16,8 +17,11 @@ export function createApp(ctx: AppContext): Express {
   app.set('trust proxy', ctx.config.trustProxy);
   app.set('query parser', 'simple');
 
-  // The OAuth boundary is the hot path: it runs before any other middleware and logs for itself.
-  app.use(oauthRouter(ctx));
+  // The OAuth boundary is the hot path: token, introspection, revocation and userinfo are answered
+  // before Express (oauth/hot-path.ts); the rest of it runs before any other middleware.
+  const hot = oauthHotPath(ctx);
+  serveBeforeExpress(app, hot);
+  app.use(oauthRouter(ctx, hot));
   app.use(requestLog(ctx.logger));
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');

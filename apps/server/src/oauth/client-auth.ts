@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AccessTokenType } from '@tessera/contracts';
-import type { Request } from 'express';
 import type { AppContext } from '../context.js';
 import { verifyClientSecret } from '../domain/secrets/hash.js';
 import { parseBasicAuthorization, type ClientCredentials } from './basic-auth.js';
@@ -36,7 +35,7 @@ const FAILED = 'client authentication failed';
  * per address. Every attempt costs one indexed read and one HMAC, whether the client exists or
  * not, so neither the answer nor its timing says which usernames exist.
  */
-export function clientAuthenticator(ctx: AppContext): (req: Request, form: FormParams) => AuthenticatedClient {
+export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, form: FormParams) => AuthenticatedClient {
   const byUsername = ctx.db.prepare(
     `SELECT u.id, u.username, u.org_id, u.state, u.access_token_type, o.primary_domain, s.hash
      FROM users u JOIN orgs o ON o.id = u.org_id LEFT JOIN machine_secrets s ON s.user_id = u.id
@@ -48,7 +47,7 @@ export function clientAuthenticator(ctx: AppContext): (req: Request, form: FormP
 
   return (req, form) => {
     const credentials = presentedCredentials(req, form);
-    const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const ip = clientAddress(req, ctx.config.trustProxy);
     const pairKey = `${(credentials?.clientId ?? '').toLowerCase()}\n${ip}`;
     const wait = Math.max(pair.retryAfter(pairKey), address.retryAfter(ip));
     if (wait > 0) throw new SlowDown(wait);
@@ -94,4 +93,16 @@ function presentedCredentials(req: IncomingMessage, form: FormParams): ClientCre
 function noCredentials(req: IncomingMessage): InvalidClient {
   if (req.headers.authorization !== undefined) return new InvalidClient('the Authorization header is not valid Basic credentials');
   return new InvalidClient('client authentication required: send HTTP Basic credentials or client_id and client_secret');
+}
+
+/**
+ * The caller's address, as Express's req.ip gives it for a boolean "trust proxy": behind a
+ * trusted proxy the left-most X-Forwarded-For entry, otherwise the socket's peer.
+ */
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  if (!trustProxy) return peer;
+  const forwarded = req.headers['x-forwarded-for'];
+  const first = typeof forwarded === 'string' ? forwarded.split(',')[0]!.trim() : '';
+  return first || peer;
 }

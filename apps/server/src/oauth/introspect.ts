@@ -1,17 +1,16 @@
-import type { RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { clientAuthenticator } from './client-auth.js';
 import { InvalidRequest } from './errors.js';
 import { readForm } from './form.js';
 import { noStore, sendJson } from './respond.js';
-import { oauthRoute } from './route.js';
+import { oauthRoute, type OAuthHandler } from './route.js';
 
 /**
  * POST /oauth/v2/introspect (RFC 7662). A service user may introspect its own tokens with its own
  * credentials, with or without the management audience. Anything else, whether unknown, expired,
  * revoked or another client's, is the same {"active":false}, so introspection is no token oracle.
  */
-export function introspectionEndpoint(ctx: AppContext): RequestHandler {
+export function introspectionEndpoint(ctx: AppContext): OAuthHandler {
   const authenticate = clientAuthenticator(ctx);
   return oauthRoute(ctx.logger, async (req, res) => {
     noStore(res);

@@ -1,10 +1,9 @@
-import type { RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { clientAuthenticator } from './client-auth.js';
 import { InvalidRequest } from './errors.js';
 import { readForm } from './form.js';
 import { noStore } from './respond.js';
-import { oauthRoute } from './route.js';
+import { oauthRoute, type OAuthHandler } from './route.js';
 
 /**
  * POST /oauth/v2/revoke (RFC 7009). A service user may revoke its own tokens, which ZITADEL does
@@ -12,7 +11,7 @@ import { oauthRoute } from './route.js';
  * so is another client's token, which stays valid: the answer must not tell whose a token is.
  * token_type_hint is ignored (2.1 allows it): only access tokens exist here.
  */
-export function revocationEndpoint(ctx: AppContext): RequestHandler {
+export function revocationEndpoint(ctx: AppContext): OAuthHandler {
   const authenticate = clientAuthenticator(ctx);
   return oauthRoute(ctx.logger, async (req, res) => {
     noStore(res);

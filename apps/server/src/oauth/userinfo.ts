@@ -1,8 +1,7 @@
-import type { RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { InvalidToken } from './errors.js';
 import { noStore, sendJson } from './respond.js';
-import { oauthRoute } from './route.js';
+import { oauthRoute, type OAuthHandler } from './route.js';
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
@@ -18,7 +17,7 @@ interface ProfileRow {
  * preferred_username (the login name, as ZITADEL) and updated_at. Failures follow RFC 6750 3.1:
  * 401 with a Bearer challenge that names the error.
  */
-export function userinfoEndpoint(ctx: AppContext): RequestHandler {
+export function userinfoEndpoint(ctx: AppContext): OAuthHandler {
   const profile = ctx.db.prepare(
     'SELECT u.username, u.display_name, u.changed_at, o.primary_domain FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = ?',
   );
