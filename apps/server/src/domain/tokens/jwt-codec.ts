@@ -8,7 +8,7 @@ import type { SigningKeys } from './signing-keys.js';
 /** RFC 9068 section 2.1: the media type that tells an access token from an ID token. */
 export const AT_JWT_TYP = 'at+jwt';
 /** Verified signatures kept in memory, so a client reusing its JWT pays for ECDSA once. */
-const VERIFIED_CACHE_SIZE = 10_000;
+const VERIFIED_CACHE_SIZE = 5_000;
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 interface AtJwtPayload extends JWTPayload {
@@ -19,7 +19,7 @@ interface AtJwtPayload extends JWTPayload {
 /**
  * The JWT access token type: RFC 9068, signed with the active key, verified against any published
  * one. Signing is node:crypto's synchronous sign over the JWS compact form (RFC 7515 7.1): jose's
- * SignJWT goes through WebCrypto's async jobs and cost 4-7x as much per token here, the largest
+ * SignJWT goes through WebCrypto's async jobs and cost 4-6x as much per token here, the largest
  * single cost of the token endpoint. Verification stays with jose (algorithm, typ, iss and time
  * checks), and jose verifying our tokens through the JWKS is tested.
  */
