@@ -1,14 +1,13 @@
 import { sign } from 'node:crypto';
 import { jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { jtiIssuedAtMs, newJtiBytes, type AccessTokenClaims } from './claims.js';
+import type { Decoded } from './decoded-cache.js';
 import { SIGNING_ALGS, type SigningKey } from './key-material.js';
 import { MAX_TOKEN_LENGTH } from './opaque-codec.js';
 import type { SigningKeys } from './signing-keys.js';
 
 /** RFC 9068 section 2.1: the media type that tells an access token from an ID token. */
 export const AT_JWT_TYP = 'at+jwt';
-/** Verified signatures kept in memory, so a client reusing its JWT pays for ECDSA once. */
-const VERIFIED_CACHE_SIZE = 5_000;
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 interface AtJwtPayload extends JWTPayload {
@@ -24,7 +23,6 @@ interface AtJwtPayload extends JWTPayload {
  * checks), and jose verifying our tokens through the JWKS is tested.
  */
 export class JwtAccessTokens {
-  readonly #verified = new Map<string, { claims: AccessTokenClaims; kid: string }>();
   readonly #headers = new WeakMap<SigningKey, string>();
 
   constructor(
@@ -65,11 +63,8 @@ export class JwtAccessTokens {
     return `${input}.${signature.toString('base64url')}`;
   }
 
-  /** The claims of a valid JWT signed by one of our published keys, or null. Never throws. */
-  async verify(token: string): Promise<AccessTokenClaims | null> {
-    const cached = this.#verified.get(token);
-    // A cached signature counts only while its key is still published.
-    if (cached) return this.keys.get(cached.kid) ? cached.claims : null;
+  /** The claims of a valid JWT signed by one of our published keys, and that key; or null. Never throws. */
+  async verify(token: string): Promise<Decoded | null> {
     if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) return null;
     let verified: { payload: AtJwtPayload; protectedHeader: JWTHeaderParameters };
     try {
@@ -83,8 +78,7 @@ export class JwtAccessTokens {
       return null;
     }
     const claims = toClaims(verified.payload);
-    if (claims) this.#remember(token, { claims, kid: verified.protectedHeader.kid! });
-    return claims;
+    return claims && { claims, kid: verified.protectedHeader.kid! };
   }
 
   #keyFor(h: JWTHeaderParameters) {
@@ -93,13 +87,6 @@ export class JwtAccessTokens {
     return key.publicKey;
   }
 
-  #remember(token: string, entry: { claims: AccessTokenClaims; kid: string }): void {
-    if (this.#verified.size >= VERIFIED_CACHE_SIZE) {
-      // Oldest first: Map keeps insertion order.
-      this.#verified.delete(this.#verified.keys().next().value!);
-    }
-    this.#verified.set(token, entry);
-  }
 }
 
 function toClaims(p: AtJwtPayload): AccessTokenClaims | null {
