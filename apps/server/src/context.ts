@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import type { AccessTokenVerifier } from './domain/access-token.js';
 import { Authorizer } from './domain/permissions.js';
+import { AccessTokens } from './domain/tokens/access-tokens.js';
 import { createLogger, type Logger } from './logger.js';
 import { FailureLimiter } from './security/failure-limiter.js';
 import type { Db } from './storage/db.js';
@@ -18,11 +19,20 @@ export interface AppContext {
   /** HMAC key for client secrets. */
   secretKey: Buffer;
   accessTokens: AccessTokenVerifier;
+  /** Issues, verifies and revokes access tokens; holds the signing keys in memory. */
+  tokens: AccessTokens;
   /**
    * Console sign-in failures: 5 per (address, username) and 50 per address in 15 minutes, so a
    * guesser is slowed while others behind the same address can still sign in.
    */
   loginLimits: { pair: FailureLimiter; address: FailureLimiter };
+  /**
+   * OAuth client authentication failures (token, introspection, revocation): 10 per
+   * (client_id, address) and 100 per address in 15 minutes. A client secret has ~380 bits, so this
+   * is not what stops guessing; it keeps a broken or hostile caller from burning CPU, while a
+   * client authenticating from another address is never affected.
+   */
+  clientAuthLimits: { pair: FailureLimiter; address: FailureLimiter };
   /** Things to stop when the app closes (timers, caches). */
   onClose: (() => void)[];
 }
@@ -30,6 +40,8 @@ export interface AppContext {
 export function createContext(config: Config, db: Db, logger: Logger = createLogger(config.logLevel)): AppContext {
   const sessionStore = new SqliteSessionStore(db, config.sessionIdleMs);
   const loginLimits = { pair: new FailureLimiter(5, 15 * 60_000), address: new FailureLimiter(50, 15 * 60_000) };
+  const clientAuthLimits = { pair: new FailureLimiter(10, 15 * 60_000), address: new FailureLimiter(100, 15 * 60_000) };
+  const tokens = new AccessTokens(db, config);
   return {
     config,
     db,
@@ -38,10 +50,18 @@ export function createContext(config: Config, db: Db, logger: Logger = createLog
     sessionStore,
     sessionSecret: instanceSecret(db, 'session_secret'),
     secretKey: instanceSecret(db, 'client_secret_hmac_key'),
-    // Replaced by the OAuth module when it is mounted (see app.ts).
-    accessTokens: { verify: async () => null },
+    accessTokens: tokens,
+    tokens,
     loginLimits,
-    onClose: [() => sessionStore.close(), () => loginLimits.pair.close(), () => loginLimits.address.close()],
+    clientAuthLimits,
+    onClose: [
+      () => sessionStore.close(),
+      () => loginLimits.pair.close(),
+      () => loginLimits.address.close(),
+      () => clientAuthLimits.pair.close(),
+      () => clientAuthLimits.address.close(),
+      () => tokens.close(),
+    ],
   };
 }
 

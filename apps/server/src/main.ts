@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { closeContext, createContext } from './context.js';
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const ctx = createContext(config, db, logger);
   const app = createApp(ctx);
 
-  const server: Server = app.listen(config.port, config.host, () => {
+  const server: Server = createServer(app).listen(config.port, config.host, () => {
     // The generated password goes to the terminal once, never to the structured log.
     process.stdout.write(banner(config, setup));
     logger.info({ port: config.port, host: config.host, db: config.dbFile }, 'listening');

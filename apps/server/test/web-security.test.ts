@@ -78,4 +78,17 @@ describe('CORS', () => {
     const other = await request(t.app).get('/management/v1/orgs/me').set('Origin', 'https://evil.example');
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
+
+  it('reaches the token endpoint, which is answered before Express', async () => {
+    t = await createTestApp({ TESSERA_CORS_ORIGINS: 'https://app.example' });
+    const res = await request(t.app)
+      .post('/oauth/v2/token')
+      .set('Origin', 'https://app.example')
+      .type('form')
+      .send('grant_type=client_credentials&scope=openid');
+    expect(res.status).toBe(401);
+    expect(res.headers['access-control-allow-origin']).toBe('https://app.example');
+    const console = await request(t.app).get('/api/session').set('Origin', 'https://app.example');
+    expect(console.headers['access-control-allow-origin']).toBeUndefined();
+  });
 });

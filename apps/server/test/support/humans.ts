@@ -1,4 +1,4 @@
-import type { Express } from 'express';
+import type { App } from '../../src/app.js';
 import { appendEvent } from '../../src/domain/events.js';
 import { hashPassword } from '../../src/domain/passwords.js';
 import { inTransaction, type Db } from '../../src/storage/db.js';
@@ -54,7 +54,7 @@ export async function createOrg(admin: SignedIn, name: string): Promise<string> 
 
 /** A human with the given roles in orgId, signed in through the console session API. */
 export async function signedInHuman(
-  app: Express,
+  app: App,
   db: Db,
   admin: SignedIn,
   orgId: string,

@@ -2,10 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Whoami } from '@tessera/contracts';
-import type { Express } from 'express';
 import type { DestinationStream } from 'pino';
 import request from 'supertest';
-import { createApp } from '../../src/app.js';
+import { createApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { closeContext, createContext, type AppContext } from '../../src/context.js';
 import { ensureFirstInstance } from '../../src/domain/setup.js';
@@ -16,7 +15,7 @@ import { migrate } from '../../src/storage/migrate.js';
 export const ADMIN_PASSWORD = 'correct horse battery staple';
 
 export interface TestApp {
-  app: Express;
+  app: App;
   ctx: AppContext;
   db: Db;
   config: Config;
@@ -77,7 +76,7 @@ export interface SignedIn {
 }
 
 /** Signs in through the console session API; the agent keeps the cookie, csrf goes in x-csrf-token. */
-export async function signIn(app: Express, username = 'admin', password = ADMIN_PASSWORD): Promise<SignedIn> {
+export async function signIn(app: App, username = 'admin', password = ADMIN_PASSWORD): Promise<SignedIn> {
   const agent = request.agent(app);
   const res = await agent.post('/api/session').send({ username, password });
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { AccessTokenType } from '@tessera/contracts';
+import type { AppContext } from '../context.js';
+import { verifyClientSecret } from '../domain/secrets/hash.js';
+import { parseBasicAuthorization, type ClientCredentials } from './basic-auth.js';
+import { InvalidClient, InvalidRequest, SlowDown, UnauthorizedClient } from './errors.js';
+import type { FormParams } from './form.js';
+
+/** A service user that proved its secret and may be given tokens. */
+export interface AuthenticatedClient {
+  userId: string;
+  /** The username as stored (the client_id, whatever case the client sent). */
+  clientId: string;
+  orgId: string;
+  primaryDomain: string;
+  accessTokenType: AccessTokenType;
+}
+
+interface ClientRow {
+  id: string;
+  username: string;
+  org_id: string;
+  state: string;
+  access_token_type: AccessTokenType;
+  primary_domain: string;
+  hash: Buffer | null;
+}
+
+/** Unknown client, wrong secret, no secret, human user: one answer, so none can be told apart. */
+const FAILED = 'client authentication failed';
+
+/**
+ * client_secret_basic or client_secret_post (never both), throttled per (client_id, address) and
+ * per address. Every attempt costs one indexed read and one HMAC, whether the client exists or
+ * not, so neither the answer nor its timing says which usernames exist.
+ */
+export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, form: FormParams) => AuthenticatedClient {
+  const byUsername = ctx.db.prepare(
+    `SELECT u.id, u.username, u.org_id, u.state, u.access_token_type, o.primary_domain, s.hash
+     FROM users u JOIN orgs o ON o.id = u.org_id LEFT JOIN machine_secrets s ON s.user_id = u.id
+     WHERE u.username = ? COLLATE NOCASE AND u.type = 'machine'`,
+  );
+  // Compared against when there is no stored hash; random, so it matches nothing.
+  const dummyHash = randomBytes(32);
+  const { pair, address } = ctx.clientAuthLimits;
+
+  return (req, form) => {
+    const credentials = presentedCredentials(req, form);
+    const ip = clientAddress(req, ctx.config.trustProxy);
+    const pairKey = `${(credentials?.clientId ?? '').toLowerCase()}\n${ip}`;
+    const wait = Math.max(pair.retryAfter(pairKey), address.retryAfter(ip));
+    if (wait > 0) throw new SlowDown(wait);
+
+    const row = credentials ? (byUsername.get(credentials.clientId) as ClientRow | undefined) : undefined;
+    const secretOk = verifyClientSecret(ctx.secretKey, credentials?.clientSecret ?? '', row?.hash ?? dummyHash);
+    if (!credentials || !row?.hash || !secretOk) {
+      pair.fail(pairKey);
+      address.fail(ip);
+      throw credentials ? new InvalidClient(FAILED) : noCredentials(req);
+    }
+    pair.reset(pairKey);
+    // Only now, with the secret proven, may the answer say anything about the user's state.
+    if (row.state !== 'USER_STATE_ACTIVE') throw new UnauthorizedClient('the service user is deactivated');
+    return {
+      userId: row.id,
+      clientId: row.username,
+      orgId: row.org_id,
+      primaryDomain: row.primary_domain,
+      accessTokenType: row.access_token_type,
+    };
+  };
+}
+
+/** The credentials of whichever single method the client used; null when there are none or they are malformed. */
+function presentedCredentials(req: IncomingMessage, form: FormParams): ClientCredentials | null {
+  const header = req.headers.authorization;
+  const postId = form.get('client_id');
+  const postSecret = form.get('client_secret');
+  if (header !== undefined) {
+    if (postSecret !== undefined) throw new InvalidRequest('client authentication must not use more than one method');
+    const basic = parseBasicAuthorization(header);
+    // RFC 6749 2.3.1 lets the body repeat client_id; it must then name the same client.
+    if (basic && postId !== undefined && postId.toLowerCase() !== basic.clientId.toLowerCase()) {
+      throw new InvalidRequest('client_id does not match the Authorization header');
+    }
+    return basic;
+  }
+  if (postId !== undefined && postSecret !== undefined) return { clientId: postId, clientSecret: postSecret };
+  return null;
+}
+
+function noCredentials(req: IncomingMessage): InvalidClient {
+  if (req.headers.authorization !== undefined) return new InvalidClient('the Authorization header is not valid Basic credentials');
+  return new InvalidClient('client authentication required: send HTTP Basic credentials or client_id and client_secret');
+}
+
+/**
+ * The caller's address, as Express's req.ip gives it for a boolean "trust proxy": behind a
+ * trusted proxy the left-most X-Forwarded-For entry, otherwise the socket's peer.
+ */
+export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  if (!trustProxy) return peer;
+  const forwarded = req.headers['x-forwarded-for'];
+  const first = typeof forwarded === 'string' ? forwarded.split(',')[0]!.trim() : '';
+  return first || peer;
+}

@@ -1,0 +1,27 @@
+import type { AppContext } from '../context.js';
+import { clientAuthenticator } from './client-auth.js';
+import { InvalidRequest } from './errors.js';
+import { readForm } from './form.js';
+import { noStore } from './respond.js';
+import { oauthRoute, type OAuthHandler } from './route.js';
+
+/**
+ * POST /oauth/v2/revoke (RFC 7009). A service user may revoke its own tokens, which ZITADEL does
+ * not allow (issue #8973). An unknown, expired or already revoked token is 200 as the RFC asks;
+ * so is another client's token, which stays valid: the answer must not tell whose a token is.
+ * token_type_hint is ignored (2.1 allows it): only access tokens exist here.
+ */
+export function revocationEndpoint(ctx: AppContext): OAuthHandler {
+  const authenticate = clientAuthenticator(ctx);
+  return oauthRoute(ctx.logger, async (req, res) => {
+    noStore(res);
+    const params = await readForm(req);
+    const client = authenticate(req, params);
+    const token = params.get('token');
+    if (!token) throw new InvalidRequest('token missing');
+    const verified = await ctx.tokens.verify(token);
+    if (verified && verified.userId === client.userId) ctx.tokens.revoke(verified);
+    res.writeHead(200, { 'Content-Length': 0 });
+    res.end();
+  });
+}

@@ -1,0 +1,42 @@
+import type { AppContext } from '../context.js';
+import { InvalidToken } from './errors.js';
+import { noStore, sendJson } from './respond.js';
+import { oauthRoute, type OAuthHandler } from './route.js';
+
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+interface ProfileRow {
+  username: string;
+  display_name: string;
+  changed_at: string;
+  primary_domain: string;
+}
+
+/**
+ * GET/POST /oidc/v1/userinfo (OpenID Connect Core 5.3): `sub`, and with `profile` the name,
+ * preferred_username (the login name, as ZITADEL) and updated_at. Failures follow RFC 6750 3.1:
+ * 401 with a Bearer challenge that names the error.
+ */
+export function userinfoEndpoint(ctx: AppContext): OAuthHandler {
+  const profile = ctx.db.prepare(
+    'SELECT u.username, u.display_name, u.changed_at, o.primary_domain FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = ?',
+  );
+  return oauthRoute(ctx.logger, async (req, res) => {
+    noStore(res);
+    const header = req.headers.authorization;
+    if (header === undefined) throw new InvalidToken('access token missing');
+    const token = BEARER.exec(header)?.[1];
+    if (!token) throw new InvalidToken('authorization header must be "Bearer <token>"');
+    const verified = await ctx.tokens.verify(token);
+    if (!verified) throw new InvalidToken('access token is invalid, expired or revoked');
+    const row = profile.get(verified.userId) as ProfileRow | undefined;
+    if (!row) throw new InvalidToken('access token is invalid, expired or revoked');
+    const body: Record<string, unknown> = { sub: verified.userId };
+    if (verified.scope.includes('profile')) {
+      body.name = row.display_name;
+      body.preferred_username = `${row.username}@${row.primary_domain}`;
+      body.updated_at = Math.floor(Date.parse(row.changed_at) / 1000);
+    }
+    sendJson(res, 200, body);
+  });
+}

@@ -1,0 +1,113 @@
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { OpaqueTokenCodec } from '../src/domain/tokens/opaque-codec.js';
+import { basicAuthorization, parseBasicAuthorization } from '../src/oauth/basic-auth.js';
+import { parseScope } from '../src/oauth/scopes.js';
+
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+// Full Unicode without lone surrogates: what a client can actually put in UTF-8.
+const text = (min = 0) => fc.string({ unit: 'grapheme', minLength: min, maxLength: 80 });
+
+describe('parseBasicAuthorization', () => {
+  it('decodes whatever an RFC 6749 2.3.1 client encodes', () => {
+    fc.assert(
+      fc.property(text(1), text(), (clientId, clientSecret) => {
+        expect(parseBasicAuthorization(basicAuthorization(clientId, clientSecret))).toEqual({ clientId, clientSecret });
+      }),
+    );
+  });
+
+  it('takes raw values as they are when they hold no + or %', () => {
+    fc.assert(
+      fc.property(fc.stringMatching(/^[A-Za-z0-9._@-]{1,40}$/), text().filter((s) => !/[+%]/.test(s)), (clientId, clientSecret) => {
+        const header = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
+        expect(parseBasicAuthorization(header)).toEqual({ clientId, clientSecret });
+      }),
+    );
+  });
+
+  it('never throws, and returns credentials or null', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string().map((s) => `Basic ${s}`), fc.uint8Array().map((b) => `Basic ${Buffer.from(b).toString('base64')}`)), (header) => {
+        const r = parseBasicAuthorization(header);
+        if (r !== null) {
+          expect(typeof r.clientId).toBe('string');
+          expect(r.clientId.length).toBeGreaterThan(0);
+          expect(typeof r.clientSecret).toBe('string');
+        }
+      }),
+    );
+  });
+});
+
+describe('parseScope', () => {
+  it('never throws; yields distinct RFC 6749 scope tokens', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (value) => {
+        const scopes = parseScope(value);
+        expect(new Set(scopes).size).toBe(scopes.length);
+        for (const s of scopes) expect(s).toMatch(SCOPE_TOKEN);
+      }),
+    );
+  });
+
+  it('keeps valid tokens in order, each once, whatever the spacing', () => {
+    const token = fc.stringMatching(/^[\x21\x23-\x5B\x5D-\x7E]{1,20}$/);
+    fc.assert(
+      fc.property(fc.array(token, { maxLength: 10 }), fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 11, maxLength: 11 }), (tokens, gaps) => {
+        const value = tokens.map((t, i) => `${t}${' '.repeat(gaps[i]!)}`).join('');
+        expect(parseScope(value)).toEqual([...new Set(tokens)]);
+        expect(parseScope(parseScope(value).join(' '))).toEqual(parseScope(value));
+      }),
+    );
+  });
+});
+
+describe('OpaqueTokenCodec', () => {
+  const codec = new OpaqueTokenCodec(randomBytes(32));
+  const claims = fc.record({
+    sub: fc.stringMatching(/^\d{1,20}$/),
+    clientId: text(1),
+    orgId: fc.stringMatching(/^\d{1,20}$/),
+    scope: fc.array(fc.stringMatching(/^[\x21\x23-\x5B\x5D-\x7E]{1,30}$/), { maxLength: 8 }),
+    aud: fc.array(text(1), { minLength: 1, maxLength: 3 }),
+    iatMs: fc.integer({ min: 0, max: 2 ** 47 }),
+    exp: fc.integer({ min: 0, max: 2 ** 40 }),
+  });
+
+  it('decodes what it encodes', () => {
+    fc.assert(
+      fc.property(claims, (c) => {
+        const { token, jti } = codec.encode(c);
+        expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
+        expect(codec.decode(token)).toEqual({ ...c, jti });
+      }),
+    );
+  });
+
+  it('rejects, without throwing, anything it did not seal', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b).toString('base64url'))), (s) => {
+        expect(codec.decode(s)).toBeNull();
+      }),
+    );
+    expect(codec.decode(undefined)).toBeNull();
+    expect(codec.decode(42)).toBeNull();
+  });
+
+  it('rejects any changed byte, a truncation, and a token sealed under another key', () => {
+    const other = new OpaqueTokenCodec(randomBytes(32));
+    fc.assert(
+      fc.property(claims, fc.nat(), fc.integer({ min: 1, max: 255 }), (c, at, delta) => {
+        const { token } = codec.encode(c);
+        const raw = Buffer.from(token, 'base64url');
+        const i = at % raw.length;
+        raw[i] = (raw[i]! + delta) % 256;
+        expect(codec.decode(raw.toString('base64url'))).toBeNull();
+        expect(codec.decode(token.slice(0, -1))).toBeNull();
+        expect(other.decode(token)).toBeNull();
+      }),
+    );
+  });
+});

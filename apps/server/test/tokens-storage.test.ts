@@ -1,0 +1,60 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, signIn, type TestApp } from './support/test-app.js';
+import { basic, createClient, GUIDE_SCOPE, type Client } from './support/tokens.js';
+
+let t: TestApp;
+let server: http.Server;
+let base: string;
+let clients: Client[];
+beforeAll(async () => {
+  t = await createTestApp();
+  const s = await signIn(t.app);
+  clients = [await createClient(s, 'many-bearer'), await createClient(s, 'many-jwt', 'ACCESS_TOKEN_TYPE_JWT')];
+  server = http.createServer(t.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  t.cleanup();
+});
+
+/** Pages in the main file once the WAL is folded back into it: the true size of the database. */
+function pages(): number {
+  t.db.pragma('wal_checkpoint(TRUNCATE)');
+  return t.db.pragma('page_count', { simple: true }) as number;
+}
+
+const counts = () => ({
+  events: t.db.prepare('SELECT count(*) FROM events').pluck().get(),
+  revoked: t.db.prepare('SELECT count(*) FROM revoked_tokens').pluck().get(),
+  keys: t.db.prepare('SELECT count(*) FROM signing_keys').pluck().get(),
+  settings: t.db.prepare('SELECT count(*) FROM settings').pluck().get(),
+});
+
+describe('issuing tokens writes nothing', () => {
+  it('the database file does not grow when 10,000 tokens are issued', { timeout: 120_000 }, async () => {
+    const before = { pages: pages(), ...counts() };
+    const issued = new Set<string>();
+    const body = new URLSearchParams({ grant_type: 'client_credentials', scope: GUIDE_SCOPE }).toString();
+    let next = 0;
+    const worker = async () => {
+      while (next < 10_000) {
+        const c = clients[next++ % 2]!;
+        const res = await fetch(`${base}/oauth/v2/token`, {
+          method: 'POST',
+          headers: { Authorization: basic(c.clientId, c.clientSecret), 'Content-Type': 'application/x-www-form-urlencoded' },
+          body,
+        });
+        expect(res.status).toBe(200);
+        issued.add(((await res.json()) as { access_token: string }).access_token);
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    expect(issued.size).toBe(10_000);
+    expect({ pages: pages(), ...counts() }).toEqual(before);
+  });
+});
