@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// pnpm bench [--duration S] [--connections N] [--peer] [--scale] [--tokens N]
+//
+// Measures Tessera's token endpoint and management API against a bare node:http baseline (and optionally
+// the oidc-provider peer) in ONE run, on loopback, bounded in time. On these noisy 2-core machines only
+// same-run ratios mean anything: absolute req/s move from run to run and machine to machine.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { measure } from './lib/load.mjs';
+import { startPeer } from './lib/peer.mjs';
+import { printTable, printTargets, ratio, target } from './lib/report.mjs';
+import { freePort, startServer, stopServer } from './lib/processes.mjs';
+import { runScale } from './lib/scale.mjs';
+import { apiRequest, fetchToken, provisionClient, signIn, startTessera, tokenRequest } from './lib/tessera.mjs';
+
+const { values: opts } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '32' },
+    tokens: { type: 'string', default: '100000' },
+    peer: { type: 'boolean', default: false },
+    scale: { type: 'boolean', default: false },
+  },
+});
+const duration = Math.min(120, Math.max(1, Number(opts.duration)));
+const connections = Math.min(256, Math.max(1, Number(opts.connections)));
+const load = { connections, duration };
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-'));
+const running = [];
+const cleanup = async () => {
+  for (const s of running.splice(0)) await stopServer(s);
+  fs.rmSync(tmp, { recursive: true, force: true });
+};
+process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+
+async function main() {
+  console.log(`Tessera benchmark: ${os.cpus().length} cores, node ${process.version}, ${connections} connections, ${duration} s per load`);
+  console.log('Only ratios within this one run mean anything on a noisy 2-core machine.\n');
+  return opts.scale ? scale() : throughput();
+}
+
+async function throughput() {
+  const rows = [];
+  const row = (name, m, base) => rows.push({ name, ...m, ratio: ratio(m.req_s, base?.req_s) });
+
+  const bport = await freePort();
+  const baseline = await startServer('baseline', process.execPath, [path.join(import.meta.dirname, 'baseline-server.mjs')], {
+    env: { PORT: String(bport) },
+  });
+  running.push(baseline);
+  const bbase = `http://127.0.0.1:${bport}`;
+  const fake = { clientId: 'baseline', clientSecret: 'baseline' };
+  const baseToken = await measure({ pid: baseline.pid, request: tokenRequest(bbase, fake), ...load });
+  const baseApi = await measure({ pid: baseline.pid, request: apiRequest(bbase, 'x'), ...load });
+  row('baseline node:http token', baseToken, baseToken);
+  row('baseline node:http resource', baseApi, baseApi);
+  await stopServer(running.pop());
+
+  const tessera = await startTessera(tmp);
+  running.push(tessera);
+  const call = await signIn(tessera.base, tessera.password);
+  const opaque = await provisionClient(call, 'bench-opaque', 'ACCESS_TOKEN_TYPE_BEARER');
+  const jwt = await provisionClient(call, 'bench-jwt', 'ACCESS_TOKEN_TYPE_JWT');
+  const tOpaque = await measure({ pid: tessera.pid, request: tokenRequest(tessera.base, opaque), ...load });
+  row('tessera token (opaque)', tOpaque, baseToken);
+  const tJwt = await measure({ pid: tessera.pid, request: tokenRequest(tessera.base, jwt), ...load });
+  row('tessera token (JWT)', tJwt, baseToken);
+  const aOpaque = await measure({ pid: tessera.pid, request: apiRequest(tessera.base, await fetchToken(tessera.base, opaque)), ...load });
+  row('tessera orgs/me (opaque token)', aOpaque, baseApi);
+  const aJwt = await measure({ pid: tessera.pid, request: apiRequest(tessera.base, await fetchToken(tessera.base, jwt)), ...load });
+  row('tessera orgs/me (JWT token)', aJwt, baseApi);
+  await stopServer(running.pop());
+
+  let peerToken = null;
+  if (opts.peer) {
+    const peer = await startPeer(tmp, opaque, 'opaque');
+    running.push(peer);
+    peerToken = await measure({ pid: peer.pid, request: tokenRequest(peer.base, opaque, 'openid profile'), ...load });
+    row('oidc-provider token (opaque)', peerToken, baseToken);
+    await stopServer(running.pop());
+  }
+
+  printTable(rows);
+  const vsPeer = ratio(tOpaque.req_s, peerToken?.req_s);
+  printTargets([
+    target('opaque token endpoint / baseline', ratio(tOpaque.req_s, baseToken.req_s), '>=', 0.6),
+    target('opaque token endpoint / oidc-provider', vsPeer, '>=', 2),
+    target('JWT token endpoint / baseline', ratio(tJwt.req_s, baseToken.req_s), '>=', 0.4),
+    target('orgs/me (opaque) / baseline', ratio(aOpaque.req_s, baseApi.req_s), '>=', 0.6),
+    target('orgs/me (JWT) / baseline', ratio(aJwt.req_s, baseApi.req_s), '>=', 0.6),
+    target('Tessera RSS after load', aJwt.rss_mb, '<=', 120, ' MB'),
+  ]);
+  const failed = rows.filter((r) => r.non2xx + r.errors > 0);
+  if (failed.length) console.log(`\nWARNING: non-2xx or errors in: ${failed.map((r) => r.name).join(', ')}`);
+  console.log(JSON.stringify({ kind: 'throughput', connections, duration, rows, ratio_opaque_vs_peer: vsPeer }));
+}
+
+async function scale() {
+  const s = await runScale(tmp, { ...load, tokens: Number(opts.tokens) });
+  const r = ratio(s.token_100k_users.req_s, s.token_10_users.req_s);
+  console.log(`users in the organization:           ${s.users} (inserted in ${s.insert_s} s)`);
+  console.log(`token endpoint, 10 users:            ${s.token_10_users.req_s} req/s, p99 ${s.token_10_users.p99_ms} ms`);
+  console.log(`token endpoint, 100,000 users:       ${s.token_100k_users.req_s} req/s, p99 ${s.token_100k_users.p99_ms} ms  (ratio ${r})`);
+  console.log(`search, first page (200 sequential): p50 ${s.search_first_page.p50_ms} ms, p95 ${s.search_first_page.p95_ms} ms`);
+  console.log(`search, contains (200 sequential):   p50 ${s.search_contains.p50_ms} ms, p95 ${s.search_contains.p95_ms} ms`);
+  console.log(`database: ${s.db_before.file_bytes} B before, ${s.db_after.file_bytes} B after ${s.tokens_issued} tokens (${s.token_errors} failed): growth ${s.db_growth_bytes} B`);
+  printTargets([
+    target('token throughput at 100,000 users / 10 users', r, '>=', 0.9),
+    target('search p95 at 100,000 users (contains)', s.search_contains.p95_ms, '<=', 20, ' ms'),
+    target('search p95 at 100,000 users (first page)', s.search_first_page.p95_ms, '<=', 20, ' ms'),
+    target('database growth per 100,000 tokens', s.db_growth_bytes, '<=', 0, ' B'),
+  ]);
+  console.log(JSON.stringify({ kind: 'scale', ...s, ratio_100k_vs_10: r }));
+}
+
+main()
+  .then(cleanup)
+  .catch(async (err) => {
+    console.error(err instanceof Error ? err.message : err);
+    await cleanup();
+    process.exit(1);
+  });
