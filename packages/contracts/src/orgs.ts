@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ORG_ROLE_KEYS, type OrgRole } from './roles.js';
-import { idSchema, listQuerySchema } from './users.js';
+import { idSchema, listQuerySchema, textQueryMethod } from './users.js';
 import type { ObjectDetails } from './users.js';
 
 export const ORG_STATES = ['ORG_STATE_ACTIVE', 'ORG_STATE_INACTIVE'] as const;
@@ -45,17 +45,6 @@ export const listMembersSchema = z.strictObject({
 });
 export type ListOrgMembersRequest = z.input<typeof listMembersSchema>;
 export type ListOrgMembersQuery = z.output<typeof listMembersSchema>;
-
-const textQueryMethod = z
-  .enum([
-    'TEXT_QUERY_METHOD_EQUALS',
-    'TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE',
-    'TEXT_QUERY_METHOD_STARTS_WITH',
-    'TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE',
-    'TEXT_QUERY_METHOD_CONTAINS',
-    'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE',
-  ])
-  .default('TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE');
 
 export const orgSearchQuerySchema = z.union([
   z.strictObject({ nameQuery: z.strictObject({ name: z.string().max(200), method: textQueryMethod }) }),

@@ -55,7 +55,8 @@ export type UpdateMachineRequest = z.input<typeof updateMachineSchema>;
 /** Numeric-string ids, as ZITADEL's. */
 export const idSchema = z.string().regex(/^\d{1,20}$/, 'must be a numeric id');
 
-const textQueryMethod = z
+/** ZITADEL's TextQueryMethod; searches default to contains, ignoring case. */
+export const textQueryMethod = z
   .enum([
     'TEXT_QUERY_METHOD_EQUALS',
     'TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE',

@@ -2,7 +2,7 @@ import type { ListOrgsQuery, ListOrgsResponse, OrgSearchQuery, OrgView } from '@
 import type { Db } from '../../storage/db.js';
 import { details } from '../events.js';
 import { notFound } from '../errors.js';
-import { textCondition } from './text-query.js';
+import { textCondition } from '../text-query.js';
 
 interface OrgRow {
   id: string;

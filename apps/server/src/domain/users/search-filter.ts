@@ -1,4 +1,5 @@
 import type { TextQueryMethod, UserQuery } from '@tessera/contracts';
+import { textCondition } from '../text-query.js';
 
 /** A search's WHERE clause over `users u`, and an optional full-text expression that narrows it. */
 export interface UserFilter {
@@ -9,31 +10,6 @@ export interface UserFilter {
    * search has a term the trigram index can serve; `where` still decides exactly.
    */
   fts?: string;
-}
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-function textCondition(column: string, value: string, method: TextQueryMethod, args: unknown[]): string {
-  switch (method) {
-    case 'TEXT_QUERY_METHOD_EQUALS':
-      args.push(value);
-      return `${column} = ?`;
-    case 'TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE':
-      args.push(value);
-      return `${column} = ? COLLATE NOCASE`;
-    case 'TEXT_QUERY_METHOD_STARTS_WITH':
-      args.push(value.length, value);
-      return `substr(${column}, 1, ?) = ?`;
-    case 'TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE':
-      args.push(`${escapeLike(value)}%`);
-      return `${column} LIKE ? ESCAPE '\\'`;
-    case 'TEXT_QUERY_METHOD_CONTAINS':
-      args.push(value);
-      return `instr(${column}, ?) > 0`;
-    case 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE':
-      args.push(`%${escapeLike(value)}%`);
-      return `${column} LIKE ? ESCAPE '\\'`;
-  }
 }
 
 function condition(q: UserQuery, args: unknown[]): string {

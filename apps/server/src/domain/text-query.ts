@@ -1,16 +1,10 @@
-/** ZITADEL's TextQueryMethod as an SQL condition; values are bound, never spliced into the SQL. */
-export type TextMethod =
-  | 'TEXT_QUERY_METHOD_EQUALS'
-  | 'TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE'
-  | 'TEXT_QUERY_METHOD_STARTS_WITH'
-  | 'TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE'
-  | 'TEXT_QUERY_METHOD_CONTAINS'
-  | 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE';
+import type { TextQueryMethod } from '@tessera/contracts';
 
+/** ZITADEL's TextQueryMethod as an SQL condition; values are bound, never spliced into the SQL. */
 // LIKE wildcards typed by a caller are plain characters.
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export function textCondition(column: string, value: string, method: TextMethod, args: unknown[]): string {
+export function textCondition(column: string, value: string, method: TextQueryMethod, args: unknown[]): string {
   switch (method) {
     case 'TEXT_QUERY_METHOD_EQUALS':
       args.push(value);
