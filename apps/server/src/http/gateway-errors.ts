@@ -57,7 +57,7 @@ function fromHttpError(err: object): { status: number; body: ApiError } | undefi
   const e = err as { status?: unknown; statusCode?: unknown; code?: unknown };
   const status = typeof e.status === 'number' ? e.status : e.statusCode;
   if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
-  let id = 'REQUEST-INVALID';
+  let id = status === 404 ? 'NOT-FOUND' : status === 403 ? 'FORBIDDEN' : 'REQUEST-INVALID';
   let message = (STATUS_CODES[status] ?? 'bad request').toLowerCase();
   if (err instanceof URIError) [id, message] = ['PATH-INVALID', 'request path is not valid percent-encoding'];
   else if (typeof e.code === 'string' && ZLIB_ERROR.test(e.code)) [id, message] = ['BODY-INVALID', 'request body could not be decompressed'];
