@@ -100,15 +100,28 @@ export function useCorpusServer(): Fixtures {
 
 let nextAddress = 0;
 
+const FIXTURE = /\$(COOKIE|CSRF|BASIC|CLIENT_ID|SECRET|TOKEN|USER_ID)/g;
+
+function fixture(fx: Fixtures, name: string): string {
+  switch (name) {
+    case 'COOKIE': return fx.cookie;
+    case 'CSRF': return fx.csrf;
+    case 'BASIC': return basicAuthorization(fx.client.clientId, fx.client.clientSecret);
+    case 'CLIENT_ID': return fx.client.clientId;
+    case 'SECRET': return fx.client.clientSecret;
+    case 'TOKEN': return fx.token;
+    default: return fx.client.userId;
+  }
+}
+
 function fill(fx: Fixtures, s: string): string {
-  return s
-    .replaceAll('$COOKIE', fx.cookie)
-    .replaceAll('$CSRF', fx.csrf)
-    .replaceAll('$BASIC', basicAuthorization(fx.client.clientId, fx.client.clientSecret))
-    .replaceAll('$CLIENT_ID', fx.client.clientId)
-    .replaceAll('$SECRET', fx.client.clientSecret)
-    .replaceAll('$TOKEN', fx.token)
-    .replaceAll('$USER_ID', fx.client.userId);
+  return s.replace(FIXTURE, (_, name: string) => fixture(fx, name));
+}
+
+/** Whether the case names a fixture (a session, a client, a token); others run against any server. */
+export function needsFixtures(c: BadCase): boolean {
+  const text = [c.target, ...(c.headers ?? []).map(([, v]) => v), typeof c.body === 'string' ? c.body : ''].join('\n');
+  return new RegExp(FIXTURE.source).test(text);
 }
 
 /** Sends the case from an address of its own (unless it sets X-Forwarded-For itself). */
