@@ -1,10 +1,11 @@
-import { STATUS_CODES, type RequestListener } from 'node:http';
+import type { RequestListener } from 'node:http';
 import express from 'express';
 import { consoleSessionRouter } from './console-session/routes.js';
 import { sessionMiddleware } from './console-session/session.js';
 import type { AppContext } from './context.js';
 import { consoleRouter } from './http/console.js';
 import { corsGate } from './http/cors.js';
+import { gatewayErrorHandler, gatewayNotFound } from './http/gateway-errors.js';
 import { requestLog } from './http/request-log.js';
 import { consoleSecurityHeaders } from './http/security-headers.js';
 import { adminRouter } from './management/admin.js';
@@ -53,15 +54,10 @@ export function createApp(ctx: AppContext): App {
   app.use('/admin/v1', adminRouter(ctx));
   app.use(consoleSecurityHeaders, consoleRouter(ctx.config.consoleDir));
 
-  app.use((req, res) => {
-    res.status(404).set('Cache-Control', 'no-store').json({ error: 'not_found', message: `no such path: ${req.path}`.slice(0, 200) });
-  });
-  app.use(((err, req, res, _next) => {
-    const status = typeof err?.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
-    if (status === 500) ctx.logger.error({ err, reqId: req.id }, 'unhandled error');
-    const error = (STATUS_CODES[status] ?? 'error').toLowerCase().replace(/[^a-z]+/g, '_');
-    res.status(status).set('Cache-Control', 'no-store').json({ error });
-  }) as express.ErrorRequestHandler);
+  // Whatever no router claimed (an unknown /api path, a console path that is not a page) answers
+  // like the console's API, in the gateway shape, and so does any error that reached this far.
+  app.use(gatewayNotFound);
+  app.use(gatewayErrorHandler(ctx.logger));
 
   // Token, introspection, revocation and userinfo are answered before Express: re-parenting every
   // request and response onto Express's prototypes measured as a third of the token endpoint's

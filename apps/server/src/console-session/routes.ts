@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import { DomainError, unauthenticated } from '../domain/errors.js';
 import { verifyPassword } from '../domain/passwords.js';
 import type { Principal } from '../domain/principal.js';
+import { declaredBodyLimit } from '../http/body-limit.js';
 import { gatewayErrorHandler, gatewayNotFound } from '../http/gateway-errors.js';
 import { checkCsrf, newCsrfToken, requireSession, SESSION_COOKIE } from './session.js';
 
@@ -36,7 +37,7 @@ function save(req: Request): Promise<void> {
 /** The console's own surface: sign in, sign out, who am I. */
 export function consoleSessionRouter(ctx: AppContext): Router {
   const r = Router();
-  r.use(express.json({ limit: '8kb' }));
+  r.use(declaredBodyLimit(8 * 1024), express.json({ limit: 8 * 1024 }));
   const limits = ctx.loginLimits;
   const userByName = ctx.db.prepare(
     "SELECT id, password_hash, state FROM users WHERE username = ? COLLATE NOCASE AND type = 'human'",

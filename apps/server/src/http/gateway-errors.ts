@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { GrpcCode, type ApiError } from '@tessera/contracts';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
@@ -43,6 +44,27 @@ function fromBodyParser(err: { type?: string; status?: number }): { status: numb
   return { status, body: { code: GrpcCode.InvalidArgument, message, details: [{ id: 'BODY-INVALID', message }] } };
 }
 
+// Codes of zlib's gzip/deflate errors (Z_DATA_ERROR, ...) and of its brotli decoder.
+const ZLIB_ERROR = /^(Z_|ERR__ERROR_|ERR_BROTLI)/;
+
+/**
+ * Other errors Express and its middleware raise for a bad request (http-errors with a 4xx status):
+ * a path parameter that is not valid percent-encoding (a URIError), a body that does not
+ * decompress, a static file refused. The client's mistake, never a 500; the message is fixed
+ * text, so nothing the client sent is echoed back.
+ */
+function fromHttpError(err: object): { status: number; body: ApiError } | undefined {
+  const e = err as { status?: unknown; statusCode?: unknown; code?: unknown };
+  const status = typeof e.status === 'number' ? e.status : e.statusCode;
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  let id = status === 404 ? 'NOT-FOUND' : status === 403 ? 'FORBIDDEN' : 'REQUEST-INVALID';
+  let message = (STATUS_CODES[status] ?? 'bad request').toLowerCase();
+  if (err instanceof URIError) [id, message] = ['PATH-INVALID', 'request path is not valid percent-encoding'];
+  else if (typeof e.code === 'string' && ZLIB_ERROR.test(e.code)) [id, message] = ['BODY-INVALID', 'request body could not be decompressed'];
+  const code = status === 404 ? GrpcCode.NotFound : status === 403 ? GrpcCode.PermissionDenied : GrpcCode.InvalidArgument;
+  return { status, body: { code, message, details: [{ id, message }] } };
+}
+
 export function toGatewayError(err: unknown): { status: number; body: ApiError } | undefined {
   if (err instanceof DomainError) {
     const { status, code } = byKind[err.kind];
@@ -52,8 +74,8 @@ export function toGatewayError(err: unknown): { status: number; body: ApiError }
     };
   }
   if (err instanceof ZodError) return fromZod(err);
-  if (err && typeof err === 'object' && 'type' in err) return fromBodyParser(err as { type?: string; status?: number });
-  return undefined;
+  if (!err || typeof err !== 'object') return undefined;
+  return ('type' in err ? fromBodyParser(err as { type?: string; status?: number }) : undefined) ?? fromHttpError(err);
 }
 
 export function gatewayErrorHandler(logger: Logger): ErrorRequestHandler {

@@ -2,12 +2,14 @@ import { idSchema } from '@tessera/contracts';
 import express, { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { DomainError, invalidArgument } from '../domain/errors.js';
+import { declaredBodyLimit } from '../http/body-limit.js';
 import { gatewayErrorHandler, gatewayNotFound } from '../http/gateway-errors.js';
 import { authenticate } from './auth.js';
 import type { Endpoint } from './endpoint.js';
 import { endpoints } from './endpoints.js';
 
 export const ORG_HEADER = 'x-zitadel-orgid';
+const BODY_LIMIT = 64 * 1024;
 
 function checkIds(params: Record<string, string>): void {
   for (const [name, value] of Object.entries(params)) {
@@ -54,7 +56,7 @@ function handle(ctx: AppContext, e: Endpoint): RequestHandler {
  */
 export function apiRouter(ctx: AppContext, list: readonly Endpoint[]): Router {
   const r = Router();
-  r.use(express.json({ limit: '64kb' }));
+  r.use(declaredBodyLimit(BODY_LIMIT), express.json({ limit: BODY_LIMIT }));
   r.use(authenticate(ctx));
   for (const e of list) r[e.method](e.path, handle(ctx, e));
   r.use(gatewayNotFound);

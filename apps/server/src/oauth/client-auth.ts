@@ -4,6 +4,7 @@ import type { AccessTokenType } from '@tessera/contracts';
 import type { AppContext } from '../context.js';
 import { verifyClientSecret } from '../domain/secrets/hash.js';
 import { parseBasicAuthorization, type ClientCredentials } from './basic-auth.js';
+import { clientLookup } from './client-lookup.js';
 import { InvalidClient, InvalidRequest, SlowDown, UnauthorizedClient } from './errors.js';
 import type { FormParams } from './form.js';
 
@@ -17,30 +18,16 @@ export interface AuthenticatedClient {
   accessTokenType: AccessTokenType;
 }
 
-interface ClientRow {
-  id: string;
-  username: string;
-  org_id: string;
-  state: string;
-  access_token_type: AccessTokenType;
-  primary_domain: string;
-  hash: Buffer | null;
-}
-
 /** Unknown client, wrong secret, no secret, human user: one answer, so none can be told apart. */
 const FAILED = 'client authentication failed';
 
 /**
  * client_secret_basic or client_secret_post (never both), throttled per (client_id, address) and
- * per address. Every attempt costs one indexed read and one HMAC, whether the client exists or
- * not, so neither the answer nor its timing says which usernames exist.
+ * per address. Every attempt costs one full row read (client-lookup.ts) and one HMAC, whether
+ * the client exists or not, so neither the answer nor its timing says which usernames exist.
  */
 export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, form: FormParams) => AuthenticatedClient {
-  const byUsername = ctx.db.prepare(
-    `SELECT u.id, u.username, u.org_id, u.state, u.access_token_type, o.primary_domain, s.hash
-     FROM users u JOIN orgs o ON o.id = u.org_id LEFT JOIN machine_secrets s ON s.user_id = u.id
-     WHERE u.username = ? COLLATE NOCASE AND u.type = 'machine'`,
-  );
+  const byUsername = clientLookup(ctx.db);
   // Compared against when there is no stored hash; random, so it matches nothing.
   const dummyHash = randomBytes(32);
   const { pair, address } = ctx.clientAuthLimits;
@@ -52,7 +39,7 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
     const wait = Math.max(pair.retryAfter(pairKey), address.retryAfter(ip));
     if (wait > 0) throw new SlowDown(wait);
 
-    const row = credentials ? (byUsername.get(credentials.clientId) as ClientRow | undefined) : undefined;
+    const row = credentials ? byUsername(credentials.clientId) : undefined;
     const secretOk = verifyClientSecret(ctx.secretKey, credentials?.clientSecret ?? '', row?.hash ?? dummyHash);
     if (!credentials || !row?.hash || !secretOk) {
       pair.fail(pairKey);

@@ -12,7 +12,9 @@ import type { HotPath } from './hot-path.js';
  * in RFC 6749's shape, and every route reads its own small body.
  */
 export function oauthRouter(ctx: AppContext, hot: HotPath): Router {
-  const r = Router();
+  // Paths match exactly, as on the hot path: case-insensitive matching answered a POST to
+  // /oauth/v2/TOKEN with "405, accepts POST only".
+  const r = Router({ caseSensitive: true, strict: true });
   const only = (allow: string) => {
     const err = new MethodNotAllowed(allow);
     return (_req: unknown, res: Parameters<typeof sendOAuthError>[0]) => sendOAuthError(res, err);
@@ -34,6 +36,6 @@ export function oauthRouter(ctx: AppContext, hot: HotPath): Router {
   r.get('/.well-known/openid-configuration', discoveryEndpoint(ctx));
   r.all('/.well-known/openid-configuration', only('GET'));
   r.all('/oidc/v1/userinfo', only('GET, POST'));
-  r.use(['/oauth/v2', '/oidc/v1'], (_req, res) => sendOAuthError(res, new NoSuchEndpoint('no such endpoint')));
+  r.use(['/oauth/v2', '/oidc/v1', '/.well-known'], (_req, res) => sendOAuthError(res, new NoSuchEndpoint('no such endpoint')));
   return r;
 }
