@@ -186,6 +186,13 @@ describe('POST /admin/v1/orgs/_search (ListOrgs, instance owner only)', () => {
     expect(filtered.body.result.map((o: { name: string }) => o.name)).toEqual(['alpha']);
   });
 
+  it('refuses control characters in a search term, as the user search does', async () => {
+    for (const q of [{ nameQuery: { name: 'a\u0000b' } }, { domainQuery: { domain: 'x\ny' } }]) {
+      const res = await admin.agent.post('/admin/v1/orgs/_search').set('x-csrf-token', admin.csrf).send({ queries: [q] }).expect(400);
+      expect(res.body.details[0].message).toMatch(/control characters/);
+    }
+  });
+
   it('rejects unknown query kinds', async () => {
     const res = await admin.agent.post('/admin/v1/orgs/_search').set('x-csrf-token', admin.csrf).send({ queries: [{ idQuery: { id: '1' } }] }).expect(400);
     expect(res.body.code).toBe(3);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ORG_ROLE_KEYS, type OrgRole } from './roles.js';
-import { idSchema, listQuerySchema, textQueryMethod } from './users.js';
+import { idSchema, listQuerySchema, searchTerm, textQueryMethod } from './users.js';
 import type { ObjectDetails } from './users.js';
 
 export const ORG_STATES = ['ORG_STATE_ACTIVE', 'ORG_STATE_INACTIVE'] as const;
@@ -47,8 +47,8 @@ export type ListOrgMembersRequest = z.input<typeof listMembersSchema>;
 export type ListOrgMembersQuery = z.output<typeof listMembersSchema>;
 
 export const orgSearchQuerySchema = z.union([
-  z.strictObject({ nameQuery: z.strictObject({ name: z.string().max(200), method: textQueryMethod }) }),
-  z.strictObject({ domainQuery: z.strictObject({ domain: z.string().max(300), method: textQueryMethod }) }),
+  z.strictObject({ nameQuery: z.strictObject({ name: searchTerm, method: textQueryMethod }) }),
+  z.strictObject({ domainQuery: z.strictObject({ domain: searchTerm, method: textQueryMethod }) }),
   z.strictObject({ stateQuery: z.strictObject({ state: z.enum(ORG_STATES) }) }),
 ]);
 export type OrgSearchQuery = z.output<typeof orgSearchQuerySchema>;

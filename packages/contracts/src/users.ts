@@ -70,7 +70,7 @@ export type TextQueryMethod = z.output<typeof textQueryMethod>;
 
 
 /** No stored name holds a control character, so a search term with one is a mistake, not a query. */
-const searchTerm = z
+export const searchTerm = z
   .string()
   .max(200)
   .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters');
