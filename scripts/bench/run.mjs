@@ -1,16 +1,18 @@
 #!/usr/bin/env node
-// pnpm bench [--duration S] [--connections N] [--peer] [--scale] [--tokens N]
+// pnpm bench [--duration S] [--connections N] [--peer] [--scale] [--tokens N] [--log-level L]
 //
 // Measures Tessera's token endpoint and management API against a bare node:http baseline (and optionally
 // the oidc-provider peer) in ONE run, on loopback, bounded in time. On these noisy 2-core machines only
 // same-run ratios mean anything: absolute req/s move from run to run and machine to machine.
+// The load generator runs in a process of its own (lib/load-generator.mjs); Tessera runs at its default
+// log level (info), so the access log's cost is part of what is measured.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { measure } from './lib/load.mjs';
 import { startPeer } from './lib/peer.mjs';
-import { printTable, printTargets, ratio, target } from './lib/report.mjs';
+import { describeCeiling, printTable, printTargets, ratio, target } from './lib/report.mjs';
 import { freePort, startServer, stopServer } from './lib/processes.mjs';
 import { runScale } from './lib/scale.mjs';
 import { apiRequest, fetchToken, provisionClient, signIn, startTessera, tokenRequest } from './lib/tessera.mjs';
@@ -22,11 +24,13 @@ const { values: opts } = parseArgs({
     tokens: { type: 'string', default: '100000' },
     peer: { type: 'boolean', default: false },
     scale: { type: 'boolean', default: false },
+    'log-level': { type: 'string', default: 'info' },
   },
 });
 const duration = Math.min(120, Math.max(1, Number(opts.duration)));
 const connections = Math.min(256, Math.max(1, Number(opts.connections)));
 const load = { connections, duration };
+const tesseraEnv = { TESSERA_LOG_LEVEL: opts['log-level'] };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-'));
 const running = [];
 const cleanup = async () => {
@@ -36,7 +40,11 @@ const cleanup = async () => {
 process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
 
 async function main() {
-  console.log(`Tessera benchmark: ${os.cpus().length} cores, node ${process.version}, ${connections} connections, ${duration} s per load`);
+  console.log(
+    `Tessera benchmark: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), node ${process.version}, ` +
+      `${connections} connections, ${duration} s per load, Tessera log level ${opts['log-level']}`,
+  );
+  console.log(`Load average before the run: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log('Only ratios within this one run mean anything on a noisy 2-core machine.\n');
   return opts.scale ? scale() : throughput();
 }
@@ -58,7 +66,7 @@ async function throughput() {
   row('baseline node:http resource', baseApi, baseApi);
   await stopServer(running.pop());
 
-  const tessera = await startTessera(tmp);
+  const tessera = await startTessera(tmp, { extraEnv: tesseraEnv });
   running.push(tessera);
   const call = await signIn(tessera.base, tessera.password);
   const opaque = await provisionClient(call, 'bench-opaque', 'ACCESS_TOKEN_TYPE_BEARER');
@@ -82,7 +90,18 @@ async function throughput() {
     await stopServer(running.pop());
   }
 
+  // The baseline once more, last: how far the machine drifted while the run went on.
+  const again = await startServer('baseline', process.execPath, [path.join(import.meta.dirname, 'baseline-server.mjs')], {
+    env: { PORT: String(bport) },
+  });
+  running.push(again);
+  const baseAgain = await measure({ pid: again.pid, request: tokenRequest(bbase, fake), ...load });
+  row('baseline node:http token, again', baseAgain, baseToken);
+  await stopServer(running.pop());
+
   printTable(rows);
+  describeCeiling(baseToken);
+  console.log(`Drift: the baseline token load gave ${baseToken.req_s} req/s first and ${baseAgain.req_s} req/s last.`);
   const vsPeer = ratio(tOpaque.req_s, peerToken?.req_s);
   printTargets([
     target('opaque token endpoint / baseline', ratio(tOpaque.req_s, baseToken.req_s), '>=', 0.6),
@@ -98,11 +117,12 @@ async function throughput() {
 }
 
 async function scale() {
-  const s = await runScale(tmp, { ...load, tokens: Number(opts.tokens) });
+  const s = await runScale(tmp, { ...load, tokens: Number(opts.tokens), env: tesseraEnv });
   const r = ratio(s.token_100k_users.req_s, s.token_10_users.req_s);
   console.log(`users in the organization:           ${s.users} (inserted in ${s.insert_s} s)`);
-  console.log(`token endpoint, 10 users:            ${s.token_10_users.req_s} req/s, p99 ${s.token_10_users.p99_ms} ms`);
-  console.log(`token endpoint, 100,000 users:       ${s.token_100k_users.req_s} req/s, p99 ${s.token_100k_users.p99_ms} ms  (ratio ${r})`);
+  const line = (m) => `${m.req_s} req/s, p99 ${m.p99_ms} ms, server ${m.cpu_ms_per_req} ms CPU/req, other load ${m.other_cpu_pct}% of a core`;
+  console.log(`token endpoint, 10 users:            ${line(s.token_10_users)}`);
+  console.log(`token endpoint, 100,000 users:       ${line(s.token_100k_users)}  (ratio ${r})`);
   console.log(`search, first page (200 sequential): p50 ${s.search_first_page.p50_ms} ms, p95 ${s.search_first_page.p95_ms} ms`);
   console.log(`search, contains (200 sequential):   p50 ${s.search_contains.p50_ms} ms, p95 ${s.search_contains.p95_ms} ms`);
   console.log(`database: ${s.db_before.file_bytes} B before, ${s.db_after.file_bytes} B after ${s.tokens_issued} tokens (${s.token_errors} failed): growth ${s.db_growth_bytes} B`);

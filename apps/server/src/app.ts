@@ -8,7 +8,9 @@ import { corsGate } from './http/cors.js';
 import { gatewayErrorHandler, gatewayNotFound } from './http/gateway-errors.js';
 import { requestLog } from './http/request-log.js';
 import { consoleSecurityHeaders } from './http/security-headers.js';
-import { adminRouter } from './management/admin.js';
+import { adminEndpoints, adminRouter } from './management/admin.js';
+import { bearerPath } from './management/bearer-path.js';
+import { endpoints } from './management/endpoints.js';
 import { managementRouter } from './management/router.js';
 import { oauthHotPath } from './oauth/hot-path.js';
 import { oauthRouter } from './oauth/router.js';
@@ -18,7 +20,9 @@ export type App = RequestListener;
 
 /**
  * Builds the whole server from its context; no listen, so tests run it in-process. The front door
- * is explicit: CORS (when configured), then the OAuth hot path, then Express for everything else.
+ * is explicit: CORS (when configured), then the OAuth hot path, then Bearer calls to the
+ * management and admin APIs, then Express for everything else (the console, its session API, and
+ * the same APIs for session callers).
  */
 export function createApp(ctx: AppContext): App {
   const app = express();
@@ -61,10 +65,15 @@ export function createApp(ctx: AppContext): App {
 
   // Token, introspection, revocation and userinfo are answered before Express: re-parenting every
   // request and response onto Express's prototypes measured as a third of the token endpoint's
-  // throughput (oauth/hot-path.ts).
+  // throughput (oauth/hot-path.ts). Bearer calls to the APIs likewise (management/bearer-path.ts),
+  // from the same endpoint lists the routers above are built from.
+  const bearer = bearerPath(ctx, [
+    { prefix: '/management/v1', endpoints },
+    { prefix: '/admin/v1', endpoints: adminEndpoints },
+  ]);
   const cors = ctx.config.corsOrigins.length ? corsGate(ctx.config.corsOrigins) : undefined;
   return (req, res) => {
     if (cors?.(req, res)) return;
-    if (!hot(req, res)) app(req, res);
+    if (!hot(req, res) && !bearer(req, res)) app(req, res);
   };
 }

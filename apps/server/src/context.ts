@@ -6,6 +6,7 @@ import { createLogger, type Logger } from './logger.js';
 import { FailureLimiter } from './security/failure-limiter.js';
 import type { Db } from './storage/db.js';
 import { SqliteSessionStore } from './storage/session-store.js';
+import { cacheStatements } from './storage/statement-cache.js';
 import { instanceSecret } from './storage/settings.js';
 
 /** Everything a request handler may need, built once per app. */
@@ -38,6 +39,8 @@ export interface AppContext {
 }
 
 export function createContext(config: Config, db: Db, logger: Logger = createLogger(config.logLevel)): AppContext {
+  // Requests run domain code that prepares its SQL where it is used; compile each text once.
+  cacheStatements(db);
   const sessionStore = new SqliteSessionStore(db, config.sessionIdleMs);
   const loginLimits = { pair: new FailureLimiter(5, 15 * 60_000), address: new FailureLimiter(50, 15 * 60_000) };
   const clientAuthLimits = { pair: new FailureLimiter(10, 15 * 60_000), address: new FailureLimiter(100, 15 * 60_000) };

@@ -128,6 +128,7 @@ describe('a user whose tokens were withdrawn', () => {
     expect(verified).toEqual({
       jti: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/),
       userId: owner.userId,
+      orgId: s.whoami.orgId,
       clientId: 'owner',
       scope: ['openid', 'profile', 'email', 'urn:zitadel:iam:org:project:id:zitadel:aud'],
       aud: ['owner', 'http://localhost:8080/management/v1'],

@@ -1,33 +1,95 @@
-// One measured load: autocannon on loopback, bounded in time, with the server's CPU and RSS.
-import autocannon from 'autocannon';
-import { cpuMs, rssMb } from './processes.mjs';
+// One measured load: autocannon on loopback in a child process, bounded in time, with the CPU time
+// of the server and of the load generator, and the server's RSS after the run.
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { cpuMs, machineCpuMs, peakRssMb, rssMb } from './processes.mjs';
 
-function run(opts) {
-  return new Promise((resolve, reject) => {
-    autocannon({ pipelining: 1, timeout: 10, ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
-  });
+const GENERATOR = path.join(import.meta.dirname, 'load-generator.mjs');
+
+/** A load-generator process; `run` sends one autocannon run and resolves with its summary. */
+export async function startGenerator() {
+  const child = fork(GENERATOR, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const replies = [];
+  const waiting = [];
+  child.on('message', (m) => (waiting.length ? waiting.shift()(m) : replies.push(m)));
+  const exited = new Promise((r) => child.once('exit', r));
+  const next = () =>
+    new Promise((resolve, reject) => {
+      if (replies.length) return resolve(replies.shift());
+      waiting.push(resolve);
+      exited.then(() => reject(new Error('the load generator exited')));
+    });
+  await next(); // {ready}
+  return {
+    pid: child.pid,
+    async run(opts) {
+      child.send({ cmd: 'run', opts });
+      const m = await next();
+      if (m.error) throw new Error(`load generator: ${m.error}`);
+      return m.result;
+    },
+    async stop() {
+      if (child.exitCode === null) {
+        child.send({ cmd: 'exit' });
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
 }
 
+const round = (x, digits = 3) => (x == null ? null : Math.round(x * 10 ** digits) / 10 ** digits);
+
 /**
- * Warms the server up (JIT, pools), then measures. Returns req/s, latency percentiles, the server's CPU ms
- * per request and RSS after the run. `request` is {url, method, headers, body}.
+ * Warms the server up (JIT, pools), then measures. Returns req/s, latency percentiles, CPU ms per
+ * request of the server and of the load generator, how busy each was and how busy the rest of the
+ * machine was (% of one core; 200 is both cores), and the
+ * server's RSS after the run and at its peak. `request` is {url, method, headers, body}.
  */
 export async function measure({ pid, request, connections, duration, warmup = 2 }) {
-  if (warmup > 0) await run({ ...request, connections, duration: warmup });
-  const cpu0 = cpuMs(pid);
-  const r = await run({ ...request, connections, duration });
-  const cpu1 = cpuMs(pid);
-  const total = r.requests.total;
-  return {
-    req_s: Math.round(r.requests.average),
-    p50_ms: r.latency.p50,
-    p99_ms: r.latency.p99,
-    ok: r['2xx'],
-    non2xx: r.non2xx,
-    errors: r.errors + r.timeouts,
-    cpu_ms_per_req: total ? Math.round(((cpu1 - cpu0) / total) * 1000) / 1000 : null,
-    rss_mb: rssMb(pid),
-  };
+  const gen = await startGenerator();
+  try {
+    if (warmup > 0) await gen.run({ ...request, connections, duration: warmup });
+    const t0 = performance.now();
+    const cpu0 = cpuMs(pid);
+    const gen0 = cpuMs(gen.pid);
+    const all0 = machineCpuMs();
+    const r = await gen.run({ ...request, connections, duration });
+    const cpu1 = cpuMs(pid);
+    const gen1 = cpuMs(gen.pid);
+    const all1 = machineCpuMs();
+    const wallMs = performance.now() - t0;
+    return {
+      req_s: Math.round(r.average),
+      p50_ms: r.p50,
+      p99_ms: r.p99,
+      ok: r.ok,
+      non2xx: r.non2xx,
+      errors: r.errors,
+      cpu_ms_per_req: r.total ? round((cpu1 - cpu0) / r.total) : null,
+      server_cpu_pct: Math.round(((cpu1 - cpu0) / wallMs) * 100),
+      generator_cpu_ms_per_req: r.total ? round((gen1 - gen0) / r.total) : null,
+      generator_cpu_pct: Math.round(((gen1 - gen0) / wallMs) * 100),
+      // Everything else the machine did meanwhile (the orchestrator, the kernel's own threads, other
+      // people's jobs): when this is large, the run was disturbed.
+      other_cpu_pct: Math.max(0, Math.round(((all1 - all0 - (cpu1 - cpu0) - (gen1 - gen0)) / wallMs) * 100)),
+      rss_mb: rssMb(pid),
+      peak_rss_mb: peakRssMb(pid),
+    };
+  } finally {
+    await gen.stop();
+  }
+}
+
+/** A fixed number of requests as fast as `connections` allow (the scale run's 100,000 tokens). */
+export async function issue({ request, connections, amount }) {
+  const gen = await startGenerator();
+  try {
+    return await gen.run({ ...request, connections, amount });
+  } finally {
+    await gen.stop();
+  }
 }
 
 /** Sequential requests, for latency percentiles of a single client (e.g. the console's search). */

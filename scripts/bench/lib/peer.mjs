@@ -6,12 +6,22 @@ import path from 'node:path';
 import { ROOT } from './tessera.mjs';
 import { freePort, startServer } from './processes.mjs';
 
+const isPeer = (dir) => fs.existsSync(path.join(dir, 'peer-server.mjs'));
+
+/**
+ * PEER_DIR, or the nearest `shared/bench/peer` beside the checkout or one of its parents: ../shared
+ * from a clone, ../../shared from a git worktree one level further down.
+ */
 export function peerSource() {
-  const dir = process.env.PEER_DIR ?? path.resolve(ROOT, '../shared/bench/peer');
-  if (!fs.existsSync(path.join(dir, 'peer-server.mjs'))) {
-    throw new Error(`--peer needs the peer harness at ${dir} (set PEER_DIR)`);
+  if (process.env.PEER_DIR) {
+    if (!isPeer(process.env.PEER_DIR)) throw new Error(`PEER_DIR=${process.env.PEER_DIR} holds no peer-server.mjs`);
+    return process.env.PEER_DIR;
   }
-  return dir;
+  for (let dir = path.dirname(ROOT); ; dir = path.dirname(dir)) {
+    if (isPeer(path.join(dir, 'shared/bench/peer'))) return path.join(dir, 'shared/bench/peer');
+    if (dir === path.dirname(dir)) break;
+  }
+  throw new Error(`--peer needs the peer harness in ../shared/bench/peer beside ${ROOT} or a parent (or set PEER_DIR)`);
 }
 
 export async function startPeer(tmp, client, tokenFormat = 'opaque') {

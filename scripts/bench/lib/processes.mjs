@@ -21,21 +21,44 @@ export function cpuMs(pid) {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
 }
 
-export function rssMb(pid) {
-  const kb = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+/** CPU time (ms) all cores of the machine have spent busy so far, whoever used it. */
+export function machineCpuMs() {
+  const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal: everything but idle and iowait is busy.
+  const busy = f[0] + f[1] + f[2] + f[5] + f[6] + (f[7] ?? 0);
+  return (busy * 1000) / CLK_TCK;
+}
+
+function statusMb(pid, field) {
+  const kb = new RegExp(`${field}:\\s+(\\d+)`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return Math.round(Number(kb) / 102.4) / 10;
 }
+
+/** Resident memory now (VmRSS), in MB. */
+export const rssMb = (pid) => statusMb(pid, 'VmRSS');
+
+/** The most resident memory the process has had so far (VmHWM), in MB. */
+export const peakRssMb = (pid) => statusMb(pid, 'VmHWM');
+
+/** Output kept for error messages: the last 64 KiB, so a server logging every request cannot fill memory. */
+const OUTPUT_TAIL = 64 * 1024;
 
 /** Spawns a server and resolves once `url` answers 2xx (or it prints READY). */
 export async function startServer(label, command, args, { env = {}, cwd, readyUrl, timeoutMs = 60_000 } = {}) {
   const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
+  let ready = false;
+  const keep = (d) => {
+    output += d;
+    if (output.length > 2 * OUTPUT_TAIL) output = output.slice(-OUTPUT_TAIL);
+    if (!ready && /^READY/m.test(output)) ready = true;
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${label} exited early:\n${output}`);
-    if (readyUrl ? await answers(readyUrl) : /^READY/m.test(output)) return { label, child, pid: child.pid, output: () => output };
+    if (readyUrl ? await answers(readyUrl) : ready) return { label, child, pid: child.pid, output: () => output };
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');

@@ -7,11 +7,11 @@ import { freePort, startServer } from './processes.mjs';
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
 export const GUIDE_SCOPE = 'openid profile email urn:zitadel:iam:org:project:id:zitadel:aud';
 
-export async function startTessera(dir, { port, password, extraEnv = {} } = {}) {
+export async function startTessera(dir, { port, password, extraEnv = {}, nodeArgs = [] } = {}) {
   port ??= await freePort();
   password ??= randomBytes(18).toString('base64url');
   const base = `http://127.0.0.1:${port}`;
-  const server = await startServer('tessera', process.execPath, [path.join(ROOT, 'apps/server/dist/main.js')], {
+  const server = await startServer('tessera', process.execPath, [...nodeArgs, path.join(ROOT, 'apps/server/dist/main.js')], {
     env: {
       PORT: String(port),
       HOST: '127.0.0.1',

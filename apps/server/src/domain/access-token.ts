@@ -3,6 +3,11 @@ export interface VerifiedAccessToken {
   jti: string;
   /** The service user's id. */
   userId: string;
+  /**
+   * The organization the (active) service user belongs to, read with its state. Optional: a
+   * verifier that does not read the user's row leaves it out, and callers read it themselves.
+   */
+  orgId?: string;
   clientId: string;
   scope: string[];
   aud: string[];

@@ -10,9 +10,10 @@ import { notFound, permissionDenied } from './errors.js';
 import type { Principal } from './principal.js';
 
 /**
- * The one place authorization is decided. Grants are read from the database on every call (two
- * primary-key lookups), so removing or downgrading a manager takes effect on that user's very
- * next request: there is no cache that could outlive the change.
+ * The one place authorization is decided. Grants are read from the database on every call (one
+ * read of three primary-key lookups), so removing or downgrading a manager takes effect on that
+ * user's very next request: there is no cache that could outlive the change. Only the mapping
+ * from a roles value to its permissions is kept, and it never changes.
  *
  * Where a caller's permissions come from:
  * - instance roles (IAM_OWNER): hold in every organization and for instance-wide calls;
@@ -28,15 +29,54 @@ import type { Principal } from './principal.js';
  * 3. Only a caller whose instance role grants the permission (and who could list every
  *    organization anyway) learns that a named organization does not exist: 404 ORG-4m9fs.
  */
+interface GrantsRow {
+  instance_roles: string | null;
+  org_roles: string | null;
+  org_exists: 0 | 1;
+}
+
+type RoleLookup = typeof roleDefinition;
+
+/**
+ * The permission set of a stored roles value (its JSON text), worked out once per distinct text:
+ * there are only a handful (each role combination), and a request should not rebuild a Set from
+ * the role definitions. Bounded anyway; the sets are never handed out for changing.
+ */
+class PermissionSets {
+  readonly #sets = new Map<string, ReadonlySet<Permission>>();
+
+  constructor(private readonly lookup: RoleLookup) {}
+
+  of(rolesJson: string | null | undefined): ReadonlySet<Permission> {
+    if (!rolesJson) return EMPTY;
+    let set = this.#sets.get(rolesJson);
+    if (!set) {
+      set = permissionsOf(JSON.parse(rolesJson) as string[], this.lookup);
+      if (this.#sets.size >= 256) this.#sets.clear();
+      this.#sets.set(rolesJson, set);
+    }
+    return set;
+  }
+}
+
+const EMPTY: ReadonlySet<Permission> = new Set();
+
 export class Authorizer {
   readonly #memberRoles;
   readonly #instanceRoles;
-  readonly #orgExists;
+  readonly #grants;
+  readonly #orgSets = new PermissionSets(roleDefinition);
+  readonly #instanceSets = new PermissionSets(instanceRoleDefinition);
 
   constructor(db: Db) {
     this.#memberRoles = db.prepare('SELECT roles FROM org_members WHERE org_id = ? AND user_id = ?').pluck();
     this.#instanceRoles = db.prepare('SELECT roles FROM instance_members WHERE user_id = ?').pluck();
-    this.#orgExists = db.prepare('SELECT 1 FROM orgs WHERE id = ?').pluck();
+    // Everything authorizeInOrg needs, in one read: three primary-key lookups inside SQLite.
+    this.#grants = db.prepare(
+      `SELECT (SELECT roles FROM instance_members WHERE user_id = ?) AS instance_roles,
+              (SELECT roles FROM org_members WHERE org_id = ? AND user_id = ?) AS org_roles,
+              EXISTS (SELECT 1 FROM orgs WHERE id = ?) AS org_exists`,
+    );
   }
 
   /** The instance roles the user holds (empty when none). */
@@ -57,7 +97,7 @@ export class Authorizer {
 
   /** Everything the caller may do in one organization: its membership there plus its instance roles. */
   permissions(principal: Principal, orgId: string): Set<Permission> {
-    const granted = permissionsOf(this.orgRoles(principal.userId, orgId), roleDefinition);
+    const granted = new Set(this.#orgSets.of(this.#memberRoles.get(orgId, principal.userId) as string | undefined));
     for (const p of this.#instancePermissions(principal)) granted.add(p);
     return granted;
   }
@@ -69,13 +109,12 @@ export class Authorizer {
    */
   authorizeInOrg(principal: Principal, requestedOrgId: string | undefined, permission: Permission): string {
     const orgId = requestedOrgId || principal.orgId;
-    if (this.#instancePermissions(principal).has(permission)) {
-      if (!this.#orgExists.get(orgId)) throw notFound('ORG-4m9fs', 'organization not found');
+    const g = this.#grants.get(principal.userId, orgId, principal.userId, orgId) as GrantsRow;
+    if (this.#instanceSets.of(g.instance_roles).has(permission)) {
+      if (!g.org_exists) throw notFound('ORG-4m9fs', 'organization not found');
       return orgId;
     }
-    if (!permissionsOf(this.orgRoles(principal.userId, orgId), roleDefinition).has(permission)) {
-      throw permissionDenied();
-    }
+    if (!this.#orgSets.of(g.org_roles).has(permission)) throw permissionDenied();
     return orgId;
   }
 
@@ -84,7 +123,7 @@ export class Authorizer {
     if (!this.#instancePermissions(principal).has(permission)) throw permissionDenied();
   }
 
-  #instancePermissions(principal: Principal): Set<Permission> {
-    return permissionsOf(this.instanceRoles(principal.userId), instanceRoleDefinition);
+  #instancePermissions(principal: Principal): ReadonlySet<Permission> {
+    return this.#instanceSets.of(this.#instanceRoles.get(principal.userId) as string | undefined);
   }
 }

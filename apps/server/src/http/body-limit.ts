@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /**
  * Refuses a body whose declared Content-Length is over the limit before express.json() sees it.
@@ -8,11 +8,11 @@ import type { RequestHandler } from 'express';
  * answers it as it answers a body that was too large; Connection: close, because the rest of the
  * body stays unread.
  */
-export function declaredBodyLimit(limitBytes: number): RequestHandler {
-  return (req, res, next) => {
+export function declaredBodyLimit(limitBytes: number) {
+  return (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void): void => {
     const declared = Number(req.headers['content-length'] ?? 0);
     if (!(declared > limitBytes)) return next();
-    res.set('Connection', 'close');
+    res.setHeader('Connection', 'close');
     next(Object.assign(new Error('request body is too large'), { type: 'entity.too.large', status: 413 }));
   };
 }

@@ -15,29 +15,51 @@ declare global {
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
+/** The organization of an active user; for verifiers that do not say (AccessTokens does). */
+function activeUserOrg(ctx: AppContext, userId: string): string | undefined {
+  return ctx.db.prepare("SELECT org_id FROM users WHERE id = ? AND state = 'USER_STATE_ACTIVE'").pluck().get(userId) as
+    | string
+    | undefined;
+}
+
+/**
+ * The caller behind an Authorization header: a valid access token with the management API's
+ * audience, of a service user that exists and is active (AccessTokens.verify reads its state on
+ * every call). The one Bearer check, whether Express or the Bearer path (bearer-path.ts) serves
+ * the request.
+ */
+export async function bearerPrincipal(ctx: AppContext, header: string): Promise<Principal> {
+  const token = BEARER.exec(header)?.[1];
+  if (!token) throw unauthenticated('authorization header must be "Bearer <token>"', 'AUTH-7fs1e');
+  const verified = await ctx.accessTokens.verify(token);
+  if (!verified) throw unauthenticated('token is invalid, expired or revoked', 'AUTH-7fs1e');
+  if (!verified.management) throw unauthenticated('token is missing the management API audience', 'AUTH-aud0m');
+  const { authorizer } = ctx;
+  const userId = verified.userId;
+  const orgId = verified.orgId ?? activeUserOrg(ctx, userId);
+  if (!orgId) throw unauthenticated('token is invalid, expired or revoked', 'AUTH-7fs1e');
+  return {
+    userId,
+    orgId,
+    userType: 'machine',
+    // Read when asked (only the commands that guard against lockout ask), so a read-only call
+    // does not pay for it; still from the database, within this request.
+    get instanceOwner() {
+      return authorizer.isInstanceOwner(userId);
+    },
+    via: 'token',
+  };
+}
+
 /**
  * One API, two ways in: a machine's Bearer token or an operator's console session (plus its
  * CSRF header on writes). Both end as the same Principal.
  */
 export function authenticate(ctx: AppContext): RequestHandler {
-  const userOrg = ctx.db.prepare("SELECT org_id FROM users WHERE id = ? AND state = 'USER_STATE_ACTIVE'").pluck();
   return async (req, _res, next) => {
     const header = req.headers.authorization;
     if (header !== undefined) {
-      const token = BEARER.exec(header)?.[1];
-      if (!token) throw unauthenticated('authorization header must be "Bearer <token>"', 'AUTH-7fs1e');
-      const verified = await ctx.accessTokens.verify(token);
-      if (!verified) throw unauthenticated('token is invalid, expired or revoked', 'AUTH-7fs1e');
-      if (!verified.management) throw unauthenticated('token is missing the management API audience', 'AUTH-aud0m');
-      const orgId = userOrg.get(verified.userId) as string | undefined;
-      if (!orgId) throw unauthenticated('token is invalid, expired or revoked', 'AUTH-7fs1e');
-      req.principal = {
-        userId: verified.userId,
-        orgId,
-        userType: 'machine',
-        instanceOwner: ctx.authorizer.isInstanceOwner(verified.userId),
-        via: 'token',
-      };
+      req.principal = await bearerPrincipal(ctx, header);
       return next();
     }
     const principal = sessionPrincipal(ctx, req);

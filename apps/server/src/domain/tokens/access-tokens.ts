@@ -34,6 +34,7 @@ const DECODED_CACHE_SIZE = 5_000;
 interface UserState {
   state: string;
   tokens_valid_after: number;
+  org_id: string;
 }
 
 /** The audience value that opens the management API (scope urn:zitadel:iam:org:project:id:zitadel:aud). */
@@ -63,7 +64,7 @@ export class AccessTokens implements AccessTokenVerifier {
     this.#opaque = new OpaqueTokenCodec(instanceSecret(db, 'access_token_key'));
     this.#jwt = new JwtAccessTokens(this.keys, config.issuer);
     this.#lifetimeMs = config.accessTokenLifetimeSeconds * 1000;
-    this.#userState = db.prepare("SELECT state, tokens_valid_after FROM users WHERE id = ? AND type = 'machine'");
+    this.#userState = db.prepare("SELECT state, tokens_valid_after, org_id FROM users WHERE id = ? AND type = 'machine'");
   }
 
   async issue(req: IssueRequest, nowMs = Date.now()): Promise<IssuedToken> {
@@ -86,6 +87,7 @@ export class AccessTokens implements AccessTokenVerifier {
     return {
       jti: claims.jti,
       userId: claims.sub,
+      orgId: user.org_id,
       clientId: claims.clientId,
       scope: claims.scope,
       aud: claims.aud,

@@ -1,0 +1,35 @@
+// The load generator, in a process of its own: the orchestrator does not compete with it for the
+// event loop, and its CPU time is read from /proc like the server's. Driven over IPC so that no
+// credential (the Basic header, a token) ever appears on a command line.
+//
+//   parent -> {cmd:'run', opts}   child -> {result}   (opts are autocannon's, bounded by duration or amount)
+import autocannon from 'autocannon';
+
+function run(opts) {
+  return new Promise((resolve, reject) => {
+    autocannon({ pipelining: 1, timeout: 10, ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+process.on('message', async (msg) => {
+  if (msg?.cmd === 'exit') return process.disconnect();
+  if (msg?.cmd !== 'run') return;
+  try {
+    const r = await run(msg.opts);
+    process.send({
+      result: {
+        total: r.requests.total,
+        average: r.requests.average,
+        duration_s: r.duration,
+        p50: r.latency.p50,
+        p99: r.latency.p99,
+        ok: r['2xx'],
+        non2xx: r.non2xx,
+        errors: r.errors + r.timeouts,
+      },
+    });
+  } catch (err) {
+    process.send({ error: err instanceof Error ? err.message : String(err) });
+  }
+});
+process.send({ ready: true });
