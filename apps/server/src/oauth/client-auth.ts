@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AccessTokenType } from '@tessera/contracts';
 import type { AppContext } from '../context.js';
 import { verifyClientSecret } from '../domain/secrets/hash.js';
+import { dataVersionOf, VersionedCache } from '../storage/data-version.js';
 import { parseBasicAuthorization, type ClientCredentials } from './basic-auth.js';
 import { InvalidClient, InvalidRequest, SlowDown, UnauthorizedClient } from './errors.js';
 import type { FormParams } from './form.js';
@@ -27,13 +28,20 @@ interface ClientRow {
   hash: Buffer | null;
 }
 
+/** Enough for every client of a busy instance; a row is a few hundred bytes. */
+const CLIENT_CACHE_SIZE = 4096;
+
+/** The key under which SQLite's NOCASE finds a username: ASCII letters folded, nothing else. */
+const nocase = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+
 /** Unknown client, wrong secret, no secret, human user: one answer, so none can be told apart. */
 const FAILED = 'client authentication failed';
 
 /**
  * client_secret_basic or client_secret_post (never both), throttled per (client_id, address) and
- * per address. Every attempt costs one indexed read and one HMAC, whether the client exists or
- * not, so neither the answer nor its timing says which usernames exist.
+ * per address. Every attempt costs one lookup and one HMAC, whether the client exists or not, so
+ * neither the answer nor its timing says which usernames exist. (A known client's row is served
+ * from memory, an unknown one is read every time; the HMAC dominates either way.)
  */
 export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, form: FormParams) => AuthenticatedClient {
   const byUsername = ctx.db.prepare(
@@ -41,6 +49,10 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
      FROM users u JOIN orgs o ON o.id = u.org_id LEFT JOIN machine_secrets s ON s.user_id = u.id
      WHERE u.username = ? COLLATE NOCASE AND u.type = 'machine'`,
   );
+  // Read once per client until the database changes (storage/data-version.ts): a secret
+  // generated or removed, a user deactivated or deleted, takes effect on the next request.
+  const clients = new VersionedCache<string, ClientRow>(dataVersionOf(ctx.db), CLIENT_CACHE_SIZE);
+  const lookup = (clientId: string) => clients.get(nocase(clientId), () => byUsername.get(clientId) as ClientRow | undefined);
   // Compared against when there is no stored hash; random, so it matches nothing.
   const dummyHash = randomBytes(32);
   const { pair, address } = ctx.clientAuthLimits;
@@ -52,7 +64,7 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
     const wait = Math.max(pair.retryAfter(pairKey), address.retryAfter(ip));
     if (wait > 0) throw new SlowDown(wait);
 
-    const row = credentials ? (byUsername.get(credentials.clientId) as ClientRow | undefined) : undefined;
+    const row = credentials ? lookup(credentials.clientId) : undefined;
     const secretOk = verifyClientSecret(ctx.secretKey, credentials?.clientSecret ?? '', row?.hash ?? dummyHash);
     if (!credentials || !row?.hash || !secretOk) {
       pair.fail(pairKey);
