@@ -67,6 +67,8 @@ export class Authorizer {
   readonly #instanceRoles;
   readonly #grants;
   readonly #grantsCache: VersionedCache<string, GrantsRow>;
+  /** A user's instance roles as stored ('' for none), until the database changes. */
+  readonly #instanceRolesCache: VersionedCache<string, string>;
   readonly #orgSets = new PermissionSets(roleDefinition);
   readonly #instanceSets = new PermissionSets(instanceRoleDefinition);
 
@@ -80,11 +82,12 @@ export class Authorizer {
               EXISTS (SELECT 1 FROM orgs WHERE id = ?) AS org_exists`,
     );
     this.#grantsCache = new VersionedCache(dataVersionOf(db), 4096);
+    this.#instanceRolesCache = new VersionedCache(dataVersionOf(db), 4096);
   }
 
   /** The instance roles the user holds (empty when none). */
   instanceRoles(userId: string): string[] {
-    const roles = this.#instanceRoles.get(userId) as string | undefined;
+    const roles = this.#instanceRolesJson(userId);
     return roles ? (JSON.parse(roles) as string[]) : [];
   }
 
@@ -128,6 +131,10 @@ export class Authorizer {
   }
 
   #instancePermissions(principal: Principal): ReadonlySet<Permission> {
-    return this.#instanceSets.of(this.#instanceRoles.get(principal.userId) as string | undefined);
+    return this.#instanceSets.of(this.#instanceRolesJson(principal.userId));
+  }
+
+  #instanceRolesJson(userId: string): string {
+    return this.#instanceRolesCache.get(userId, () => (this.#instanceRoles.get(userId) as string | undefined) ?? '')!;
   }
 }
