@@ -3,8 +3,11 @@ import type { Db } from './db.js';
 
 const INSTALLED = Symbol('tessera.statementCache');
 
-/** More distinct SQL texts than the server has; searches build a few variants each. */
-const DEFAULT_MAX = 500;
+/**
+ * More distinct SQL texts than the server uses (about 80, searches building a few variants each);
+ * a compiled statement holds a few KB of SQLite's memory, so the bound also bounds that.
+ */
+const DEFAULT_MAX = 200;
 
 type Statement = Database.Statement<unknown[]>;
 type Args = unknown[];
