@@ -14,10 +14,8 @@ describe('the statement cache behind db.prepare', () => {
     cacheStatements(d);
     const first = d.prepare('SELECT a, b FROM t ORDER BY a');
     expect(first.pluck().get()).toBe(1);
-    const again = d.prepare('SELECT a, b FROM t ORDER BY a');
-    expect(again).toBe(first);
     // The last caller's pluck() does not leak into the next caller's rows.
-    expect(again.get()).toEqual({ a: 1, b: 'one' });
+    expect(d.prepare('SELECT a, b FROM t ORDER BY a').get()).toEqual({ a: 1, b: 'one' });
     expect(d.prepare('SELECT a, b FROM t ORDER BY a').raw().all()).toEqual([[1, 'one'], [2, 'two']]);
     expect(d.prepare('SELECT a, b FROM t ORDER BY a').all()).toEqual([{ a: 1, b: 'one' }, { a: 2, b: 'two' }]);
     expect(d.prepare('SELECT a FROM t WHERE a = ?').safeIntegers().get(2)).toEqual({ a: 2n });
@@ -39,16 +37,39 @@ describe('the statement cache behind db.prepare', () => {
     d.close();
   });
 
-  it('keeps at most max texts, dropping the oldest, and is installed once', () => {
+  it('compiles each text once, keeping at most max texts and dropping the least recently used', () => {
     const d = db();
+    const compiled: string[] = [];
+    const original = d.prepare.bind(d);
+    d.prepare = ((sql: string) => {
+      compiled.push(sql);
+      return original(sql);
+    }) as typeof d.prepare;
     cacheStatements(d, 2);
     cacheStatements(d, 2);
-    const a = d.prepare('SELECT 1');
-    const b = d.prepare('SELECT 2');
-    expect(d.prepare('SELECT 1')).toBe(a);
-    d.prepare('SELECT 3');
-    expect(d.prepare('SELECT 2')).not.toBe(b);
-    expect(d.prepare('SELECT 2').pluck().get()).toBe(2);
+    for (const sql of ['SELECT 1', 'SELECT 2', 'SELECT 1', 'SELECT 3', 'SELECT 1', 'SELECT 2']) {
+      expect(d.prepare(sql).pluck().get()).toBe(Number(sql.slice(-1)));
+    }
+    // SELECT 2 was the least recently used when SELECT 3 came, so it alone was compiled twice.
+    expect(compiled).toEqual(['SELECT 1', 'SELECT 2', 'SELECT 3', 'SELECT 2']);
+    d.close();
+  });
+});
+
+describe('statements held for the life of the app', () => {
+  it('keep their own modes whoever prepares the same text later', () => {
+    const d = db();
+    cacheStatements(d);
+    const held = d.prepare('SELECT b FROM t WHERE a = ?').pluck();
+    expect(held.get(1)).toBe('one');
+    // Someone else prepares the same text without pluck, and another with raw.
+    expect(d.prepare('SELECT b FROM t WHERE a = ?').get(1)).toEqual({ b: 'one' });
+    expect(d.prepare('SELECT b FROM t WHERE a = ?').raw().get(2)).toEqual(['two']);
+    expect(held.get(2)).toBe('two');
+    expect(() => d.prepare('INSERT INTO t VALUES (?, ?)').pluck()).toThrow(TypeError);
+    const bound = d.prepare('SELECT b FROM t WHERE a = ?').pluck().bind(2);
+    expect(bound.get()).toBe('two');
+    expect(held.get(1)).toBe('one');
     d.close();
   });
 });

@@ -5,15 +5,16 @@ import {
   roleDefinition,
   type Permission,
 } from '@tessera/contracts';
+import { dataVersionOf, VersionedCache } from '../storage/data-version.js';
 import type { Db } from '../storage/db.js';
 import { notFound, permissionDenied } from './errors.js';
 import type { Principal } from './principal.js';
 
 /**
- * The one place authorization is decided. Grants are read from the database on every call (one
- * read of three primary-key lookups), so removing or downgrading a manager takes effect on that
- * user's very next request: there is no cache that could outlive the change. Only the mapping
- * from a roles value to its permissions is kept, and it never changes.
+ * The one place authorization is decided. Grants are read from the database (one read of three
+ * primary-key lookups) and kept only until the database next changes (storage/data-version.ts),
+ * so removing or downgrading a manager takes effect on that user's very next request: no cache
+ * can outlive the change. The mapping from a roles value to its permissions never changes.
  *
  * Where a caller's permissions come from:
  * - instance roles (IAM_OWNER): hold in every organization and for instance-wide calls;
@@ -65,6 +66,9 @@ export class Authorizer {
   readonly #memberRoles;
   readonly #instanceRoles;
   readonly #grants;
+  readonly #grantsCache: VersionedCache<string, GrantsRow>;
+  /** A user's instance roles as stored ('' for none), until the database changes. */
+  readonly #instanceRolesCache: VersionedCache<string, string>;
   readonly #orgSets = new PermissionSets(roleDefinition);
   readonly #instanceSets = new PermissionSets(instanceRoleDefinition);
 
@@ -77,11 +81,13 @@ export class Authorizer {
               (SELECT roles FROM org_members WHERE org_id = ? AND user_id = ?) AS org_roles,
               EXISTS (SELECT 1 FROM orgs WHERE id = ?) AS org_exists`,
     );
+    this.#grantsCache = new VersionedCache(dataVersionOf(db), 4096);
+    this.#instanceRolesCache = new VersionedCache(dataVersionOf(db), 4096);
   }
 
   /** The instance roles the user holds (empty when none). */
   instanceRoles(userId: string): string[] {
-    const roles = this.#instanceRoles.get(userId) as string | undefined;
+    const roles = this.#instanceRolesJson(userId);
     return roles ? (JSON.parse(roles) as string[]) : [];
   }
 
@@ -109,7 +115,8 @@ export class Authorizer {
    */
   authorizeInOrg(principal: Principal, requestedOrgId: string | undefined, permission: Permission): string {
     const orgId = requestedOrgId || principal.orgId;
-    const g = this.#grants.get(principal.userId, orgId, principal.userId, orgId) as GrantsRow;
+    const userId = principal.userId;
+    const g = this.#grantsCache.get(`${userId}\n${orgId}`, () => this.#grants.get(userId, orgId, userId, orgId) as GrantsRow)!;
     if (this.#instanceSets.of(g.instance_roles).has(permission)) {
       if (!g.org_exists) throw notFound('ORG-4m9fs', 'organization not found');
       return orgId;
@@ -124,6 +131,10 @@ export class Authorizer {
   }
 
   #instancePermissions(principal: Principal): ReadonlySet<Permission> {
-    return this.#instanceSets.of(this.#instanceRoles.get(principal.userId) as string | undefined);
+    return this.#instanceSets.of(this.#instanceRolesJson(principal.userId));
+  }
+
+  #instanceRolesJson(userId: string): string {
+    return this.#instanceRolesCache.get(userId, () => (this.#instanceRoles.get(userId) as string | undefined) ?? '')!;
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
-import { REDACT_PATHS, type Logger } from '../logger.js';
+import type { Logger } from '../logger.js';
 
 declare module 'node:http' {
   interface IncomingMessage {
@@ -12,52 +12,64 @@ declare module 'node:http' {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
-/**
- * The logger's redaction, spelled out for the access line's own shape: its only object-valued
- * keys are req and res, so `*.password` means req.password and res.password there. The same
- * fields are censored; the wildcards cost 6-7 µs a line, more than the rest of the line.
- */
-const ACCESS_REDACT_PATHS = REDACT_PATHS.flatMap((p) => (p.startsWith('*.') ? [`req${p.slice(1)}`, `res${p.slice(1)}`] : [p]));
-
 /** Starts the access log of one request; `path` is what gets logged (never a query string). */
 export type AccessLog = (req: IncomingMessage, res: ServerResponse, path: string) => void;
 
+/** The access line: an allow-list of scalars in pino-http's shape, and nothing else. */
+export function accessLine(id: string, method: string | undefined, path: string, remoteAddress: string | undefined, statusCode: number, ms: number) {
+  return { reqId: id, req: { method, path, remoteAddress }, res: { statusCode }, responseTime: ms };
+}
+
+interface Pending {
+  logger: Logger;
+  id: string;
+  path: string;
+  remoteAddress: string | undefined;
+  start: number;
+}
+
+const PENDING = Symbol('tessera.accessLog');
+
+// One listener function for every response: no closure per request.
+function onClose(this: ServerResponse & { [PENDING]?: Pending }) {
+  const p = this[PENDING]!;
+  const status = this.statusCode;
+  const level = status >= 500 ? 'error' : 'info';
+  if (!p.logger.isLevelEnabled(level)) return;
+  // 'close' follows 'finish' on every response; unfinished, the client went away first.
+  const msg = !this.writableFinished ? 'request aborted' : status >= 500 ? 'request errored' : 'request completed';
+  p.logger[level](accessLine(p.id, this.req.method, p.path, p.remoteAddress, status, Math.round(performance.now() - p.start)), msg);
+}
+
 /**
- * One structured line per request, written with the pino logger when the response is finished:
- * request id, method, path, caller address, status and milliseconds. Nothing else: no header, body
- * or query string, so no credential can reach the log (the logger's redaction stays as a second
- * line of defence). Every boundary uses this one function: the OAuth hot path, the management
- * API's Bearer path, and Express for the console and its session API.
+ * One structured line per request, written with the pino logger when the response is done:
+ * request id, method, path, caller address, status and milliseconds. Every boundary uses this
+ * one function: the OAuth hot path, the management API's Bearer path, and Express for the
+ * console and its session API. 5xx answers log at error level, so they are kept when the level is
+ * above info.
  *
  * It replaces pino-http, whose per-request child logger and serializers cost more than issuing a
- * token. 5xx answers log at error level, so they are kept when the level is above info.
+ * token. The line is built from an allow-list of scalars (accessLine): no header, body or query
+ * string can reach it, and none of the logger's redaction paths can match one of its keys (a test
+ * holds the two together). So its child logger skips the redaction pass, which on this shape
+ * could censor nothing and cost 4-8 µs a line; every other log call is redacted as before.
  */
 export function accessLog(parent: Logger): AccessLog {
-  const logger = parent.child({}, { redact: { paths: ACCESS_REDACT_PATHS, censor: '[redacted]' } });
+  const logger = parent.child({}, { redact: { paths: [] } });
   return (req, res, path) => {
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     req.id = id;
     res.setHeader('X-Request-Id', id);
     if (!logger.isLevelEnabled('error')) return;
-    const start = performance.now();
-    const remoteAddress = req.socket.remoteAddress;
-    const line = (msg: string) => {
-      const status = res.statusCode;
-      const level = status >= 500 ? 'error' : 'info';
-      if (!logger.isLevelEnabled(level)) return;
-      logger[level](
-        {
-          reqId: id,
-          req: { method: req.method, path, remoteAddress },
-          res: { statusCode: status },
-          responseTime: Math.round(performance.now() - start),
-        },
-        status >= 500 && msg === 'request completed' ? 'request errored' : msg,
-      );
+    (res as ServerResponse & { [PENDING]?: Pending })[PENDING] = {
+      logger,
+      id,
+      path,
+      remoteAddress: req.socket.remoteAddress,
+      start: performance.now(),
     };
-    // 'close' follows 'finish' on every response; unfinished, the client went away first.
-    res.once('close', () => line(res.writableFinished ? 'request completed' : 'request aborted'));
+    res.on('close', onClose);
   };
 }
 

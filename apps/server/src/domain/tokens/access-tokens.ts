@@ -1,5 +1,6 @@
 import type { AccessTokenType } from '@tessera/contracts';
 import type { Config } from '../../config.js';
+import { dataVersionOf, VersionedCache } from '../../storage/data-version.js';
 import type { Db } from '../../storage/db.js';
 import { instanceSecret } from '../../storage/settings.js';
 import type { AccessTokenVerifier, VerifiedAccessToken } from '../access-token.js';
@@ -30,6 +31,8 @@ export interface IssuedToken {
 
 /** Enough for every token in active use on a busy instance; about 1 KB each. */
 const DECODED_CACHE_SIZE = 5_000;
+/** Users whose state was read; until the database changes (storage/data-version.ts). */
+const USER_STATE_CACHE_SIZE = 4096;
 
 interface UserState {
   state: string;
@@ -45,7 +48,8 @@ export function managementAudience(issuer: string): string {
 /**
  * Issues and verifies access tokens of both types. Nothing here writes per token: a BEARER token
  * is sealed, a JWT is signed, and verification is decryption or a signature check plus the
- * revocation set in memory and one primary-key read of the user's state.
+ * revocation set in memory and the user's state, read by primary key and kept until the database
+ * next changes (so deactivation and "Revoke Tokens" hold from the very next request).
  */
 export class AccessTokens implements AccessTokenVerifier {
   readonly keys: SigningKeys;
@@ -55,6 +59,7 @@ export class AccessTokens implements AccessTokenVerifier {
   readonly #jwt: JwtAccessTokens;
   readonly #lifetimeMs: number;
   readonly #userState;
+  readonly #users: VersionedCache<string, UserState>;
   readonly #decoded = new DecodedTokenCache(DECODED_CACHE_SIZE);
 
   constructor(db: Db, config: Config) {
@@ -65,6 +70,7 @@ export class AccessTokens implements AccessTokenVerifier {
     this.#jwt = new JwtAccessTokens(this.keys, config.issuer);
     this.#lifetimeMs = config.accessTokenLifetimeSeconds * 1000;
     this.#userState = db.prepare("SELECT state, tokens_valid_after, org_id FROM users WHERE id = ? AND type = 'machine'");
+    this.#users = new VersionedCache(dataVersionOf(db), USER_STATE_CACHE_SIZE);
   }
 
   async issue(req: IssueRequest, nowMs = Date.now()): Promise<IssuedToken> {
@@ -82,7 +88,7 @@ export class AccessTokens implements AccessTokenVerifier {
     const claims = await this.decode(token);
     if (!claims) return null;
     if (claims.exp * 1000 <= Date.now() || this.revocations.has(claims.jti)) return null;
-    const user = this.#userState.get(claims.sub) as UserState | undefined;
+    const user = this.#users.get(claims.sub, (id) => this.#userState.get(id) as UserState | undefined);
     if (!user || user.state !== 'USER_STATE_ACTIVE' || claims.iatMs < user.tokens_valid_after) return null;
     return {
       jti: claims.jti,
