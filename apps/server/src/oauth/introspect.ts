@@ -1,7 +1,5 @@
 import type { AppContext } from '../context.js';
-import { clientAuthenticator } from './client-auth.js';
-import { InvalidRequest } from './errors.js';
-import { readForm } from './form.js';
+import { ownTokenReader } from './own-token.js';
 import { noStore, sendJson } from './respond.js';
 import { oauthRoute, type OAuthHandler } from './route.js';
 
@@ -11,15 +9,11 @@ import { oauthRoute, type OAuthHandler } from './route.js';
  * revoked or another client's, is the same {"active":false}, so introspection is no token oracle.
  */
 export function introspectionEndpoint(ctx: AppContext): OAuthHandler {
-  const authenticate = clientAuthenticator(ctx);
+  const readOwnToken = ownTokenReader(ctx);
   return oauthRoute(ctx.logger, async (req, res) => {
     noStore(res);
-    const params = await readForm(req);
-    const client = authenticate(req, params);
-    const token = params.get('token');
-    if (!token) throw new InvalidRequest('token missing');
-    const verified = await ctx.tokens.verify(token);
-    if (!verified || verified.userId !== client.userId) return sendJson(res, 200, { active: false });
+    const { client, verified } = await readOwnToken(req);
+    if (!verified) return sendJson(res, 200, { active: false });
     sendJson(res, 200, {
       active: true,
       scope: verified.scope.join(' '),

@@ -1,7 +1,5 @@
 import type { AppContext } from '../context.js';
-import { clientAuthenticator } from './client-auth.js';
-import { InvalidRequest } from './errors.js';
-import { readForm } from './form.js';
+import { ownTokenReader } from './own-token.js';
 import { noStore } from './respond.js';
 import { oauthRoute, type OAuthHandler } from './route.js';
 
@@ -12,15 +10,11 @@ import { oauthRoute, type OAuthHandler } from './route.js';
  * token_type_hint is ignored (2.1 allows it): only access tokens exist here.
  */
 export function revocationEndpoint(ctx: AppContext): OAuthHandler {
-  const authenticate = clientAuthenticator(ctx);
+  const readOwnToken = ownTokenReader(ctx);
   return oauthRoute(ctx.logger, async (req, res) => {
     noStore(res);
-    const params = await readForm(req);
-    const client = authenticate(req, params);
-    const token = params.get('token');
-    if (!token) throw new InvalidRequest('token missing');
-    const verified = await ctx.tokens.verify(token);
-    if (verified && verified.userId === client.userId) ctx.tokens.revoke(verified);
+    const { verified } = await readOwnToken(req);
+    if (verified) ctx.tokens.revoke(verified);
     res.writeHead(200, { 'Content-Length': 0 });
     res.end();
   });
