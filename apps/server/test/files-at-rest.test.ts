@@ -138,4 +138,19 @@ describe('database files at rest', () => {
     openDatabase(db, { onNotice: (m) => quiet.push(m) }).close();
     expect(quiet).toEqual([]);
   });
+
+  it('says so in the log when a start tightens an existing database', { timeout: 60_000 }, async () => {
+    const data = path.join(sharedRoot(), 'data');
+    t = await createTestApp({}, data);
+    t.close();
+    const db = path.join(data, 'tessera.db');
+    fs.chmodSync(db, 0o644);
+    server = await startServerProcess(db);
+    expect(mode(db)).toBe('0600');
+    const warnings = server.stdout().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string });
+    expect(warnings).toContainEqual(expect.objectContaining({
+      level: 40,
+      msg: `${db} was readable by other users of this host (mode 0644); changed it to 0600.`,
+    }));
+  });
 });
