@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { closeContext, createContext } from './context.js';
-import { ensureFirstInstance, type SetupResult } from './domain/setup.js';
+import { prepareFirstInstance, type SetupResult } from './domain/setup.js';
 import { createLogger } from './logger.js';
 import { openDatabase } from './storage/db.js';
 import { migrate } from './storage/migrate.js';
@@ -23,6 +23,15 @@ function banner(config: Config, setup: SetupResult): string {
   return `${lines.join('\n')}\n\n`;
 }
 
+function listenProblem(config: Config, err: NodeJS.ErrnoException, firstStart: boolean): string {
+  const where = `${config.host}:${config.port}`;
+  const why =
+    err.code === 'EADDRINUSE' ? `${where} is already in use; stop what listens there or set PORT`
+    : err.code === 'EACCES' ? `not allowed to listen on ${where}; choose a PORT above 1023`
+    : `cannot listen on ${where}: ${err.message}`;
+  return firstStart ? `${why}. No administrator was created: the next start creates one and shows how to sign in.` : `${why}.`;
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -35,18 +44,37 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const db = openDatabase(config.dbFile);
+  const db = openDatabase(config.dbFile, { onNotice: (message) => logger.warn(message) });
   migrate(db);
-  const setup = await ensureFirstInstance(db, config);
+  const firstInstance = await prepareFirstInstance(db, config);
   const ctx = createContext(config, db, logger);
   const app = createApp(ctx);
 
-  const server: Server = createServer(app).listen(config.port, config.host, () => {
-    // The generated password goes to the terminal once, never to the structured log.
-    process.stdout.write(banner(config, setup));
+  const server: Server = createServer(app);
+  server.keepAliveTimeout = 65_000;
+  const fail = (problem: string) => {
+    process.stderr.write(`Tessera failed to start: ${problem}\n`);
+    server.close();
+    closeContext(ctx);
+    db.close();
+    process.exit(1);
+  };
+  const cannotListen = (err: NodeJS.ErrnoException) => fail(listenProblem(config, err, firstInstance.pending));
+  server.once('error', cannotListen);
+  server.listen(config.port, config.host, () => {
+    server.off('error', cannotListen);
+    // Only now that it serves: 'listening' comes before any connection is accepted, so no request
+    // sees the instance without its administrator, and a start that cannot listen creates none.
+    let setup: SetupResult;
+    try {
+      setup = firstInstance.commit();
+    } catch (err) {
+      return fail(`could not create the first administrator: ${(err as Error).message}`);
+    }
+    // The banner (with a generated password) goes to stderr, the terminal's; stdout is the JSON log stream.
+    process.stderr.write(banner(config, setup));
     logger.info({ port: config.port, host: config.host, db: config.dbFile }, 'listening');
   });
-  server.keepAliveTimeout = 65_000;
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { ConfigError, loadConfig } from '../config.js';
 import { backupDatabase } from '../storage/backup.js';
+import { openDatabase } from '../storage/db.js';
 
 // npm run backup -- <file>: copies the live database (TESSERA_DB) to <file> without stopping Tessera.
 async function main(): Promise<void> {
@@ -10,9 +10,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const config = loadConfig();
-  const db = new Database(config.dbFile, { fileMustExist: true });
+  // An existing database only; opening it also takes other users' access off an exposed one.
+  const db = openDatabase(config.dbFile, { existing: true });
   try {
-    db.pragma('busy_timeout = 5000');
     const { file, pages } = await backupDatabase(db, target);
     const check = db.pragma('integrity_check', { simple: true });
     process.stdout.write(`Backed up ${config.dbFile} to ${file} (${pages} pages, source integrity: ${String(check)}).\n`);

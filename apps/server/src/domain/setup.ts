@@ -15,19 +15,31 @@ export interface SetupResult {
   generatedPassword?: string;
 }
 
+export interface FirstInstance {
+  /** True when the database has no organization yet: commit() will create the first one. */
+  pending: boolean;
+  /** Writes it in one transaction, or finds that another start did; quick, the hashing is done. */
+  commit(): SetupResult;
+}
+
 /**
  * First start on an empty database: the first organization and its human administrator, who is
  * the instance owner and Org Owner of that organization. Never runs again once an org exists.
+ *
+ * Two steps, so main.ts can write the administrator only once the server listens: a start that
+ * fails before serving (a port in use) must not keep an administrator whose generated password
+ * was never shown, or the next start would say "sign in as before" to someone who cannot.
+ * This step does the slow part (scrypt); commit() writes everything in one transaction.
  */
-export async function ensureFirstInstance(db: Db, config: Config): Promise<SetupResult> {
-  if (db.prepare('SELECT 1 FROM orgs LIMIT 1').get()) return { created: false };
+export async function prepareFirstInstance(db: Db, config: Config): Promise<FirstInstance> {
+  if (hasOrg(db)) return { pending: false, commit: () => ({ created: false }) };
   const generatedPassword = config.adminPassword ? undefined : generatePassword();
   const passwordHash = await hashPassword(config.adminPassword ?? generatedPassword!);
   const instanceHost = new URL(config.issuer).hostname;
 
-  return inTransaction(db, () => {
+  const commit = () => inTransaction(db, (): SetupResult => {
     // A concurrent first start may have won the race while we hashed.
-    if (db.prepare('SELECT 1 FROM orgs LIMIT 1').get()) return { created: false };
+    if (hasOrg(db)) return { created: false };
     const org = createOrg(db, { name: config.orgName, instanceHost, editorUserId: null });
     const userId = newId();
     const ev = appendEvent(db, {
@@ -58,4 +70,14 @@ export async function ensureFirstInstance(db: Db, config: Config): Promise<Setup
     ).run(org.id, userId, JSON.stringify(['ORG_OWNER']), member.sequence, member.createdAt, member.createdAt);
     return { created: true, orgName: config.orgName, adminUsername: config.adminUsername, generatedPassword };
   });
+  return { pending: true, commit };
+}
+
+/** Both steps at once, for tests and tools that do not serve. */
+export async function ensureFirstInstance(db: Db, config: Config): Promise<SetupResult> {
+  return (await prepareFirstInstance(db, config)).commit();
+}
+
+function hasOrg(db: Db): boolean {
+  return db.prepare('SELECT 1 FROM orgs LIMIT 1').get() !== undefined;
 }

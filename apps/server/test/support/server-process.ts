@@ -9,6 +9,9 @@ export interface ServerProcess {
   base: string;
   child: ChildProcess;
   output: () => string;
+  /** What the process wrote to each stream alone: JSON log lines go to stdout, the start banner to stderr. */
+  stdout: () => string;
+  stderr: () => string;
   /** Resolves with the exit code (or signal name) once the process has ended. */
   exited: Promise<number | string>;
 }
@@ -39,13 +42,21 @@ export async function startServerProcess(dbFile: string, env: Record<string, str
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => {
+    out += d.toString();
+    stdout += d.toString();
+  });
+  child.stderr!.on('data', (d: Buffer) => {
+    out += d.toString();
+    stderr += d.toString();
+  });
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   for (let i = 0; i < 200; i++) {
     if (child.exitCode !== null) throw new Error(`server exited: ${out}`);
     try {
-      if ((await fetch(`${base}/healthz`)).ok) return { base, child, output: () => out, exited };
+      if ((await fetch(`${base}/healthz`)).ok) return { base, child, output: () => out, stdout: () => stdout, stderr: () => stderr, exited };
     } catch {
       // not listening yet
     }

@@ -1,0 +1,48 @@
+import { pathToFileURL } from 'node:url';
+import { ConfigError } from '../config.js';
+import { arity, type Command } from './command.js';
+import { resetPasswordCommand } from './reset-password.js';
+
+// Every command of `npm run tessera -- <command>`, one line each.
+const COMMANDS: Command[] = [
+  resetPasswordCommand,
+];
+
+export function usage(): string {
+  const lines = COMMANDS.map((c) => [c.name, ...c.args].join(' '));
+  const width = Math.max(...lines.map((l) => l.length));
+  return [
+    'usage: npm run tessera -- <command> [arguments]',
+    '',
+    ...COMMANDS.map((c, i) => `  ${lines[i]!.padEnd(width)}   ${c.summary}`),
+    '',
+    'Run it with the same environment as the server (at least the same TESSERA_DB).',
+    '',
+  ].join('\n');
+}
+
+/** Runs one command line; resolves with the exit code (0 done, 1 refused or failed, 2 misused). */
+export async function tessera(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  const [min, max] = command ? arity(command) : [0, 0];
+  if (!command || args.length < min || args.length > max) {
+    process.stderr.write(`${name && !command ? `Unknown command "${name}".\n` : ''}${usage()}`);
+    return 2;
+  }
+  try {
+    process.stdout.write(await command.run(args, env));
+    return 0;
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    return err instanceof ConfigError ? 2 : 1;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await tessera(process.argv.slice(2));
+}
