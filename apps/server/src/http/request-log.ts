@@ -13,7 +13,8 @@ declare module 'node:http' {
 /**
  * A caller's request id is echoed and logged as sent, so it must be too short to be a credential
  * sent by mistake: 36 characters (a UUID, or any shorter id of these characters) is below every
- * secret Tessera issues to machines (client secrets are 64, CSRF tokens 43, access tokens longer).
+ * credential Tessera hands out over HTTP (client secrets are 64 characters, CSRF tokens 43,
+ * access tokens longer).
  */
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,36}$/;
 
