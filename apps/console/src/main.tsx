@@ -1,3 +1,5 @@
+// First: no schema may be parsed before zod is told not to evaluate code (lib/zod-jitless.ts).
+import './lib/zod-jitless';
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import { StrictMode } from 'react';

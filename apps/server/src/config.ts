@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { corsOriginsSchema } from './http/cors.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -21,7 +22,7 @@ const envSchema = z.object({
   TESSERA_SESSION_MAX_HOURS: positiveInt.max(30 * 24).default(12),
   TESSERA_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   TESSERA_CONSOLE_DIR: z.string().min(1).optional(),
-  TESSERA_CORS_ORIGINS: z.string().optional(),
+  TESSERA_CORS_ORIGINS: corsOriginsSchema.optional(),
   TESSERA_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
 });
 
@@ -76,7 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionMaxMs: e.TESSERA_SESSION_MAX_HOURS * 3_600_000,
     logLevel: e.TESSERA_LOG_LEVEL,
     consoleDir: path.resolve(e.TESSERA_CONSOLE_DIR ?? defaultConsoleDir),
-    corsOrigins: (e.TESSERA_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: e.TESSERA_CORS_ORIGINS ?? [],
     trustProxy: e.TESSERA_TRUST_PROXY === 'true',
   };
 }

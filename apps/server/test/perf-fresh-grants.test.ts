@@ -108,7 +108,7 @@ describe('the access log', () => {
     await settle();
     const brief = lines.map((l) => [l.msg, (l.req as { method: string; path: string }).path, (l.res as { statusCode: number }).statusCode]);
     expect(brief).toEqual([
-      ['request completed', `${M}/orgs/me`, 200],
+      ['request completed', `${M}/orgs/me?[redacted]`, 200],
       ['request completed', `${M}/users/abc`, 400],
       ['request completed', '/api/session', 200],
       ['request completed', `${M}/orgs/me`, 200],
@@ -120,7 +120,7 @@ describe('the access log', () => {
       pid: process.pid,
       hostname: expect.any(String),
       reqId: 'job-7',
-      req: { method: 'GET', path: `${M}/orgs/me`, remoteAddress: expect.any(String) },
+      req: { method: 'GET', path: `${M}/orgs/me?[redacted]`, remoteAddress: expect.any(String) },
       res: { statusCode: 200 },
       responseTime: expect.any(Number),
       msg: 'request completed',

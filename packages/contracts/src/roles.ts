@@ -64,7 +64,11 @@ export const ORG_ROLES = [
   {
     key: 'ORG_USER_MANAGER',
     name: 'Org User Manager',
-    description: 'Can create, change and delete users and their grants.',
+    // user.write includes GenerateMachineSecret for every service user of the organization, as in
+    // ZITADEL: whoever holds this role can become any of them (SECURITY.md, "A User Manager taking
+    // over a stronger service user"). Said where the role is granted.
+    description:
+      "Can create, change and delete users and their grants. Can replace any service user's client secret, including an Org Owner's, and so act as that user.",
     permissions: ['org.read', 'user.read', 'user.write', 'user.delete', ...userGrant, 'session.read', 'session.delete'],
   },
   {

@@ -10,9 +10,21 @@ declare module 'node:http' {
   }
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+/**
+ * A caller's request id is echoed and logged as sent, so it must be too short to be a credential
+ * sent by mistake: 36 characters (a UUID, or any shorter id of these characters) is below every
+ * credential Tessera hands out over HTTP (client secrets are 64 characters, CSRF tokens 43,
+ * access tokens longer).
+ */
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,36}$/;
 
-/** Starts the access log of one request; `path` is what gets logged (never a query string). */
+/** What a query string is logged as: that there was one, never what it held. */
+export const REDACTED_QUERY = '?[redacted]';
+
+/**
+ * Starts the access log of one request. `path` is the request's path without its query string;
+ * if the request had one, the line says so with REDACTED_QUERY, whichever boundary logs it.
+ */
 export type AccessLog = (req: IncomingMessage, res: ServerResponse, path: string) => void;
 
 /** The access line: an allow-list of scalars in pino-http's shape, and nothing else. */
@@ -57,6 +69,9 @@ function onClose(this: ServerResponse & { [PENDING]?: Pending }) {
 export function accessLog(parent: Logger): AccessLog {
   const logger = parent.child({}, { redact: { paths: [] } });
   return (req, res, path) => {
+    // originalUrl inside Express routers (req.url is relative there); the query is the same in both.
+    const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '';
+    if (url.includes('?')) path += REDACTED_QUERY;
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     req.id = id;

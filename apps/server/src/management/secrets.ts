@@ -1,20 +1,26 @@
+import { machineSecretOptionsSchema } from '@tessera/contracts';
 import { generateMachineSecret, removeMachineSecret } from '../domain/secrets/commands.js';
 import { endpoint, type Endpoint } from './endpoint.js';
 
+// Both take Tessera's optional {"revokeTokens": true} as a JSON body (on DELETE too, so the one
+// option is spelled the same way on both); ZITADEL's clients send no body, or {}, and get
+// ZITADEL's behaviour.
 export const secretEndpoints: Endpoint[] = [
   endpoint({
     method: 'put',
     path: '/users/:userId/secret',
     permission: 'user.write',
-    handler: ({ ctx, orgId, principal, params }) =>
-      generateMachineSecret(ctx.db, ctx.secretKey, orgId, params.userId!, principal.userId),
+    body: machineSecretOptionsSchema,
+    handler: ({ ctx, orgId, principal, params, body }) =>
+      generateMachineSecret(ctx.db, ctx.secretKey, orgId, params.userId!, principal.userId, body),
   }),
   endpoint({
     method: 'delete',
     path: '/users/:userId/secret',
     permission: 'user.write',
-    handler: ({ ctx, orgId, principal, params }) => ({
-      details: removeMachineSecret(ctx.db, orgId, params.userId!, principal.userId),
+    body: machineSecretOptionsSchema,
+    handler: ({ ctx, orgId, principal, params, body }) => ({
+      details: removeMachineSecret(ctx.db, orgId, params.userId!, principal.userId, body),
     }),
   }),
 ];

@@ -4,6 +4,7 @@ import type {
   ListUserChangesResponse,
   ListUsersRequest,
   ListUsersResponse,
+  MachineSecretOptions,
   MachineSecretResponse,
   MachineUserView,
   UpdateMachineRequest,
@@ -92,13 +93,25 @@ export function useUpdateServiceUser(userId: string) {
 
 export type UserAction = 'deactivate' | 'reactivate' | 'removeSecret' | 'revokeTokens' | 'delete';
 
-const ACTION_REQUEST: Record<UserAction, (userId: string) => [string, string]> = {
-  deactivate: (id) => ['POST', `${base}/${id}/_deactivate`],
-  reactivate: (id) => ['POST', `${base}/${id}/_reactivate`],
-  removeSecret: (id) => ['DELETE', `${base}/${id}/secret`],
-  revokeTokens: (id) => ['POST', `${base}/${id}/tokens/_revoke`],
-  delete: (id) => ['DELETE', `${base}/${id}`],
-};
+/** One of the Actions menu's writes; removing the secret says whether the tokens go with it. */
+export type UserActionRequest =
+  | { action: Exclude<UserAction, 'removeSecret'> }
+  | { action: 'removeSecret'; revokeTokens: boolean };
+
+function actionRequest(userId: string, r: UserActionRequest): [string, string, unknown?] {
+  switch (r.action) {
+    case 'deactivate':
+      return ['POST', `${base}/${userId}/_deactivate`];
+    case 'reactivate':
+      return ['POST', `${base}/${userId}/_reactivate`];
+    case 'removeSecret':
+      return ['DELETE', `${base}/${userId}/secret`, { revokeTokens: r.revokeTokens } satisfies MachineSecretOptions];
+    case 'revokeTokens':
+      return ['POST', `${base}/${userId}/tokens/_revoke`];
+    case 'delete':
+      return ['DELETE', `${base}/${userId}`];
+  }
+}
 
 /**
  * The Actions menu's writes that answer only {details}. After a delete the caller leaves the page
@@ -108,11 +121,11 @@ export function useUserAction(userId: string) {
   const qc = useQueryClient();
   const invalidate = useInvalidate();
   const mutation = useMutation({
-    mutationFn: (action: UserAction) => {
-      const [method, path] = ACTION_REQUEST[action](userId);
-      return api<DetailsResponse>(method, path);
+    mutationFn: (request: UserActionRequest) => {
+      const [method, path, body] = actionRequest(userId, request);
+      return api<DetailsResponse>(method, path, body);
     },
-    onSuccess: (_data, action) =>
+    onSuccess: (_data, { action }) =>
       action === 'delete' ? qc.invalidateQueries({ queryKey: serviceUserKeys.lists() }) : invalidate(userId),
   });
   const forgetUser = () => qc.removeQueries({ queryKey: serviceUserKeys.detail(userId) });
@@ -127,8 +140,9 @@ export function useUserAction(userId: string) {
 export function useGenerateSecret(userId: string, onSecret: (secret: Pick<MachineSecretResponse, 'clientId' | 'clientSecret'>) => void) {
   const invalidate = useInvalidate();
   return useMutation({
-    mutationFn: async (): Promise<void> => {
-      const { clientId, clientSecret } = await api<MachineSecretResponse>('PUT', `${base}/${userId}/secret`);
+    // options: none when there was no secret to replace (ZITADEL's request, no body).
+    mutationFn: async (options?: MachineSecretOptions): Promise<void> => {
+      const { clientId, clientSecret } = await api<MachineSecretResponse>('PUT', `${base}/${userId}/secret`, options);
       onSecret({ clientId, clientSecret });
     },
     gcTime: 0,

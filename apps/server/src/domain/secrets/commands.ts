@@ -4,10 +4,20 @@ import { failedPrecondition } from '../errors.js';
 import { randomAlphanumeric } from '../passwords.js';
 import { findUserRow } from '../users/queries.js';
 import { requireMachine, touchUser } from '../users/commands.js';
+import { revokeAllTokens } from '../users/lifecycle.js';
 import { hashClientSecret } from './hash.js';
 
 /** ZITADEL's secret shape: 64 characters of [A-Za-z0-9], about 381 bits. */
 export const CLIENT_SECRET_LENGTH = 64;
+
+/**
+ * revokeTokens: also refuse every access token issued so far, through the same command as "Revoke
+ * Tokens", inside this transaction. After a leak the attacker's tokens die with the secret instead
+ * of living out their lifetime. Off by default: ZITADEL keeps tokens when a secret changes.
+ */
+export interface SecretChangeOptions {
+  revokeTokens?: boolean;
+}
 
 /**
  * GenerateMachineSecret: a new secret replaces the old one at once. The plaintext is returned
@@ -19,10 +29,12 @@ export function generateMachineSecret(
   orgId: string,
   userId: string,
   editorUserId: string | null,
+  options: SecretChangeOptions = {},
 ): { clientId: string; clientSecret: string; details: ObjectDetails } {
   return inTransaction(db, () => {
     const user = findUserRow(db, orgId, userId);
     requireMachine(user);
+    if (options.revokeTokens) revokeAllTokens(db, orgId, userId, editorUserId);
     const clientSecret = randomAlphanumeric(CLIENT_SECRET_LENGTH);
     const d = touchUser(db, orgId, userId, editorUserId, 'user.machine.secret.set');
     db.prepare(
@@ -34,13 +46,20 @@ export function generateMachineSecret(
 }
 
 /** RemoveMachineSecret: the user is left without a secret, so client-credentials sign-in stops at once. */
-export function removeMachineSecret(db: Db, orgId: string, userId: string, editorUserId: string | null): ObjectDetails {
+export function removeMachineSecret(
+  db: Db,
+  orgId: string,
+  userId: string,
+  editorUserId: string | null,
+  options: SecretChangeOptions = {},
+): ObjectDetails {
   return inTransaction(db, () => {
     const user = findUserRow(db, orgId, userId);
     requireMachine(user);
     if (user.secret_created_at === null) {
       throw failedPrecondition('USER-NoSecret', 'this service user has no client secret to remove');
     }
+    if (options.revokeTokens) revokeAllTokens(db, orgId, userId, editorUserId);
     db.prepare('DELETE FROM machine_secrets WHERE user_id = ?').run(userId);
     return touchUser(db, orgId, userId, editorUserId, 'user.machine.secret.removed');
   });

@@ -6,9 +6,9 @@ import type { MachineUserView } from '@tessera/contracts';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { errorMessage } from '../../../lib/api';
-import { useGenerateSecret, useUserAction, type UserAction } from '../api';
+import { useGenerateSecret, useUserAction, type UserAction, type UserActionRequest } from '../api';
 import { ClientSecretDialog, type ShownSecret } from './ClientSecretDialog';
-import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
+import { ConfirmDialog, type ConfirmOption, type ConfirmRequest } from './ConfirmDialog';
 import { notify } from '../notify';
 
 const DONE: Record<UserAction, string> = {
@@ -18,6 +18,24 @@ const DONE: Record<UserAction, string> = {
   revokeTokens: 'Tokens revoked',
   delete: 'Service user deleted',
 };
+
+const REVOKE_LABEL = 'Also revoke the tokens issued so far';
+
+/**
+ * The box beside Generate (when a secret exists) and Remove. A secret that changes because it
+ * leaked must take the tokens it got with it; otherwise they work for their whole lifetime.
+ *  - Remove: checked. Removing says "this client must stop"; tokens left alive contradict that.
+ *  - Generate: unchecked, as ZITADEL keeps tokens on a new secret. A routine rotation must not cut
+ *    off running jobs before they have the new secret; after a leak, the box is one click away.
+ */
+const revokeOption = (name: string, defaultChecked: boolean): ConfirmOption => ({
+  label: REVOKE_LABEL,
+  defaultChecked,
+  describe: (checked) =>
+    checked
+      ? `Every access token ${name} got so far stops working at once, too.`
+      : `Access tokens ${name} got so far keep working until they expire (12 hours by default). Check this if the secret may have leaked.`,
+});
 
 /** The detail page's "Actions": ZITADEL's menu, every destructive step behind a confirmation. */
 export function UserActionsMenu({ user }: { user: MachineUserView }) {
@@ -35,11 +53,12 @@ export function UserActionsMenu({ user }: { user: MachineUserView }) {
 
   const fail = (title: string) => (err: unknown) => notify('red', title, errorMessage(err));
 
-  const run = (a: UserAction) =>
-    action.mutate(a, {
+  const run = (request: UserActionRequest) =>
+    action.mutate(request, {
       onSuccess: () => {
+        const a = request.action;
         setConfirm(null);
-        notify('green', DONE[a], name);
+        notify('green', a === 'removeSecret' && request.revokeTokens ? 'Client secret removed, tokens revoked' : DONE[a], name);
         if (a === 'delete') {
           void navigate('/service-users', { replace: true });
           action.forgetUser();
@@ -49,13 +68,13 @@ export function UserActionsMenu({ user }: { user: MachineUserView }) {
       onSettled: () => action.reset(),
     });
 
-  const generateNow = () =>
-    generate.mutate(undefined, {
+  const generateNow = (revokeTokens?: boolean) =>
+    generate.mutate(revokeTokens === undefined ? undefined : { revokeTokens }, {
       onError: fail('No client secret was generated'),
       onSettled: () => generate.reset(),
     });
 
-  const ask = (request: Omit<ConfirmRequest, 'onConfirm'>, onConfirm: () => void) => setConfirm({ ...request, onConfirm });
+  const ask = (request: Omit<ConfirmRequest, 'onConfirm'>, onConfirm: ConfirmRequest['onConfirm']) => setConfirm({ ...request, onConfirm });
 
   return (
     <>
@@ -76,8 +95,9 @@ export function UserActionsMenu({ user }: { user: MachineUserView }) {
                       message: `${name} already has a client secret. The current secret stops working the moment a new one is generated.`,
                       confirmLabel: 'Generate',
                       danger: true,
+                      option: revokeOption(name, false),
                     },
-                    generateNow,
+                    (revokeTokens) => generateNow(revokeTokens),
                   )
                 : generateNow()
             }
@@ -94,8 +114,9 @@ export function UserActionsMenu({ user }: { user: MachineUserView }) {
                     message: `${name} will not be able to get tokens with a client secret until a new one is generated.`,
                     confirmLabel: 'Remove',
                     danger: true,
+                    option: revokeOption(name, true),
                   },
-                  () => run('removeSecret'),
+                  (revokeTokens) => run({ action: 'removeSecret', revokeTokens }),
                 )
               }
             >
@@ -112,7 +133,7 @@ export function UserActionsMenu({ user }: { user: MachineUserView }) {
                   confirmLabel: 'Revoke Tokens',
                   danger: true,
                 },
-                () => run('revokeTokens'),
+                () => run({ action: 'revokeTokens' }),
               )
             }
           >
@@ -129,14 +150,14 @@ export function UserActionsMenu({ user }: { user: MachineUserView }) {
                     confirmLabel: 'Deactivate',
                     danger: true,
                   },
-                  () => run('deactivate'),
+                  () => run({ action: 'deactivate' }),
                 )
               }
             >
               Deactivate
             </Menu.Item>
           ) : (
-            <Menu.Item leftSection={<IconPlayerPlay size={16} aria-hidden />} onClick={() => run('reactivate')}>
+            <Menu.Item leftSection={<IconPlayerPlay size={16} aria-hidden />} onClick={() => run({ action: 'reactivate' })}>
               Reactivate
             </Menu.Item>
           )}
@@ -152,7 +173,7 @@ export function UserActionsMenu({ user }: { user: MachineUserView }) {
                   confirmLabel: 'Delete',
                   danger: true,
                 },
-                () => run('delete'),
+                () => run({ action: 'delete' }),
               )
             }
           >
