@@ -19,6 +19,7 @@ import { listUsersSchema } from '@tessera/contracts';
 import { searchUsers } from '../src/domain/users/search.js';
 import { openDatabase, type Db } from '../src/storage/db.js';
 import { migrate } from '../src/storage/migrate.js';
+import { storedForms } from '../src/storage/search-forms.js';
 
 const USERS = Number(process.argv[2] ?? 100_000);
 const RUNS = Number(process.argv[3] ?? 200);
@@ -40,8 +41,9 @@ function fill(dbFile: string): void {
      VALUES ('1', 'Bench', 'bench.localhost', 'ORG_STATE_ACTIVE', 1, ?, ?)`,
   ).run(new Date(created).toISOString(), new Date(created).toISOString());
   const user = db.prepare(
-    `INSERT INTO users (id, org_id, type, username, display_name, description, state, access_token_type, sequence, created_at, changed_at)
-     VALUES (?, '1', 'machine', ?, ?, ?, 'USER_STATE_ACTIVE', 'ACCESS_TOKEN_TYPE_BEARER', ?, ?, ?)`,
+    `INSERT INTO users (id, org_id, type, username, display_name, display_name_nfc, display_name_fold, description, state,
+                        access_token_type, sequence, created_at, changed_at)
+     VALUES (?, '1', 'machine', ?, ?, ?, ?, ?, 'USER_STATE_ACTIVE', 'ACCESS_TOKEN_TYPE_BEARER', ?, ?, ?)`,
   );
   const secret = db.prepare('INSERT INTO machine_secrets (user_id, hash, created_at) VALUES (?, ?, ?)');
   const hash = Buffer.alloc(32, 7);
@@ -52,7 +54,9 @@ function fill(dbFile: string): void {
       const team = TEAMS[i % TEAMS.length]!;
       const role = ROLES[Math.floor(i / TEAMS.length) % ROLES.length]!;
       const word = i % 8 === 5 ? SCRIPTS[Math.floor(i / 8) % SCRIPTS.length]! : WORDS[(i * 7) % WORDS.length]!;
-      user.run(id, `${team}-${role}-${i.toString(36)}`, `${word} ${team} ${role} #${i}`, i % 3 ? '' : `runs ${role} for ${team}`, i + 2, at, at);
+      const name = `${word} ${team} ${role} #${i}`;
+      const forms = storedForms(name);
+      user.run(id, `${team}-${role}-${i.toString(36)}`, name, forms.nfc, forms.fold, i % 3 ? '' : `runs ${role} for ${team}`, i + 2, at, at);
       if (i % 2) secret.run(id, hash, at);
     }
   })();

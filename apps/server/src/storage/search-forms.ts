@@ -1,0 +1,52 @@
+import { caseFold } from 'unicode-case-folding';
+import type { Db } from './db.js';
+
+/**
+ * The forms in which free text (display names, organization names, search terms) is compared, so that
+ * every TextQueryMethod is right in any script:
+ *
+ * - exact form: NFC, so a name typed with combining marks ("U" + U+0308) equals the precomposed "Ü".
+ * - caseless form: NFC, then Unicode default full case folding (CaseFolding.txt, statuses C and F, without
+ *   the Turkic T lines), then NFC again. Equal caseless forms are Unicode's canonical caseless match
+ *   (Unicode 3.13, D145, with NFC in place of NFD). So "ß", "ẞ" and "ss" fold alike, "Σ", "σ" and a final "ς"
+ *   all fold to "σ", "İ" folds to "i" + U+0307 and "ı" stays "ı" (Turkish needs a locale this rule lacks).
+ *   The last NFC matters because folding can decompose: "ΐ" (U+0390) folds to three code points.
+ *
+ * Comparisons then run on these strings code point by code point (SQLite's =, substr and instr), never
+ * through LIKE or COLLATE NOCASE, which fold ASCII only.
+ */
+export const exactForm = (text: string): string => text.normalize('NFC');
+export const caselessForm = (text: string): string => caseFold(text.normalize('NFC')).normalize('NFC');
+
+/** SQLite's built-in lower(): ASCII letters only, as this build has no ICU (checked when registering). */
+const sqliteLower = (text: string): string => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+/** What is stored in <name>_nfc and <name>_fold beside a free-text name column. */
+export interface StoredForms {
+  nfc: string | null;
+  fold: string | null;
+}
+
+/**
+ * Each form is stored only where the name's own column cannot stand in for it: SQL reads them back as
+ * coalesce(x_nfc, x) and coalesce(x_fold, lower(x)). ASCII and other already-composed, already-lowercase
+ * names (nearly all) then add one byte per form to a row and to the covering index the short searches scan.
+ */
+export function storedForms(name: string): StoredForms {
+  const nfc = exactForm(name);
+  const fold = caselessForm(name);
+  return { nfc: nfc === name ? null : nfc, fold: fold === sqliteLower(name) ? null : fold };
+}
+
+/**
+ * search_nfc(name) and search_fold(name) as SQL functions, for migrations that fill the stored forms of
+ * rows written before them. The schema never calls them, so any SQLite client can still read and write
+ * the database.
+ */
+export function registerSearchFormFunctions(db: Db): void {
+  // coalesce(x_fold, lower(x)) is only right if lower() leaves non-ASCII letters alone, as storedForms assumes.
+  if (db.prepare("SELECT lower('ÄΣ')").pluck().get() !== 'ÄΣ') throw new Error('SQLite lower() folds beyond ASCII here; search forms would be wrong');
+  const form = (pick: keyof StoredForms) => (name: unknown) => (typeof name === 'string' ? storedForms(name)[pick] : null);
+  db.function('search_nfc', { deterministic: true }, form('nfc'));
+  db.function('search_fold', { deterministic: true }, form('fold'));
+}
