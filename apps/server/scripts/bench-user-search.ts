@@ -122,7 +122,7 @@ try {
   const file = path.join(dir, 'bench.db');
   let t = performance.now();
   fill(file);
-  console.log(`filled ${USERS} service users in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(`filled ${USERS} service users in ${((performance.now() - t) / 1000).toFixed(1)} s, database ${(fs.statSync(file).size / 1e6).toFixed(1)} MB`);
   const db = openDatabase(file);
   const all: number[] = [];
   let cpuSum = 0;

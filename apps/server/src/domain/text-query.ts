@@ -1,50 +1,67 @@
 import type { TextQueryMethod } from '@tessera/contracts';
 import { caselessForm, exactForm } from '../storage/search-forms.js';
 
-/** SQL expressions for a searchable column's two search forms (storage/search-forms.ts). */
+/**
+ * SQL expressions for a searchable column: its exact form (NFC), and what LIKE runs on for its caseless
+ * form. The caseless form is the stored fold, or where none is stored the name itself, whose fold is then
+ * its ASCII lowercase: exactly what LIKE's own ASCII-only case-insensitivity compares. Against an already
+ * folded one it changes nothing, since a fold holds no uppercase ASCII. So LIKE needs no lower() call per
+ * row, which a scan of 100,000 names would feel.
+ */
 export interface TextColumn {
   exact: string;
-  caseless: string;
+  caselessLike: string;
 }
 
 /** A free-text column with stored forms beside it (`<column>_nfc`, `<column>_fold`, NULL where the column serves). */
 export const freeTextColumn = (column: string): TextColumn => ({
   exact: `coalesce(${column}_nfc, ${column})`,
-  caseless: `coalesce(${column}_fold, lower(${column}))`,
+  caselessLike: `coalesce(${column}_fold, ${column})`,
 });
 
-/** A column that only ever holds ASCII (user names, domains): already NFC, and lower() is its full case fold. */
-export const asciiColumn = (column: string): TextColumn => ({ exact: column, caseless: `lower(${column})` });
+/** A column that only ever holds ASCII (user names, domains): already NFC, and its fold is its ASCII lowercase. */
+export const asciiColumn = (column: string): TextColumn => ({ exact: column, caselessLike: column });
 
 export const ignoresCase = (method: TextQueryMethod): boolean => method.endsWith('_IGNORE_CASE');
 
 /** The term in the form the method compares: NFC, or NFC and case-folded. */
 export const termForm = (value: string, method: TextQueryMethod): string => (ignoresCase(method) ? caselessForm(value) : exactForm(value));
 
+// In a LIKE pattern the caller's %, _ and \ are plain characters.
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+const LIKE_PATTERNS: Record<string, (term: string) => string> = {
+  EQUALS: (t) => t,
+  STARTS_WITH: (t) => `${t}%`,
+  ENDS_WITH: (t) => `%${t}`,
+  CONTAINS: (t) => `%${t}%`,
+};
+
 /**
- * ZITADEL's TextQueryMethod as an SQL condition; values are bound, never spliced into the SQL. Lengths
- * are counted in code points, as SQLite's substr counts characters (not JavaScript's UTF-16 units).
+ * ZITADEL's TextQueryMethod as an SQL condition; values are bound, never spliced into the SQL. Both the
+ * column and the term are compared in the method's search form (storage/search-forms.ts); lengths are
+ * counted in code points, as SQLite's substr counts characters (not JavaScript's UTF-16 units).
  */
 export function textCondition(column: TextColumn, value: string, method: TextQueryMethod, args: unknown[]): string {
-  const form = ignoresCase(method) ? column.caseless : column.exact;
   const term = termForm(value, method);
+  if (ignoresCase(method)) {
+    args.push(LIKE_PATTERNS[method.slice('TEXT_QUERY_METHOD_'.length, -'_IGNORE_CASE'.length)]!(escapeLike(term)));
+    return `${column.caselessLike} LIKE ? ESCAPE '\\'`;
+  }
+  const form = column.exact;
   switch (method) {
     case 'TEXT_QUERY_METHOD_EQUALS':
-    case 'TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE':
       args.push(term);
       return `${form} = ?`;
     case 'TEXT_QUERY_METHOD_STARTS_WITH':
-    case 'TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE':
       args.push([...term].length, term);
       return `substr(${form}, 1, ?) = ?`;
     case 'TEXT_QUERY_METHOD_ENDS_WITH':
-    case 'TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE':
       // substr(x, -0) is all of x, not its empty tail: every name ends with the empty string.
       if (term === '') return '1';
       args.push([...term].length, term);
       return `substr(${form}, -?) = ?`;
-    case 'TEXT_QUERY_METHOD_CONTAINS':
-    case 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE':
+    default: // TEXT_QUERY_METHOD_CONTAINS
       args.push(term);
       return `instr(${form}, ?) > 0`;
   }

@@ -18,7 +18,7 @@ import type { Db } from './db.js';
 export const exactForm = (text: string): string => text.normalize('NFC');
 export const caselessForm = (text: string): string => caseFold(text.normalize('NFC')).normalize('NFC');
 
-/** SQLite's built-in lower(): ASCII letters only, as this build has no ICU (checked when registering). */
+/** SQLite's built-in lower() and LIKE fold ASCII letters only, as this build has no ICU (checked when registering). */
 const sqliteLower = (text: string): string => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
 
 /** What is stored in <name>_nfc and <name>_fold beside a free-text name column. */
@@ -28,9 +28,10 @@ export interface StoredForms {
 }
 
 /**
- * Each form is stored only where the name's own column cannot stand in for it: SQL reads them back as
- * coalesce(x_nfc, x) and coalesce(x_fold, lower(x)). ASCII and other already-composed, already-lowercase
- * names (nearly all) then add one byte per form to a row and to the covering index the short searches scan.
+ * Each form is stored only where the name's own column can stand in for it: the NFC form where the name
+ * is not NFC, the fold where it is not just the name's ASCII lowercase (which SQLite's lower() and LIKE
+ * compute themselves; see domain/text-query.ts). ASCII and other already-composed names (nearly all) then
+ * add one byte per form to a row and to the covering index the short searches scan.
  */
 export function storedForms(name: string): StoredForms {
   const nfc = exactForm(name);
@@ -44,8 +45,10 @@ export function storedForms(name: string): StoredForms {
  * the database.
  */
 export function registerSearchFormFunctions(db: Db): void {
-  // coalesce(x_fold, lower(x)) is only right if lower() leaves non-ASCII letters alone, as storedForms assumes.
-  if (db.prepare("SELECT lower('ÄΣ')").pluck().get() !== 'ÄΣ') throw new Error('SQLite lower() folds beyond ASCII here; search forms would be wrong');
+  // A NULL fold stands for the ASCII lowercase: only right where lower() and LIKE leave other letters alone.
+  if (db.prepare("SELECT lower('ÄΣ') = 'ÄΣ' AND NOT 'Ä' LIKE 'ä'").pluck().get() !== 1) {
+    throw new Error('SQLite folds case beyond ASCII in this build; the stored search forms assume it does not');
+  }
   const form = (pick: keyof StoredForms) => (name: unknown) => (typeof name === 'string' ? storedForms(name)[pick] : null);
   db.function('search_nfc', { deterministic: true }, form('nfc'));
   db.function('search_fold', { deterministic: true }, form('fold'));

@@ -2,8 +2,8 @@
 -- COLLATE NOCASE fold ASCII only ("ünï" missed "Ünïcödé"), and a term typed with combining marks never
 -- equalled the same letters stored precomposed. Each such name gets two stored search forms (see
 -- src/storage/search-forms.ts): <name>_nfc, its NFC form, and <name>_fold, its Unicode case-folded form.
--- Each holds NULL where the name's own column already is that form (coalesce(x_nfc, x) and
--- coalesce(x_fold, lower(x)) read them back), so ASCII names cost nothing. User names are ASCII by rule
+-- Each holds NULL where the name's own column can stand in: the name is already NFC, or its fold is just
+-- its ASCII lowercase (which lower() and LIKE compute), so ASCII names cost nothing. User names are ASCII by rule
 -- (USERNAME_PATTERN) and primary domains are lowercase ASCII, so they need no stored forms.
 -- search_nfc() and search_fold() are registered by the migration runner.
 
