@@ -12,8 +12,9 @@ import type { Db } from './db.js';
  *   all fold to "σ", "İ" folds to "i" + U+0307 and "ı" stays "ı" (Turkish needs a locale this rule lacks).
  *   The last NFC matters because folding can decompose: "ΐ" (U+0390) folds to three code points.
  *
- * Comparisons then run on these strings code point by code point (SQLite's =, substr and instr), never
- * through LIKE or COLLATE NOCASE, which fold ASCII only.
+ * Comparisons then run on these strings code point by code point (SQLite's =, substr and instr, and LIKE
+ * only where its ASCII-only case-insensitivity cannot change the answer; see domain/text-query.ts), never
+ * on raw names through COLLATE NOCASE.
  */
 export const exactForm = (text: string): string => text.normalize('NFC');
 export const caselessForm = (text: string): string => caseFold(text.normalize('NFC')).normalize('NFC');
