@@ -64,6 +64,8 @@ export const textQueryMethod = z
     'TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE',
     'TEXT_QUERY_METHOD_CONTAINS',
     'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE',
+    'TEXT_QUERY_METHOD_ENDS_WITH',
+    'TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE',
   ])
   .default('TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE');
 export type TextQueryMethod = z.output<typeof textQueryMethod>;

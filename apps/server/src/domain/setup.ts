@@ -2,6 +2,7 @@ import { INSTANCE_OWNER_ROLE } from '@tessera/contracts';
 import type { Config } from '../config.js';
 import { inTransaction, type Db } from '../storage/db.js';
 import { newId } from '../storage/ids.js';
+import { storedForms } from '../storage/search-forms.js';
 import { appendEvent } from './events.js';
 import { createOrg } from './orgs/commands.js';
 import { generatePassword, hashPassword } from './passwords.js';
@@ -50,10 +51,12 @@ export async function prepareFirstInstance(db: Db, config: Config): Promise<Firs
       editorUserId: null,
       payload: { userName: config.adminUsername },
     });
+    const displayName = 'Administrator';
+    const name = storedForms(displayName);
     db.prepare(
-      `INSERT INTO users (id, org_id, type, username, display_name, state, password_hash, sequence, created_at, changed_at)
-       VALUES (?, ?, 'human', ?, ?, 'USER_STATE_ACTIVE', ?, ?, ?, ?)`,
-    ).run(userId, org.id, config.adminUsername, 'Administrator', passwordHash, ev.sequence, ev.createdAt, ev.createdAt);
+      `INSERT INTO users (id, org_id, type, username, display_name, display_name_nfc, display_name_fold, state, password_hash, sequence, created_at, changed_at)
+       VALUES (?, ?, 'human', ?, ?, ?, ?, 'USER_STATE_ACTIVE', ?, ?, ?, ?)`,
+    ).run(userId, org.id, config.adminUsername, displayName, name.nfc, name.fold, passwordHash, ev.sequence, ev.createdAt, ev.createdAt);
     db.prepare('INSERT INTO instance_members (user_id, roles, created_at) VALUES (?, ?, ?)').run(
       userId, JSON.stringify([INSTANCE_OWNER_ROLE]), ev.createdAt,
     );

@@ -1,28 +1,68 @@
 import type { TextQueryMethod } from '@tessera/contracts';
+import { caselessForm, exactForm } from '../storage/search-forms.js';
 
-/** ZITADEL's TextQueryMethod as an SQL condition; values are bound, never spliced into the SQL. */
-// LIKE wildcards typed by a caller are plain characters.
+/**
+ * SQL expressions for a searchable column: its exact form (NFC), and what LIKE runs on for its caseless
+ * form. The caseless form is the stored fold, or where none is stored the name itself, whose fold is then
+ * its ASCII lowercase: exactly what LIKE's own ASCII-only case-insensitivity compares. Against an already
+ * folded one it changes nothing, since a fold holds no uppercase ASCII. So LIKE needs no lower() call per
+ * row, which a scan of 100,000 names would feel.
+ */
+export interface TextColumn {
+  exact: string;
+  caselessLike: string;
+}
+
+/** A free-text column with stored forms beside it (`<column>_nfc`, `<column>_fold`, NULL where the column serves). */
+export const freeTextColumn = (column: string): TextColumn => ({
+  exact: `coalesce(${column}_nfc, ${column})`,
+  caselessLike: `coalesce(${column}_fold, ${column})`,
+});
+
+/** A column that only ever holds ASCII (user names, domains): already NFC, and its fold is its ASCII lowercase. */
+export const asciiColumn = (column: string): TextColumn => ({ exact: column, caselessLike: column });
+
+export const ignoresCase = (method: TextQueryMethod): boolean => method.endsWith('_IGNORE_CASE');
+
+/** The term in the form the method compares: NFC, or NFC and case-folded. */
+export const termForm = (value: string, method: TextQueryMethod): string => (ignoresCase(method) ? caselessForm(value) : exactForm(value));
+
+// In a LIKE pattern the caller's %, _ and \ are plain characters.
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-export function textCondition(column: string, value: string, method: TextQueryMethod, args: unknown[]): string {
+const LIKE_PATTERNS: Record<string, (term: string) => string> = {
+  EQUALS: (t) => t,
+  STARTS_WITH: (t) => `${t}%`,
+  ENDS_WITH: (t) => `%${t}`,
+  CONTAINS: (t) => `%${t}%`,
+};
+
+/**
+ * ZITADEL's TextQueryMethod as an SQL condition; values are bound, never spliced into the SQL. Both the
+ * column and the term are compared in the method's search form (storage/search-forms.ts); lengths are
+ * counted in code points, as SQLite's substr counts characters (not JavaScript's UTF-16 units).
+ */
+export function textCondition(column: TextColumn, value: string, method: TextQueryMethod, args: unknown[]): string {
+  const term = termForm(value, method);
+  if (ignoresCase(method)) {
+    args.push(LIKE_PATTERNS[method.slice('TEXT_QUERY_METHOD_'.length, -'_IGNORE_CASE'.length)]!(escapeLike(term)));
+    return `${column.caselessLike} LIKE ? ESCAPE '\\'`;
+  }
+  const form = column.exact;
   switch (method) {
     case 'TEXT_QUERY_METHOD_EQUALS':
-      args.push(value);
-      return `${column} = ?`;
-    case 'TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE':
-      args.push(value);
-      return `${column} = ? COLLATE NOCASE`;
+      args.push(term);
+      return `${form} = ?`;
     case 'TEXT_QUERY_METHOD_STARTS_WITH':
-      args.push(value.length, value);
-      return `substr(${column}, 1, ?) = ?`;
-    case 'TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE':
-      args.push(`${escapeLike(value)}%`);
-      return `${column} LIKE ? ESCAPE '\\'`;
-    case 'TEXT_QUERY_METHOD_CONTAINS':
-      args.push(value);
-      return `instr(${column}, ?) > 0`;
-    case 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE':
-      args.push(`%${escapeLike(value)}%`);
-      return `${column} LIKE ? ESCAPE '\\'`;
+      args.push([...term].length, term);
+      return `substr(${form}, 1, ?) = ?`;
+    case 'TEXT_QUERY_METHOD_ENDS_WITH':
+      // substr(x, -0) is all of x, not its empty tail: every name ends with the empty string.
+      if (term === '') return '1';
+      args.push([...term].length, term);
+      return `substr(${form}, -?) = ?`;
+    default: // TEXT_QUERY_METHOD_CONTAINS
+      args.push(term);
+      return `instr(${form}, ?) > 0`;
   }
 }

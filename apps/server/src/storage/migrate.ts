@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Db } from './db.js';
+import { registerSearchFormFunctions } from './search-forms.js';
 
 const MIGRATIONS_DIR = new URL('./migrations/', import.meta.url);
 
@@ -29,6 +30,8 @@ export function migrate(db: Db): number[] {
     db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[],
   );
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  // Backfills of computed columns call these (004 fills the search forms of existing names).
+  registerSearchFormFunctions(db);
   const ran: number[] = [];
   for (const m of loadMigrations()) {
     if (applied.has(m.version)) continue;

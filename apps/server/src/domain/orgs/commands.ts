@@ -1,6 +1,7 @@
 import type { ObjectDetails } from '@tessera/contracts';
 import { inTransaction, type Db } from '../../storage/db.js';
 import { newId } from '../../storage/ids.js';
+import { storedForms } from '../../storage/search-forms.js';
 import { alreadyExists, failedPrecondition } from '../errors.js';
 import { appendEvent, details } from '../events.js';
 import { getOrg } from './queries.js';
@@ -53,10 +54,11 @@ export function createOrg(
       editorUserId: input.editorUserId,
       payload: { name: input.name, primaryDomain },
     });
+    const forms = storedForms(input.name);
     db.prepare(
-      `INSERT INTO orgs (id, name, primary_domain, state, sequence, created_at, changed_at)
-       VALUES (?, ?, ?, 'ORG_STATE_ACTIVE', ?, ?, ?)`,
-    ).run(id, input.name, primaryDomain, ev.sequence, ev.createdAt, ev.createdAt);
+      `INSERT INTO orgs (id, name, name_nfc, name_fold, primary_domain, state, sequence, created_at, changed_at)
+       VALUES (?, ?, ?, ?, ?, 'ORG_STATE_ACTIVE', ?, ?, ?)`,
+    ).run(id, input.name, forms.nfc, forms.fold, primaryDomain, ev.sequence, ev.createdAt, ev.createdAt);
     return { id, details: details(ev.sequence, ev.createdAt, id, ev.createdAt) };
   });
 }
@@ -79,7 +81,10 @@ export function renameOrg(db: Db, orgId: string, editorUserId: string | null, na
       editorUserId,
       payload: { name },
     });
-    db.prepare('UPDATE orgs SET name = ?, sequence = ?, changed_at = ? WHERE id = ?').run(name, ev.sequence, ev.createdAt, orgId);
+    const forms = storedForms(name);
+    db.prepare('UPDATE orgs SET name = ?, name_nfc = ?, name_fold = ?, sequence = ?, changed_at = ? WHERE id = ?').run(
+      name, forms.nfc, forms.fold, ev.sequence, ev.createdAt, orgId,
+    );
     return { details: details(ev.sequence, ev.createdAt, orgId) };
   });
 }

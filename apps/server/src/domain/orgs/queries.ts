@@ -2,7 +2,7 @@ import type { ListOrgsQuery, ListOrgsResponse, OrgSearchQuery, OrgView } from '@
 import type { Db } from '../../storage/db.js';
 import { details } from '../events.js';
 import { notFound } from '../errors.js';
-import { textCondition } from '../text-query.js';
+import { asciiColumn, freeTextColumn, textCondition } from '../text-query.js';
 
 interface OrgRow {
   id: string;
@@ -32,9 +32,13 @@ export function getOrg(db: Db, orgId: string): OrgView {
   return toOrgView(row);
 }
 
+// Names are free text with stored search forms; primary domains are lowercase ASCII (a slug and the issuer's host).
+const NAME = freeTextColumn('name');
+const PRIMARY_DOMAIN = asciiColumn('primary_domain');
+
 function condition(q: OrgSearchQuery, args: unknown[]): string {
-  if ('nameQuery' in q) return textCondition('name', q.nameQuery.name, q.nameQuery.method, args);
-  if ('domainQuery' in q) return textCondition('primary_domain', q.domainQuery.domain, q.domainQuery.method, args);
+  if ('nameQuery' in q) return textCondition(NAME, q.nameQuery.name, q.nameQuery.method, args);
+  if ('domainQuery' in q) return textCondition(PRIMARY_DOMAIN, q.domainQuery.domain, q.domainQuery.method, args);
   args.push(q.stateQuery.state);
   return 'state = ?';
 }

@@ -3,6 +3,7 @@ import type { addMachineUserSchema, updateMachineSchema } from '@tessera/contrac
 import type { z } from 'zod';
 import { inTransaction, type Db } from '../../storage/db.js';
 import { newId } from '../../storage/ids.js';
+import { storedForms } from '../../storage/search-forms.js';
 import { alreadyExists, failedPrecondition } from '../errors.js';
 import { appendEvent, details } from '../events.js';
 import { findUserRow } from './queries.js';
@@ -35,10 +36,12 @@ export function addMachineUser(
         editorUserId,
         payload: { userName: input.userName, name: input.name, description: input.description, accessTokenType: input.accessTokenType },
       });
+      const name = storedForms(input.name);
       db.prepare(
-        `INSERT INTO users (id, org_id, type, username, display_name, description, state, access_token_type, sequence, created_at, changed_at)
-         VALUES (?, ?, 'machine', ?, ?, ?, 'USER_STATE_ACTIVE', ?, ?, ?, ?)`,
-      ).run(userId, orgId, input.userName, input.name, input.description, input.accessTokenType, ev.sequence, ev.createdAt, ev.createdAt);
+        `INSERT INTO users (id, org_id, type, username, display_name, display_name_nfc, display_name_fold, description, state,
+                            access_token_type, sequence, created_at, changed_at)
+         VALUES (?, ?, 'machine', ?, ?, ?, ?, ?, 'USER_STATE_ACTIVE', ?, ?, ?, ?)`,
+      ).run(userId, orgId, input.userName, input.name, name.nfc, name.fold, input.description, input.accessTokenType, ev.sequence, ev.createdAt, ev.createdAt);
       return { userId, details: details(ev.sequence, ev.createdAt, orgId, ev.createdAt) };
     });
   } catch (err) {
@@ -92,9 +95,10 @@ export function updateMachine(
     if (input.description !== user.description) changed.description = input.description;
     if (input.accessTokenType !== user.access_token_type) changed.accessTokenType = input.accessTokenType;
     if (Object.keys(changed).length === 0) return details(user.sequence, user.changed_at, orgId);
-    db.prepare('UPDATE users SET display_name = ?, description = ?, access_token_type = ? WHERE id = ?').run(
-      input.name, input.description, input.accessTokenType, userId,
-    );
+    const name = storedForms(input.name);
+    db.prepare(
+      'UPDATE users SET display_name = ?, display_name_nfc = ?, display_name_fold = ?, description = ?, access_token_type = ? WHERE id = ?',
+    ).run(input.name, name.nfc, name.fold, input.description, input.accessTokenType, userId);
     return touchUser(db, orgId, userId, editorUserId, 'user.machine.changed', changed);
   });
 }

@@ -1,5 +1,5 @@
 import type { TextQueryMethod, UserQuery } from '@tessera/contracts';
-import { textCondition } from '../text-query.js';
+import { asciiColumn, freeTextColumn, ignoresCase, termForm, textCondition } from '../text-query.js';
 
 /** A search's WHERE clause over `users u`, and an optional full-text expression that narrows it. */
 export interface UserFilter {
@@ -12,9 +12,13 @@ export interface UserFilter {
   fts?: string;
 }
 
+// User names keep to USERNAME_PATTERN (ASCII); display names are free text with stored search forms.
+const USERNAME = asciiColumn('u.username');
+const DISPLAY_NAME = freeTextColumn('u.display_name');
+
 function condition(q: UserQuery, args: unknown[]): string {
-  if ('userNameQuery' in q) return textCondition('u.username', q.userNameQuery.userName, q.userNameQuery.method, args);
-  if ('displayNameQuery' in q) return textCondition('u.display_name', q.displayNameQuery.displayName, q.displayNameQuery.method, args);
+  if ('userNameQuery' in q) return textCondition(USERNAME, q.userNameQuery.userName, q.userNameQuery.method, args);
+  if ('displayNameQuery' in q) return textCondition(DISPLAY_NAME, q.displayNameQuery.displayName, q.displayNameQuery.method, args);
   if ('typeQuery' in q) {
     args.push(q.typeQuery.type === 'TYPE_HUMAN' ? 'human' : 'machine');
     return 'u.type = ?';
@@ -23,14 +27,18 @@ function condition(q: UserQuery, args: unknown[]): string {
 }
 
 /**
- * The trigram index answers "contains" for terms of three characters or more (shorter ones have no
- * trigram). Inside an FTS5 string everything is literal except the quote, which is doubled.
+ * The trigram index finds the names that contain a term of three characters or more (shorter ones have
+ * no trigram), which is also a superset of those that equal, start or end with it. It holds the same
+ * forms the condition compares: the user name (whose caseless form, lower(), the index's own folding
+ * matches too), and the display name's NFC and case-folded forms. Inside an FTS5 string everything is
+ * literal except the quote, which is doubled.
  */
-function ftsText(column: string, value: string, method: TextQueryMethod): string | undefined {
-  if (method !== 'TEXT_QUERY_METHOD_CONTAINS' && method !== 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE') return undefined;
+function ftsText(field: 'username' | 'display_name', value: string, method: TextQueryMethod): string | undefined {
+  const term = termForm(value, method);
   // FTS5 reads its query as a C string: a NUL would cut it short (the API refuses control characters anyway).
-  if ([...value].length < 3 || value.includes('\u0000')) return undefined;
-  return `${column} : "${value.replaceAll('"', '""')}"`;
+  if ([...term].length < 3 || term.includes('\u0000')) return undefined;
+  const column = field === 'display_name' && ignoresCase(method) ? 'display_name_fold' : field;
+  return `${column} : "${term.replaceAll('"', '""')}"`;
 }
 
 function ftsExpression(q: UserQuery): string | undefined {
