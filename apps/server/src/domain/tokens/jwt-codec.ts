@@ -1,5 +1,6 @@
 import { sign } from 'node:crypto';
 import { jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { isCanonicalBase64url } from './base64url.js';
 import { jtiIssuedAtMs, newJtiBytes, type AccessTokenClaims } from './claims.js';
 import type { Decoded } from './decoded-cache.js';
 import { SIGNING_ALGS, type SigningKey } from './key-material.js';
@@ -65,7 +66,7 @@ export class JwtAccessTokens {
 
   /** The claims of a valid JWT signed by one of our published keys, and that key; or null. Never throws. */
   async verify(token: string): Promise<Decoded | null> {
-    if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) return null;
+    if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token) || !canonicalParts(token)) return null;
     let verified: { payload: AtJwtPayload; protectedHeader: JWTHeaderParameters };
     try {
       verified = (await jwtVerify(token, (h: JWTHeaderParameters) => this.#keyFor(h), {
@@ -87,6 +88,18 @@ export class JwtAccessTokens {
     return key.publicKey;
   }
 
+}
+
+/**
+ * Header, payload and signature each in canonical base64url (base64url.ts). jose's decoder ignores
+ * a last character's unused bits, so a signature ending in `Q` also verified ending in `R`..`f`;
+ * a token must have one spelling, as opaque tokens do. Header and payload are covered by the
+ * signature as spelled, but are checked alike: three character reads in all.
+ */
+function canonicalParts(token: string): boolean {
+  const a = token.indexOf('.');
+  const b = token.indexOf('.', a + 1);
+  return isCanonicalBase64url(token, 0, a) && isCanonicalBase64url(token, a + 1, b) && isCanonicalBase64url(token, b + 1);
 }
 
 function toClaims(p: AtJwtPayload): AccessTokenClaims | null {

@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
+import { isCanonicalBase64url } from './base64url.js';
 import { JTI_BYTES, jtiIssuedAtMs, newJtiBytes, type AccessTokenClaims } from './claims.js';
 
 const VERSION = 1;
@@ -40,10 +41,10 @@ export class OpaqueTokenCodec {
 
   /** The claims of a token this server sealed, or null for anything else. Never throws. */
   decode(token: unknown): AccessTokenClaims | null {
-    if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !BASE64URL.test(token)) return null;
-    const raw = Buffer.from(token, 'base64url');
     // Only the canonical spelling: no second string for the same token.
-    if (raw.length < HEADER_BYTES + TAG_BYTES + 2 || raw[0] !== VERSION || raw.toString('base64url') !== token) return null;
+    if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !BASE64URL.test(token) || !isCanonicalBase64url(token)) return null;
+    const raw = Buffer.from(token, 'base64url');
+    if (raw.length < HEADER_BYTES + TAG_BYTES + 2 || raw[0] !== VERSION) return null;
     const header = raw.subarray(0, HEADER_BYTES);
     let plain: string;
     try {
