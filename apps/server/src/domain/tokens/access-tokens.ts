@@ -33,6 +33,11 @@ export interface IssuedToken {
 const DECODED_CACHE_SIZE = 5_000;
 /** Users whose state was read; until the database changes (storage/data-version.ts). */
 const USER_STATE_CACHE_SIZE = 4096;
+/**
+ * How far in the future a token's issue time may be. Only this server issues tokens, so this is
+ * room for its clock being stepped back; a token from further ahead was minted with a stolen key.
+ */
+const MAX_FUTURE_IAT_MS = 60_000;
 
 interface UserState {
   state: string;
@@ -83,11 +88,17 @@ export class AccessTokens implements AccessTokenVerifier {
     return { accessToken: token, jti, exp, expiresIn };
   }
 
-  /** Claims of a token that is ours and currently valid, or null (expired, revoked, user gone or inactive). */
+  /**
+   * Claims of a token that is ours and currently valid, or null: expired, valid for longer than
+   * the configured lifetime or issued in the future (what only a stolen key makes), revoked, user
+   * gone or inactive.
+   */
   async verify(token: string): Promise<VerifiedAccessToken | null> {
     const claims = await this.decode(token);
     if (!claims) return null;
-    if (claims.exp * 1000 <= Date.now() || this.revocations.has(claims.jti)) return null;
+    const now = Date.now();
+    if (claims.exp * 1000 <= now || claims.exp * 1000 - claims.iatMs > this.#lifetimeMs || claims.iatMs > now + MAX_FUTURE_IAT_MS) return null;
+    if (this.revocations.has(claims.jti)) return null;
     const user = this.#users.get(claims.sub, (id) => this.#userState.get(id) as UserState | undefined);
     if (!user || user.state !== 'USER_STATE_ACTIVE' || claims.iatMs < user.tokens_valid_after) return null;
     return {
