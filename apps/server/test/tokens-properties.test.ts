@@ -5,6 +5,8 @@ import type { IssueRequest } from '../src/domain/tokens/access-tokens.js';
 import { OpaqueTokenCodec } from '../src/domain/tokens/opaque-codec.js';
 import { basicAuthorization, parseBasicAuthorization } from '../src/oauth/basic-auth.js';
 import { parseScope } from '../src/oauth/scopes.js';
+import { singleKeyRing, type KeyRing } from '../src/security/key-ring.js';
+import { sealVersion1With } from './support/minted-tokens.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -67,7 +69,8 @@ describe('parseScope', () => {
 });
 
 describe('OpaqueTokenCodec', () => {
-  const codec = new OpaqueTokenCodec(randomBytes(32));
+  const key0 = randomBytes(32);
+  const codec = new OpaqueTokenCodec(singleKeyRing(key0));
   const claims = fc.record({
     sub: fc.stringMatching(/^\d{1,20}$/),
     clientId: text(1),
@@ -76,15 +79,41 @@ describe('OpaqueTokenCodec', () => {
     aud: fc.array(text(1), { minLength: 1, maxLength: 3 }),
     iatMs: fc.integer({ min: 0, max: 2 ** 47 }),
     exp: fc.integer({ min: 0, max: 2 ** 40 }),
+    gen: fc.nat(),
   });
 
-  it('decodes what it encodes', () => {
+  it('decodes what it encodes, naming the key it sealed with', () => {
     fc.assert(
       fc.property(claims, (c) => {
         const { token, jti } = codec.encode(c);
         expect(token).toMatch(/^[A-Za-z0-9_-]+$/);
-        expect(codec.decode(token)).toEqual({ ...c, jti });
+        expect(codec.decode(token)).toEqual({ claims: { ...c, jti }, keyId: 0 });
       }),
+    );
+  });
+
+  /** A ring after rotations: `current` seals, every key in `kept` still opens. */
+  const ring = (current: number, kept: Map<number, Buffer>): KeyRing => ({ current: { id: current, key: kept.get(current)! }, get: (id) => kept.get(id) });
+
+  it('opens what every kept key of its ring sealed, and first-format tokens with key id 0', () => {
+    const key7 = randomBytes(32);
+    const before = new OpaqueTokenCodec(ring(0, new Map([[0, key0]])));
+    const after = new OpaqueTokenCodec(ring(7, new Map([[0, key0], [7, key7]])));
+    const retired = new OpaqueTokenCodec(ring(7, new Map([[7, key7]])));
+    fc.assert(
+      fc.property(claims, (c) => {
+        const old = before.encode(c).token;
+        const fresh = after.encode(c).token;
+        const { gen: _, ...first } = c;
+        const v1 = sealVersion1With(key0, first);
+        expect([after.decode(old)?.keyId, after.decode(fresh)?.keyId, after.decode(v1)?.keyId]).toEqual([0, 7, 0]);
+        // A first-format token has no generation: it counts as 0 (access-tokens.ts).
+        expect(after.decode(v1)?.claims).toEqual({ ...first, jti: expect.any(String), gen: 0 });
+        // Once key 0 is gone from the ring, nothing it sealed opens; key 7's tokens still do.
+        expect([retired.decode(old), retired.decode(v1), retired.decode(fresh)?.keyId]).toEqual([null, null, 7]);
+        expect(before.decode(fresh)).toBeNull();
+      }),
+      { numRuns: 50 },
     );
   });
 
@@ -99,7 +128,7 @@ describe('OpaqueTokenCodec', () => {
   });
 
   it('rejects any changed byte, a truncation, and a token sealed under another key', () => {
-    const other = new OpaqueTokenCodec(randomBytes(32));
+    const other = new OpaqueTokenCodec(singleKeyRing(randomBytes(32)));
     fc.assert(
       fc.property(claims, fc.nat(), fc.integer({ min: 1, max: 255 }), (c, at, delta) => {
         const { token } = codec.encode(c);

@@ -14,6 +14,12 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 interface AtJwtPayload extends JWTPayload {
   client_id: string;
   scope: string;
+  /**
+   * A private claim (RFC 7519 4.3): the user's token generation at issue time (claims.ts). Left
+   * out while it is 0, so a token's claims change only for users whose tokens were once revoked
+   * all at once; JWTs signed before generations existed have none either.
+   */
+  gen?: number;
 }
 
 /**
@@ -46,6 +52,7 @@ export class JwtAccessTokens {
       client_id: claims.clientId,
       scope: claims.scope.join(' '),
     };
+    if (claims.gen !== 0) payload.gen = claims.gen;
     return { token: this.#sign(key, payload), jti };
   }
 
@@ -110,5 +117,7 @@ function toClaims(p: AtJwtPayload): AccessTokenClaims | null {
   const iatMs = jtiIssuedAtMs(Buffer.from(p.jti, 'base64url'));
   // The jti's time must agree with iat; both were signed together.
   if (Math.floor(iatMs / 1000) !== p.iat) return null;
-  return { jti: p.jti, sub: p.sub, clientId: p.client_id, scope: p.scope ? p.scope.split(' ') : [], aud, iatMs, exp: p.exp };
+  const gen = p.gen ?? 0;
+  if (!Number.isSafeInteger(gen) || gen < 0) return null;
+  return { jti: p.jti, sub: p.sub, clientId: p.client_id, scope: p.scope ? p.scope.split(' ') : [], aud, iatMs, exp: p.exp, gen };
 }

@@ -3,6 +3,18 @@ import type { Db } from '../../storage/db.js';
 const PRUNE_MS = 10 * 60_000;
 
 /**
+ * Refuses every token the user was issued so far, and none issued after: its token generation
+ * moves on (claims.ts). "Revoke Tokens" and deactivation do this. tokens_valid_after still moves
+ * too: it is what judges tokens issued before generations existed.
+ */
+export function revokeAllTokensOf(db: Db, userId: string, nowMs = Date.now()): void {
+  db.prepare('UPDATE users SET token_generation = token_generation + 1, tokens_valid_after = max(tokens_valid_after, ?) WHERE id = ?').run(
+    nowMs,
+    userId,
+  );
+}
+
+/**
  * Individually revoked tokens (RFC 7009). Only the jti is kept, and only until the token would
  * have expired anyway, so the table stays as small as the set of live revoked tokens. Checks are
  * answered from memory; the table exists so revocations survive a restart.
