@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { RevocationList } from '../src/domain/tokens/revocations.js';
 import { openDatabase } from '../src/storage/db.js';
 import { migrate } from '../src/storage/migrate.js';
 import { sealVersion1, signJwt, type MintClaims } from './support/minted-tokens.js';
@@ -128,7 +129,7 @@ describe('tokens issued before the upgrade (first-format opaque tokens, JWTs wit
 });
 
 describe('the upgrade', () => {
-  it('adds token generations to a database of the previous schema in place', () => {
+  it('adds token generations and revocation owners to a database of the previous schema in place', () => {
     const old = openDatabase(path.join(t.dir, 'before-005.db'));
     for (const f of ['001_initial.sql', '003_user_search.sql']) {
       old.exec(fs.readFileSync(new URL(`../src/storage/migrations/${f}`, import.meta.url), 'utf8'));
@@ -140,9 +141,15 @@ describe('the upgrade', () => {
       `INSERT INTO users (id, org_id, type, username, display_name, state, access_token_type, tokens_valid_after, sequence, created_at, changed_at)
        VALUES ('42', '1', 'machine', 'batch', 'Batch', 'USER_STATE_ACTIVE', 'ACCESS_TOKEN_TYPE_BEARER', 1234, 1, 'x', 'x')`,
     ).run();
+    const exp = Math.floor(Date.now() / 1000) + 3600;
+    old.prepare('INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?)').run('A'.repeat(22), exp);
 
     expect(migrate(old)).toContain(5);
     expect(old.prepare('SELECT token_generation, tokens_valid_after FROM users').get()).toEqual({ token_generation: 0, tokens_valid_after: 1234 });
+    expect(old.prepare('SELECT jti, expires_at, user_id FROM revoked_tokens').all()).toEqual([{ jti: 'A'.repeat(22), expires_at: exp, user_id: null }]);
+    const list = new RevocationList(old);
+    expect(list.has('A'.repeat(22))).toBe(true);
+    list.close();
     old.close();
   });
 });

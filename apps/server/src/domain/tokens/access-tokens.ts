@@ -9,7 +9,7 @@ import type { AccessTokenClaims } from './claims.js';
 import { DecodedTokenCache, type Decoded } from './decoded-cache.js';
 import { JwtAccessTokens } from './jwt-codec.js';
 import { MAX_TOKEN_LENGTH, OpaqueTokenCodec } from './opaque-codec.js';
-import { RevocationList } from './revocations.js';
+import { RevocationList, type Revoked } from './revocations.js';
 import { SigningKeys } from './signing-keys.js';
 
 export interface IssueRequest {
@@ -132,8 +132,9 @@ export class AccessTokens implements AccessTokenVerifier {
     return decoded.claims;
   }
 
-  revoke(token: VerifiedAccessToken): void {
-    this.revocations.revoke(token.jti, token.exp);
+  /** RFC 7009 for one token; past the revocation limits, for all of its user's tokens (revocations.ts). */
+  revoke(token: VerifiedAccessToken): Revoked {
+    return this.revocations.revoke(token.jti, token.exp, token.userId);
   }
 
   close(): void {
@@ -149,7 +150,8 @@ export class AccessTokens implements AccessTokenVerifier {
 }
 
 /**
- * Whether no "Revoke Tokens" or deactivation happened since the token was issued: each moves the user's generation on. At generation 0 no such thing has happened
+ * Whether no "Revoke Tokens", deactivation or revocation past the limits happened since the token
+ * was issued: each moves the user's generation on. At generation 0 no such thing has happened
  * since the upgrade that brought generations; a cut-off made before it is in tokens_valid_after,
  * which judges the tokens of generation 0 (those issued before the upgrade among them) as then.
  */
