@@ -16,6 +16,8 @@ export interface AuthenticatedClient {
   orgId: string;
   primaryDomain: string;
   accessTokenType: AccessTokenType;
+  /** Its token generation, as read with its credentials: the tokens it is issued now carry it. */
+  tokenGeneration: number;
 }
 
 /** Unknown client, wrong secret, no secret, human user: one answer, so none can be told apart. */
@@ -55,6 +57,7 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
       orgId: row.org_id,
       primaryDomain: row.primary_domain,
       accessTokenType: row.access_token_type,
+      tokenGeneration: row.token_generation,
     };
   };
 }

@@ -7,14 +7,21 @@ import { oauthRoute, type OAuthHandler } from './route.js';
  * POST /oauth/v2/revoke (RFC 7009). A service user may revoke its own tokens, which ZITADEL does
  * not allow (issue #8973). An unknown, expired or already revoked token is 200 as the RFC asks;
  * so is another client's token, which stays valid: the answer must not tell whose a token is.
- * token_type_hint is ignored (2.1 allows it): only access tokens exist here.
+ * token_type_hint is ignored (2.1 allows it): only access tokens exist here. Past the revocation
+ * limits every token the client holds is revoked instead; the answer is still 200 with an empty
+ * body (2.2 has no other), so the server's log says it.
  */
 export function revocationEndpoint(ctx: AppContext): OAuthHandler {
   const readOwnToken = ownTokenReader(ctx);
   return oauthRoute(ctx.logger, async (req, res) => {
     noStore(res);
     const { verified } = await readOwnToken(req);
-    if (verified) ctx.tokens.revoke(verified);
+    if (verified && ctx.tokens.revoke(verified) === 'all') {
+      ctx.logger.warn(
+        { userId: verified.userId, clientId: verified.clientId },
+        'revocation limit reached: every token the client was issued so far is revoked',
+      );
+    }
     res.writeHead(200, { 'Content-Length': 0 });
     res.end();
   });

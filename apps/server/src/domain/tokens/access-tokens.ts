@@ -1,14 +1,15 @@
 import type { AccessTokenType } from '@tessera/contracts';
 import type { Config } from '../../config.js';
+import { singleKeyRing } from '../../security/key-ring.js';
 import { dataVersionOf, VersionedCache } from '../../storage/data-version.js';
 import type { Db } from '../../storage/db.js';
 import { instanceSecret } from '../../storage/settings.js';
 import type { AccessTokenVerifier, VerifiedAccessToken } from '../access-token.js';
 import type { AccessTokenClaims } from './claims.js';
-import { DecodedTokenCache } from './decoded-cache.js';
+import { DecodedTokenCache, type Decoded } from './decoded-cache.js';
 import { JwtAccessTokens } from './jwt-codec.js';
 import { MAX_TOKEN_LENGTH, OpaqueTokenCodec } from './opaque-codec.js';
-import { RevocationList } from './revocations.js';
+import { RevocationList, type Revoked } from './revocations.js';
 import { SigningKeys } from './signing-keys.js';
 
 export interface IssueRequest {
@@ -18,6 +19,11 @@ export interface IssueRequest {
   tokenType: AccessTokenType;
   scope: string[];
   aud: string[];
+  /**
+   * The user's token generation (users.token_generation), read with its credentials; the token
+   * counts only while the user stays at it. 0 when not given.
+   */
+  generation?: number;
 }
 
 export interface IssuedToken {
@@ -33,10 +39,16 @@ export interface IssuedToken {
 const DECODED_CACHE_SIZE = 5_000;
 /** Users whose state was read; until the database changes (storage/data-version.ts). */
 const USER_STATE_CACHE_SIZE = 4096;
+/**
+ * How far in the future a token's issue time may be. Only this server issues tokens, so this is
+ * room for its clock being stepped back; a token from further ahead was minted with a stolen key.
+ */
+const MAX_FUTURE_IAT_MS = 60_000;
 
 interface UserState {
   state: string;
   tokens_valid_after: number;
+  token_generation: number;
   org_id: string;
 }
 
@@ -66,16 +78,16 @@ export class AccessTokens implements AccessTokenVerifier {
     this.keys = new SigningKeys(db, config.jwtAlg, config.accessTokenLifetimeSeconds);
     this.revocations = new RevocationList(db);
     this.managementAudience = managementAudience(config.issuer);
-    this.#opaque = new OpaqueTokenCodec(instanceSecret(db, 'access_token_key'));
+    this.#opaque = new OpaqueTokenCodec(singleKeyRing(instanceSecret(db, 'access_token_key')));
     this.#jwt = new JwtAccessTokens(this.keys, config.issuer);
     this.#lifetimeMs = config.accessTokenLifetimeSeconds * 1000;
-    this.#userState = db.prepare("SELECT state, tokens_valid_after, org_id FROM users WHERE id = ? AND type = 'machine'");
+    this.#userState = db.prepare("SELECT state, tokens_valid_after, token_generation, org_id FROM users WHERE id = ? AND type = 'machine'");
     this.#users = new VersionedCache(dataVersionOf(db), USER_STATE_CACHE_SIZE);
   }
 
   async issue(req: IssueRequest, nowMs = Date.now()): Promise<IssuedToken> {
     const exp = Math.floor((nowMs + this.#lifetimeMs) / 1000);
-    const claims = { sub: req.userId, clientId: req.clientId, orgId: req.orgId, scope: req.scope, aud: req.aud, iatMs: nowMs, exp };
+    const claims = { sub: req.userId, clientId: req.clientId, orgId: req.orgId, scope: req.scope, aud: req.aud, iatMs: nowMs, exp, gen: req.generation ?? 0 };
     const { token, jti } =
       req.tokenType === 'ACCESS_TOKEN_TYPE_JWT' ? this.#jwt.sign(claims) : this.#opaque.encode(claims);
     // RFC 6749 5.1 expires_in: the remaining lifetime rounded down, less a second so it never overstates.
@@ -83,13 +95,19 @@ export class AccessTokens implements AccessTokenVerifier {
     return { accessToken: token, jti, exp, expiresIn };
   }
 
-  /** Claims of a token that is ours and currently valid, or null (expired, revoked, user gone or inactive). */
+  /**
+   * Claims of a token that is ours and currently valid, or null: expired, valid for longer than
+   * the configured lifetime or issued in the future (what only a stolen key makes), revoked, user
+   * gone or inactive, or all its tokens revoked since.
+   */
   async verify(token: string): Promise<VerifiedAccessToken | null> {
     const claims = await this.decode(token);
     if (!claims) return null;
-    if (claims.exp * 1000 <= Date.now() || this.revocations.has(claims.jti)) return null;
+    const now = Date.now();
+    if (claims.exp * 1000 <= now || claims.exp * 1000 - claims.iatMs > this.#lifetimeMs || claims.iatMs > now + MAX_FUTURE_IAT_MS) return null;
+    if (this.revocations.has(claims.jti)) return null;
     const user = this.#users.get(claims.sub, (id) => this.#userState.get(id) as UserState | undefined);
-    if (!user || user.state !== 'USER_STATE_ACTIVE' || claims.iatMs < user.tokens_valid_after) return null;
+    if (!user || user.state !== 'USER_STATE_ACTIVE' || !ofCurrentGeneration(claims, user)) return null;
     return {
       jti: claims.jti,
       userId: claims.sub,
@@ -107,25 +125,36 @@ export class AccessTokens implements AccessTokenVerifier {
   async decode(token: string): Promise<AccessTokenClaims | null> {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
     const hit = this.#decoded.get(token);
-    if (hit) return hit.kid === undefined || this.keys.get(hit.kid) ? hit.claims : null;
-    let decoded;
-    if (token.includes('.')) {
-      decoded = await this.#jwt.verify(token);
-    } else {
-      const claims = this.#opaque.decode(token);
-      decoded = claims && { claims };
-    }
+    if (hit) return this.#stillKeyed(hit) ? hit.claims : null;
+    const decoded = token.includes('.') ? await this.#jwt.verify(token) : this.#opaque.decode(token);
     if (!decoded) return null;
     this.#decoded.set(token, decoded);
     return decoded.claims;
   }
 
-  revoke(token: VerifiedAccessToken): void {
-    this.revocations.revoke(token.jti, token.exp);
+  /** RFC 7009 for one token; past the revocation limits, for all of its user's tokens (revocations.ts). */
+  revoke(token: VerifiedAccessToken): Revoked {
+    return this.revocations.revoke(token.jti, token.exp, token.userId);
   }
 
   close(): void {
     this.keys.close();
     this.revocations.close();
   }
+
+  /** A cached token counts only while the key that signed or sealed it is still kept. */
+  #stillKeyed(d: Decoded): boolean {
+    if (d.kid !== undefined) return this.keys.get(d.kid) !== undefined;
+    return d.keyId === undefined || this.#opaque.hasKey(d.keyId);
+  }
+}
+
+/**
+ * Whether no "Revoke Tokens", deactivation or revocation past the limits happened since the token
+ * was issued: each moves the user's generation on. At generation 0 no such thing has happened
+ * since the upgrade that brought generations; a cut-off made before it is in tokens_valid_after,
+ * which judges the tokens of generation 0 (those issued before the upgrade among them) as then.
+ */
+function ofCurrentGeneration(claims: AccessTokenClaims, user: UserState): boolean {
+  return claims.gen === user.token_generation && (claims.gen !== 0 || claims.iatMs >= user.tokens_valid_after);
 }

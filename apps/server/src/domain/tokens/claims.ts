@@ -16,6 +16,12 @@ export interface AccessTokenClaims {
   iatMs: number;
   /** Epoch seconds. */
   exp: number;
+  /**
+   * The user's token generation when the token was issued (users.token_generation); the token is
+   * accepted only while the user is still at it. 0 for tokens issued before generations existed
+   * (opaque version 1), and for JWTs without `gen`.
+   */
+  gen: number;
 }
 
 export const JTI_BYTES = 16;
@@ -23,8 +29,8 @@ const TIME_BYTES = 6;
 
 /**
  * A token id that also records when the token was issued, to the millisecond. A JWT's iat has
- * whole seconds only, and "Revoke Tokens" (users.tokens_valid_after, in ms) must neither spare a
- * token issued just before it nor refuse one issued just after it within the same second.
+ * whole seconds only; the milliseconds bound the token's lifetime and refuse a token issued in the
+ * future, and judge tokens without a generation against users.tokens_valid_after (in ms).
  */
 export function newJtiBytes(iatMs: number): Buffer {
   const b = Buffer.allocUnsafe(JTI_BYTES);

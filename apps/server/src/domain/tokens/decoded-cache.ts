@@ -4,6 +4,8 @@ export interface Decoded {
   claims: AccessTokenClaims;
   /** The key a JWT was verified with; a cached JWT counts only while that key is still published. */
   kid?: string;
+  /** The ring key an opaque token was sealed with; a cached one counts only while the ring holds it. */
+  keyId?: number;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { sign } from 'node:crypto';
 import { jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { isCanonicalBase64url } from './base64url.js';
 import { jtiIssuedAtMs, newJtiBytes, type AccessTokenClaims } from './claims.js';
 import type { Decoded } from './decoded-cache.js';
 import { SIGNING_ALGS, type SigningKey } from './key-material.js';
@@ -13,6 +14,12 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 interface AtJwtPayload extends JWTPayload {
   client_id: string;
   scope: string;
+  /**
+   * A private claim (RFC 7519 4.3): the user's token generation at issue time (claims.ts). Left
+   * out while it is 0, so a token's claims change only for users whose tokens were once revoked
+   * all at once; JWTs signed before generations existed have none either.
+   */
+  gen?: number;
 }
 
 /**
@@ -45,6 +52,7 @@ export class JwtAccessTokens {
       client_id: claims.clientId,
       scope: claims.scope.join(' '),
     };
+    if (claims.gen !== 0) payload.gen = claims.gen;
     return { token: this.#sign(key, payload), jti };
   }
 
@@ -65,7 +73,7 @@ export class JwtAccessTokens {
 
   /** The claims of a valid JWT signed by one of our published keys, and that key; or null. Never throws. */
   async verify(token: string): Promise<Decoded | null> {
-    if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) return null;
+    if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token) || !canonicalParts(token)) return null;
     let verified: { payload: AtJwtPayload; protectedHeader: JWTHeaderParameters };
     try {
       verified = (await jwtVerify(token, (h: JWTHeaderParameters) => this.#keyFor(h), {
@@ -89,6 +97,18 @@ export class JwtAccessTokens {
 
 }
 
+/**
+ * Header, payload and signature each in canonical base64url (base64url.ts). jose's decoder ignores
+ * a last character's unused bits, so a signature ending in `Q` also verified ending in `R`..`f`;
+ * a token must have one spelling, as opaque tokens do. Header and payload are covered by the
+ * signature as spelled, but are checked alike: three character reads in all.
+ */
+function canonicalParts(token: string): boolean {
+  const a = token.indexOf('.');
+  const b = token.indexOf('.', a + 1);
+  return isCanonicalBase64url(token, 0, a) && isCanonicalBase64url(token, a + 1, b) && isCanonicalBase64url(token, b + 1);
+}
+
 function toClaims(p: AtJwtPayload): AccessTokenClaims | null {
   const aud = typeof p.aud === 'string' ? [p.aud] : p.aud;
   if (typeof p.sub !== 'string' || typeof p.client_id !== 'string' || typeof p.jti !== 'string') return null;
@@ -97,5 +117,7 @@ function toClaims(p: AtJwtPayload): AccessTokenClaims | null {
   const iatMs = jtiIssuedAtMs(Buffer.from(p.jti, 'base64url'));
   // The jti's time must agree with iat; both were signed together.
   if (Math.floor(iatMs / 1000) !== p.iat) return null;
-  return { jti: p.jti, sub: p.sub, clientId: p.client_id, scope: p.scope ? p.scope.split(' ') : [], aud, iatMs, exp: p.exp };
+  const gen = p.gen ?? 0;
+  if (!Number.isSafeInteger(gen) || gen < 0) return null;
+  return { jti: p.jti, sub: p.sub, clientId: p.client_id, scope: p.scope ? p.scope.split(' ') : [], aud, iatMs, exp: p.exp, gen };
 }

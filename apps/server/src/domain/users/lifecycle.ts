@@ -2,6 +2,7 @@ import { INSTANCE_OWNER_ROLE, type ObjectDetails } from '@tessera/contracts';
 import { inTransaction, type Db } from '../../storage/db.js';
 import { failedPrecondition, permissionDenied } from '../errors.js';
 import { appendEvent, details } from '../events.js';
+import { revokeAllTokensOf } from '../tokens/revocations.js';
 import { requireMachine, touchUser } from './commands.js';
 import { findUserRow } from './queries.js';
 import type { UserRow } from './views.js';
@@ -40,14 +41,9 @@ function guardLockout(db: Db, user: UserRow, editor: Editor, verb: 'delete' | 'd
   }
 }
 
-/** Epoch milliseconds; never moves backwards, even if the clock does. */
-function refuseTokensIssuedBefore(db: Db, userId: string, now: number): void {
-  db.prepare('UPDATE users SET tokens_valid_after = max(tokens_valid_after, ?) WHERE id = ?').run(now, userId);
-}
-
 /**
- * DeactivateUser. Every token issued before this instant stays refused for good, even after a
- * reactivation (ZITADEL bug #8489: deactivated users kept using their tokens).
+ * DeactivateUser. Every token issued before it stays refused for good, even after a reactivation
+ * (ZITADEL bug #8489: deactivated users kept using their tokens).
  */
 export function deactivateUser(db: Db, orgId: string, userId: string, editor: Editor): ObjectDetails {
   return inTransaction(db, () => {
@@ -55,7 +51,7 @@ export function deactivateUser(db: Db, orgId: string, userId: string, editor: Ed
     if (user.state === 'USER_STATE_INACTIVE') throw failedPrecondition('USER-AlreadyInactive', 'user is already deactivated');
     guardLockout(db, user, editor, 'deactivate');
     db.prepare("UPDATE users SET state = 'USER_STATE_INACTIVE' WHERE id = ?").run(userId);
-    refuseTokensIssuedBefore(db, userId, Date.now());
+    revokeAllTokensOf(db, userId);
     return touchUser(db, orgId, userId, editor.userId, 'user.deactivated');
   });
 }
@@ -90,12 +86,15 @@ export function removeUser(db: Db, orgId: string, userId: string, editor: Editor
   });
 }
 
-/** "Revoke Tokens": every access token the service user holds stops working at once. */
+/**
+ * "Revoke Tokens": every access token the service user holds stops working at once, and none it
+ * is issued afterwards, even within the same millisecond or from a clock that ran fast.
+ */
 export function revokeAllTokens(db: Db, orgId: string, userId: string, editorUserId: string | null): ObjectDetails {
   return inTransaction(db, () => {
     const user = findUserRow(db, orgId, userId);
     requireMachine(user);
-    refuseTokensIssuedBefore(db, userId, Date.now());
+    revokeAllTokensOf(db, userId);
     return touchUser(db, orgId, userId, editorUserId, 'user.token.revoked_all');
   });
 }
