@@ -6,6 +6,7 @@ import { passwordHashes, verifyPassword } from '../domain/passwords.js';
 import type { Principal } from '../domain/principal.js';
 import { declaredBodyLimit } from '../http/body-limit.js';
 import { gatewayErrorHandler, gatewayNotFound } from '../http/gateway-errors.js';
+import { throttleBucket } from '../security/client-address.js';
 import { checkCsrf, newCsrfToken, requireSession, SESSION_COOKIE } from './session.js';
 
 // A fixed, valid hash to verify against when the user does not exist, so timing does not tell.
@@ -53,7 +54,7 @@ export function consoleSessionRouter(ctx: AppContext): Router {
       throw new DomainError('invalid_argument', 'SESSION-CONTENT-TYPE', 'sign-in expects application/json');
     }
     const { username, password } = loginRequestSchema.parse(req.body);
-    const ip = req.ip ?? 'unknown';
+    const ip = throttleBucket(req.ip ?? 'unknown');
     const pairKey = `${ip}|${username.toLowerCase()}`;
     const user = userByName.get(username) as { id: string; password_hash: string; state: string } | undefined;
     // From the check to the counting, one synchronous turn: no other request can slip in between.
