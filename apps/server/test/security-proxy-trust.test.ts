@@ -1,4 +1,6 @@
 import express from 'express';
+import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { clientAddress, proxyTrust, throttleBucket } from '../src/security/client-address.js';
@@ -181,6 +183,37 @@ describe('throttleBucket', () => {
     expect(throttleBucket('::1')).toBe(throttleBucket('::2'));
     expect(throttleBucket('unknown')).toBe('unknown');
     expect(throttleBucket('not an address:')).toBe('not an address:');
+    for (const [address, bucket] of [
+      ['1:2:3:4:5:6:7:8', '1:2:3:4::/64'],
+      ['1:2::3:4:5:6:7', '1:2:0:3::/64'],
+      ['1::', '1:0:0:0::/64'],
+      ['::', '0:0:0:0::/64'],
+      ['1:2:3:4:5:6:1.2.3.4', '1:2:3:4::/64'],
+      ['64:ff9b::192.0.2.1', '64:ff9b:0:0::/64'],
+      ['::ffff:0:0', '0.0.0.0'],
+    ]) {
+      expect(throttleBucket(address!), address).toBe(bucket);
+    }
+  });
+
+  it('agrees with ipaddr.js on the /64 of any IPv6 address, and on IPv4-mapped ones', () => {
+    fc.assert(
+      fc.property(fc.ipV6(), (address) => {
+        // ipaddr.js 1.9 cannot read "::" together with a dotted tail ("::0.0.0.0"); the cases above do.
+        fc.pre(ipaddr.IPv6.isValid(address));
+        const ip = ipaddr.IPv6.parse(address);
+        const expected = ip.isIPv4MappedAddress()
+          ? ip.toIPv4Address().toString()
+          : `${ip.parts.slice(0, 4).map((p) => p.toString(16)).join(':')}::/64`;
+        expect(throttleBucket(address)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.ipV4(), (v4) => {
+        expect(throttleBucket(`::ffff:${v4}`)).toBe(v4);
+      }),
+    );
   });
 });
 
