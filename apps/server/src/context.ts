@@ -35,8 +35,8 @@ export interface AppContext {
    * OAuth client authentication failures (token, introspection, revocation): 10 per
    * (client_id, address) and 100 per address in 15 minutes. A client secret has ~380 bits, so this
    * is not what stops guessing; it keeps a broken or hostile caller from burning CPU, while a
-   * client authenticating from another address is never affected. At most 20,000 keys each (some
-   * 20 MB at worst); at the cap the key counted least recently is forgotten. Flooding the map to
+   * client authenticating from another address is never affected. At most 20,000 keys each (about
+   * 30 MB in all at worst); at the cap the key counted least recently is forgotten. Flooding the map to
    * forget one address's count takes 20,000 failed requests to win back at most 100 of them, and
    * the secret's strength, not this count, is what stops guessing.
    */

@@ -75,4 +75,20 @@ describe('bounded memory', () => {
       t.cleanup();
     }
   });
+
+  it('keeps keys small: client_ids longer than any username (200 characters) share one count', async () => {
+    const t: TestApp = await createTestApp();
+    try {
+      const prefix = 'x'.repeat(200);
+      for (let i = 0; i < 10; i++) {
+        const body = Buffer.from(`grant_type=client_credentials&scope=openid&client_id=${prefix}${'y'.repeat(4000)}${i}&client_secret=wrong`);
+        const res = await inMemoryRequest(t.app, 'POST', '/oauth/v2/token', { 'content-type': 'application/x-www-form-urlencoded' }, body);
+        expect(res.status).toBe(401);
+      }
+      const body = Buffer.from(`grant_type=client_credentials&scope=openid&client_id=${prefix}z&client_secret=wrong`);
+      expect((await inMemoryRequest(t.app, 'POST', '/oauth/v2/token', { 'content-type': 'application/x-www-form-urlencoded' }, body)).status).toBe(429);
+    } finally {
+      t.cleanup();
+    }
+  });
 });

@@ -37,7 +37,8 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
   return (req, form) => {
     const credentials = presentedCredentials(req, form);
     const ip = throttleBucket(clientAddress(req, trust));
-    const pairKey = `${(credentials?.clientId ?? '').toLowerCase()}\n${ip}`;
+    // No username is longer than 200 characters, so longer ids share a key: keys stay small.
+    const pairKey = `${(credentials?.clientId ?? '').slice(0, 200).toLowerCase()}\n${ip}`;
     // The check and the count below run in one synchronous turn (the HMAC is synchronous), so no
     // parallel request can pass the check before this one is counted. An await between them would
     // need the reserve-first counting sign-in uses (console-session/routes.ts).
