@@ -14,6 +14,7 @@ import { endpoints } from './management/endpoints.js';
 import { managementRouter } from './management/router.js';
 import { oauthHotPath } from './oauth/hot-path.js';
 import { oauthRouter } from './oauth/router.js';
+import { proxyTrust } from './security/client-address.js';
 
 /** What createApp builds: a plain request listener for http.createServer(), supertest, or a bench. */
 export type App = RequestListener;
@@ -28,7 +29,9 @@ export function createApp(ctx: AppContext): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.set('trust proxy', ctx.config.trustProxy);
+  // The same trust function the OAuth hot path uses (security/client-address.ts), so req.ip and
+  // the token endpoint's throttles always name the same client.
+  app.set('trust proxy', proxyTrust(ctx.config.trustProxy));
   app.set('query parser', 'simple');
 
   // The rest of the OAuth boundary (discovery, keys, 405s) runs before any other middleware.

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { corsOriginsSchema } from './http/cors.js';
+import { invalidProxyEntry, type TrustProxy } from './security/client-address.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -23,8 +24,42 @@ const envSchema = z.object({
   TESSERA_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   TESSERA_CONSOLE_DIR: z.string().min(1).optional(),
   TESSERA_CORS_ORIGINS: corsOriginsSchema.optional(),
-  TESSERA_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  TESSERA_TRUST_PROXY: z.string().trim().default('false').transform(trustProxySetting),
 });
+
+/**
+ * false, a number of proxy hops, or the proxies' addresses and CIDR ranges. Never "true": trusting
+ * every X-Forwarded-For entry makes the client address the left-most one, which the client writes
+ * itself, so anyone could pick a fresh address per request and step around the throttles.
+ */
+function trustProxySetting(value: string, ctx: z.RefinementCtx): TrustProxy {
+  if (value === 'false') return false;
+  if (value === 'true') {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        '"true" would trust every X-Forwarded-For entry, and clients write the left-most ones themselves, ' +
+        'so anyone could choose the address the throttles count; give the number of proxies in front of ' +
+        'Tessera (e.g. 1) or their addresses (e.g. 10.0.0.0/8,::1)',
+    });
+    return false;
+  }
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 10) ctx.addIssue({ code: 'custom', message: 'at most 10 proxies' });
+    return hops === 0 ? false : hops;
+  }
+  const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = entries.map(invalidProxyEntry).filter((e) => e !== undefined);
+  for (const entry of bad) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `${JSON.stringify(entry)} is not a proxy address or CIDR range: give false, a number of proxies (e.g. 1), or comma-separated addresses and ranges (e.g. 10.0.0.0/8,::1)`,
+    });
+  }
+  if (!entries.length) ctx.addIssue({ code: 'custom', message: 'give false, a number of proxies (e.g. 1), or comma-separated proxy addresses' });
+  return entries;
+}
 
 export interface Config {
   port: number;
@@ -41,7 +76,8 @@ export interface Config {
   logLevel: string;
   consoleDir: string;
   corsOrigins: string[];
-  trustProxy: boolean;
+  /** Which X-Forwarded-For entries to believe (security/client-address.ts). */
+  trustProxy: TrustProxy;
 }
 
 export class ConfigError extends Error {
@@ -78,6 +114,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.TESSERA_LOG_LEVEL,
     consoleDir: path.resolve(e.TESSERA_CONSOLE_DIR ?? defaultConsoleDir),
     corsOrigins: e.TESSERA_CORS_ORIGINS ?? [],
-    trustProxy: e.TESSERA_TRUST_PROXY === 'true',
+    trustProxy: e.TESSERA_TRUST_PROXY,
   };
 }

@@ -23,15 +23,22 @@ export interface AppContext {
   /** Issues, verifies and revokes access tokens; holds the signing keys in memory. */
   tokens: AccessTokens;
   /**
-   * Console sign-in failures: 5 per (address, username) and 50 per address in 15 minutes, so a
-   * guesser is slowed while others behind the same address can still sign in.
+   * Console sign-in attempts, counted before they are checked: 5 per (address, username) and 50 per
+   * address in 15 minutes, so a guesser is slowed while others behind the same address can still
+   * sign in. At most 50,000 keys each; at the cap the key counted least recently is forgotten.
+   * That is safe because every new key costs a checked attempt, i.e. a password hash, and at most
+   * 2 run at once (domain/passwords.ts): at scrypt's ~0.3 s or more per hash, one window admits a
+   * few thousand new keys, far from the cap, so a key still inside its window is never forgotten.
    */
   loginLimits: { pair: FailureLimiter; address: FailureLimiter };
   /**
    * OAuth client authentication failures (token, introspection, revocation): 10 per
    * (client_id, address) and 100 per address in 15 minutes. A client secret has ~380 bits, so this
    * is not what stops guessing; it keeps a broken or hostile caller from burning CPU, while a
-   * client authenticating from another address is never affected.
+   * client authenticating from another address is never affected. At most 20,000 keys each (about
+   * 30 MB in all at worst); at the cap the key counted least recently is forgotten. Flooding the map to
+   * forget one address's count takes 20,000 failed requests to win back at most 100 of them, and
+   * the secret's strength, not this count, is what stops guessing.
    */
   clientAuthLimits: { pair: FailureLimiter; address: FailureLimiter };
   /** Things to stop when the app closes (timers, caches). */
@@ -42,8 +49,9 @@ export function createContext(config: Config, db: Db, logger: Logger = createLog
   // Requests run domain code that prepares its SQL where it is used; compile each text once.
   cacheStatements(db);
   const sessionStore = new SqliteSessionStore(db, config.sessionIdleMs);
-  const loginLimits = { pair: new FailureLimiter(5, 15 * 60_000), address: new FailureLimiter(50, 15 * 60_000) };
-  const clientAuthLimits = { pair: new FailureLimiter(10, 15 * 60_000), address: new FailureLimiter(100, 15 * 60_000) };
+  const fifteenMinutes = 15 * 60_000;
+  const loginLimits = { pair: new FailureLimiter(5, fifteenMinutes, 50_000), address: new FailureLimiter(50, fifteenMinutes, 50_000) };
+  const clientAuthLimits = { pair: new FailureLimiter(10, fifteenMinutes, 20_000), address: new FailureLimiter(100, fifteenMinutes, 20_000) };
   const tokens = new AccessTokens(db, config);
   return {
     config,

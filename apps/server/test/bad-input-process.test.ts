@@ -16,7 +16,7 @@ let dir: string;
 let server: ServerProcess;
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bad-input-'));
-  server = await startServerProcess(path.join(dir, 'tessera.db'), { TESSERA_TRUST_PROXY: 'true' });
+  server = await startServerProcess(path.join(dir, 'tessera.db'), { TESSERA_TRUST_PROXY: '1' });
 });
 afterAll(() => {
   if (server.child.exitCode === null) server.child.kill('SIGKILL');

@@ -14,7 +14,7 @@ let t: TestApp;
 let s: SignedIn;
 let svc: Client;
 beforeAll(async () => {
-  t = await createTestApp({ TESSERA_TRUST_PROXY: 'true' });
+  t = await createTestApp({ TESSERA_TRUST_PROXY: '1' });
   s = await signIn(t.app);
   svc = await createClient(s, 'svc');
 });

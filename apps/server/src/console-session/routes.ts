@@ -2,10 +2,11 @@ import { loginRequestSchema, type Whoami } from '@tessera/contracts';
 import express, { Router, type Request } from 'express';
 import type { AppContext } from '../context.js';
 import { DomainError, unauthenticated } from '../domain/errors.js';
-import { verifyPassword } from '../domain/passwords.js';
+import { passwordHashes, verifyPassword } from '../domain/passwords.js';
 import type { Principal } from '../domain/principal.js';
 import { declaredBodyLimit } from '../http/body-limit.js';
 import { gatewayErrorHandler, gatewayNotFound } from '../http/gateway-errors.js';
+import { throttleBucket } from '../security/client-address.js';
 import { checkCsrf, newCsrfToken, requireSession, SESSION_COOKIE } from './session.js';
 
 // A fixed, valid hash to verify against when the user does not exist, so timing does not tell.
@@ -53,20 +54,32 @@ export function consoleSessionRouter(ctx: AppContext): Router {
       throw new DomainError('invalid_argument', 'SESSION-CONTENT-TYPE', 'sign-in expects application/json');
     }
     const { username, password } = loginRequestSchema.parse(req.body);
-    const ip = req.ip ?? 'unknown';
+    const ip = throttleBucket(req.ip ?? 'unknown');
     const pairKey = `${ip}|${username.toLowerCase()}`;
+    const user = userByName.get(username) as { id: string; password_hash: string; state: string } | undefined;
+    // From the check to the counting, one synchronous turn: no other request can slip in between.
+    // The attempt is counted before its hash starts (about a second of scrypt): counted after it,
+    // every request arriving meanwhile would pass the check too.
     const wait = Math.max(limits.pair.retryAfter(pairKey), limits.address.retryAfter(ip));
     if (wait > 0) {
       res.set('Retry-After', String(wait));
       throw new DomainError('resource_exhausted', 'SESSION-THROTTLED', `too many failed sign-ins; try again in ${wait} s`);
     }
-    const user = userByName.get(username) as { id: string; password_hash: string; state: string } | undefined;
-    const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+    // A request the hash queue refuses is never checked, so it is not counted either.
+    const place = passwordHashes.enter();
+    if (!place) {
+      res.set('Retry-After', String(passwordHashes.retryAfterSeconds()));
+      throw new DomainError('resource_exhausted', 'SESSION-BUSY', 'too many sign-ins are being checked right now; try again shortly');
+    }
+    limits.pair.reserve(pairKey);
+    const countedAt = limits.address.reserve(ip);
+
+    const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH, place);
     if (!user || !ok || user.state !== 'USER_STATE_ACTIVE') {
-      limits.pair.fail(pairKey);
-      limits.address.fail(ip);
       throw unauthenticated('username or password is incorrect', 'SESSION-INVALID-CREDENTIALS');
     }
+    // A success is not a failure: it gives back its count at the address and clears its own pair.
+    limits.address.release(ip, countedAt);
     limits.pair.reset(pairKey);
     await regenerate(req); // a new id at sign-in: no session fixation
     req.session.userId = user.id;

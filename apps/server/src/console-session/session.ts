@@ -30,15 +30,24 @@ export function sessionMiddleware(ctx: AppContext): RequestHandler {
     resave: false,
     saveUninitialized: false,
     rolling: true, // every request moves the idle deadline
-    proxy: ctx.config.trustProxy,
     cookie: { httpOnly: true, sameSite: 'strict', secure, path: '/', maxAge: ctx.config.sessionIdleMs },
   });
+  // express-session sends a Secure cookie only over a connection it believes is TLS, and otherwise
+  // no cookie at all (sign-in would answer 200 and sign no one in). Behind a TLS terminator the
+  // connection Tessera sees is plain HTTP, so the issuer decides alone: an https issuer means the
+  // browser speaks TLS. No forwarded header, which a client could write, takes part.
+  const run: RequestHandler = secure
+    ? (req, res, next) => {
+        Object.defineProperty(req, 'secure', { value: true });
+        mw(req, res, next);
+      }
+    : mw;
   return (req, res, next) => {
     if (req.headers.authorization || !req.headers.cookie?.includes(`${SESSION_COOKIE}=`)) {
-      if (req.path.startsWith('/api/session') && req.method === 'POST') return mw(req, res, next);
+      if (req.path.startsWith('/api/session') && req.method === 'POST') return run(req, res, next);
       return next();
     }
-    mw(req, res, (err?: unknown) => {
+    run(req, res, (err?: unknown) => {
       if (err) return next(err);
       const s = req.session;
       if (s?.signedInAt && Date.now() - s.signedInAt > ctx.config.sessionMaxMs) {

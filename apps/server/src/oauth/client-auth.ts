@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AccessTokenType } from '@tessera/contracts';
 import type { AppContext } from '../context.js';
 import { verifyClientSecret } from '../domain/secrets/hash.js';
+import { clientAddress, proxyTrust, throttleBucket } from '../security/client-address.js';
 import { parseBasicAuthorization, type ClientCredentials } from './basic-auth.js';
 import { clientLookup } from './client-lookup.js';
 import { InvalidClient, InvalidRequest, SlowDown, UnauthorizedClient } from './errors.js';
@@ -33,11 +34,16 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
   // Compared against when there is no stored hash; random, so it matches nothing.
   const dummyHash = randomBytes(32);
   const { pair, address } = ctx.clientAuthLimits;
+  const trust = proxyTrust(ctx.config.trustProxy);
 
   return (req, form) => {
     const credentials = presentedCredentials(req, form);
-    const ip = clientAddress(req, ctx.config.trustProxy);
-    const pairKey = `${(credentials?.clientId ?? '').toLowerCase()}\n${ip}`;
+    const ip = throttleBucket(clientAddress(req, trust));
+    // No username is longer than 200 characters, so longer ids share a key: keys stay small.
+    const pairKey = `${(credentials?.clientId ?? '').slice(0, 200).toLowerCase()}\n${ip}`;
+    // The check and the count below run in one synchronous turn (the HMAC is synchronous), so no
+    // parallel request can pass the check before this one is counted. An await between them would
+    // need the reserve-first counting sign-in uses (console-session/routes.ts).
     const wait = Math.max(pair.retryAfter(pairKey), address.retryAfter(ip));
     if (wait > 0) throw new SlowDown(wait);
 
@@ -83,16 +89,4 @@ function presentedCredentials(req: IncomingMessage, form: FormParams): ClientCre
 function noCredentials(req: IncomingMessage): InvalidClient {
   if (req.headers.authorization !== undefined) return new InvalidClient('the Authorization header is not valid Basic credentials');
   return new InvalidClient('client authentication required: send HTTP Basic credentials or client_id and client_secret');
-}
-
-/**
- * The caller's address, as Express's req.ip gives it for a boolean "trust proxy": behind a
- * trusted proxy the left-most X-Forwarded-For entry, otherwise the socket's peer.
- */
-export function clientAddress(req: IncomingMessage, trustProxy: boolean): string {
-  const peer = req.socket.remoteAddress ?? 'unknown';
-  if (!trustProxy) return peer;
-  const forwarded = req.headers['x-forwarded-for'];
-  const first = typeof forwarded === 'string' ? forwarded.split(',')[0]!.trim() : '';
-  return first || peer;
 }

@@ -66,7 +66,7 @@ export function useCorpusServer(): Fixtures {
   let server: http.Server;
   beforeAll(async () => {
     const sink = { write: (line: string) => void fx.errors.push(line) };
-    fx.t = await createTestApp({ TESSERA_TRUST_PROXY: 'true', TESSERA_LOG_LEVEL: 'error' }, undefined, sink);
+    fx.t = await createTestApp({ TESSERA_TRUST_PROXY: '1', TESSERA_LOG_LEVEL: 'error' }, undefined, sink);
     const dir = fx.t.config.consoleDir;
     fs.mkdirSync(path.join(dir, 'assets'), { recursive: true });
     fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Tessera</title>');
