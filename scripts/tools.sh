@@ -3,7 +3,8 @@ export TURBO_TELEMETRY_DISABLED=1
 # better-sqlite3 compiles here; node-gyp must use the installed Node headers instead of downloading them.
 if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then export npm_config_nodedir=/usr; fi
 
-PNPM_VERSION="$(node -p 'require("./package.json").packageManager.split("@")[1]')"
+# The pinned version comes from the repository's package.json, wherever this file is sourced from.
+PNPM_VERSION="$(node -p 'require(process.argv[1]).packageManager.split("@")[1]' "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/package.json")"
 if [ "$(pnpm --version 2>/dev/null || true)" != "$PNPM_VERSION" ]; then
   echo "==> installing pnpm $PNPM_VERSION"
   npm install -g -E "pnpm@$PNPM_VERSION" >/dev/null 2>&1 || true
