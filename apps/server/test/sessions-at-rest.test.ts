@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ensureFirstInstance } from '../src/domain/setup.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase, type Db } from '../src/storage/db.js';
+import { migrate } from '../src/storage/migrate.js';
 import { instanceSecret } from '../src/storage/settings.js';
 import { ADMIN_PASSWORD, createTestApp, type TestApp } from './support/test-app.js';
 
@@ -71,13 +72,7 @@ describe('console sessions at rest', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-sessions-'));
     const file = path.join(dir, 'tessera.db');
     const db = openDatabase(file);
-    const migrations = new URL('../src/storage/migrations/', import.meta.url);
-    db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
-    for (const f of fs.readdirSync(migrations).filter((n) => /^\d{3}_.*\.sql$/.test(n)).sort()) {
-      if (Number(f.slice(0, 3)) >= 7) continue;
-      db.exec(fs.readFileSync(new URL(f, migrations), 'utf8'));
-      db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(Number(f.slice(0, 3)), f.slice(4, -4), new Date().toISOString());
-    }
+    migrate(db, { before: 7 });
     await ensureFirstInstance(db, loadConfig({ TESSERA_DB: file, TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD }));
     const admin = db.prepare("SELECT id FROM users WHERE username = 'admin'").pluck().get() as string;
     const legacySid = 'Q3x9GkV1oRr0a6hYb2Jm8cNwT4sLpE7u';
