@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { MasterKey } from './security/envelope.js';
+import { readMasterKey } from './security/master-key-source.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -23,6 +25,8 @@ const envSchema = z.object({
   TESSERA_CONSOLE_DIR: z.string().min(1).optional(),
   TESSERA_CORS_ORIGINS: z.string().optional(),
   TESSERA_TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  TESSERA_MASTER_KEY: z.string().optional(),
+  TESSERA_MASTER_KEY_FILE: z.string().optional(),
 });
 
 export interface Config {
@@ -41,6 +45,8 @@ export interface Config {
   consoleDir: string;
   corsOrigins: string[];
   trustProxy: boolean;
+  /** Wraps the instance and signing keys in the database (security/envelope.ts); none: they are stored as is. */
+  masterKey: MasterKey | undefined;
 }
 
 export class ConfigError extends Error {
@@ -57,8 +63,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable (`TESSERA_ADMIN_PASSWORD=` in an env file) means "not set", not "set to nothing".
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(given);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const master = readMasterKey(given.TESSERA_MASTER_KEY, given.TESSERA_MASTER_KEY_FILE);
+  if (!parsed.success || master.problems.length) {
+    const issues = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError([...issues, ...master.problems]);
   }
   const e = parsed.data;
   const issuer = (e.TESSERA_ISSUER ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
@@ -78,5 +86,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     consoleDir: path.resolve(e.TESSERA_CONSOLE_DIR ?? defaultConsoleDir),
     corsOrigins: (e.TESSERA_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     trustProxy: e.TESSERA_TRUST_PROXY === 'true',
+    masterKey: master.key,
   };
 }

@@ -2,12 +2,13 @@ import type { AccessTokenType } from '@tessera/contracts';
 import type { Config } from '../../config.js';
 import { dataVersionOf, VersionedCache } from '../../storage/data-version.js';
 import type { Db } from '../../storage/db.js';
-import { instanceSecret } from '../../storage/settings.js';
+import { instanceKeyRing } from '../../storage/instance-keys.js';
 import type { AccessTokenVerifier, VerifiedAccessToken } from '../access-token.js';
 import type { AccessTokenClaims } from './claims.js';
 import { DecodedTokenCache } from './decoded-cache.js';
 import { JwtAccessTokens } from './jwt-codec.js';
-import { MAX_TOKEN_LENGTH, OpaqueTokenCodec } from './opaque-codec.js';
+import { MAX_TOKEN_LENGTH } from './opaque-codec.js';
+import { RingOpaqueTokenCodec } from './opaque-key-ring.js';
 import { RevocationList } from './revocations.js';
 import { SigningKeys } from './signing-keys.js';
 
@@ -55,7 +56,7 @@ export class AccessTokens implements AccessTokenVerifier {
   readonly keys: SigningKeys;
   readonly revocations: RevocationList;
   readonly managementAudience: string;
-  readonly #opaque: OpaqueTokenCodec;
+  readonly #opaque: RingOpaqueTokenCodec;
   readonly #jwt: JwtAccessTokens;
   readonly #lifetimeMs: number;
   readonly #userState;
@@ -66,7 +67,7 @@ export class AccessTokens implements AccessTokenVerifier {
     this.keys = new SigningKeys(db, config.jwtAlg, config.accessTokenLifetimeSeconds);
     this.revocations = new RevocationList(db);
     this.managementAudience = managementAudience(config.issuer);
-    this.#opaque = new OpaqueTokenCodec(instanceSecret(db, 'access_token_key'));
+    this.#opaque = new RingOpaqueTokenCodec(instanceKeyRing(db, 'opaque'));
     this.#jwt = new JwtAccessTokens(this.keys, config.issuer);
     this.#lifetimeMs = config.accessTokenLifetimeSeconds * 1000;
     this.#userState = db.prepare("SELECT state, tokens_valid_after, org_id FROM users WHERE id = ? AND type = 'machine'");
@@ -107,7 +108,7 @@ export class AccessTokens implements AccessTokenVerifier {
   async decode(token: string): Promise<AccessTokenClaims | null> {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
     const hit = this.#decoded.get(token);
-    if (hit) return hit.kid === undefined || this.keys.get(hit.kid) ? hit.claims : null;
+    if (hit) return (hit.kid === undefined ? this.#opaque.stillOpens(hit.claims) : this.keys.get(hit.kid)) ? hit.claims : null;
     let decoded;
     if (token.includes('.')) {
       decoded = await this.#jwt.verify(token);

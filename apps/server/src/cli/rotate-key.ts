@@ -1,0 +1,92 @@
+import { loadConfig, type Config } from '../config.js';
+import { rotateInstanceKey, type InstanceKeyRotation } from '../domain/keys/rotate-instance-key.js';
+import { PUBLISH_GRACE_SECONDS, rotateSigningKey } from '../domain/tokens/signing-keys.js';
+import type { Db } from '../storage/db.js';
+import { KEY_PURPOSES, type KeyPurpose } from '../storage/instance-keys.js';
+import { openInstanceKeys } from '../storage/open-instance-keys.js';
+import { CliError, USAGE_ERROR, type Command } from './command.js';
+import { openExistingDatabase } from './existing-database.js';
+
+const KINDS = ['signing', ...KEY_PURPOSES] as const;
+type Kind = (typeof KINDS)[number];
+const RETIRE_NOW = ['signing', 'opaque'];
+const USAGE = `<${KINDS.join('|')}> [--retire-now]`;
+const NOTICED = 'A running server uses the new key within a second; no restart is needed.';
+
+const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
+
+/**
+ * tessera rotate-key <kind> [--retire-now]: a new key for the database at TESSERA_DB, which must
+ * exist. Run with the server's environment (TESSERA_DB, the master key, TESSERA_JWT_ALG,
+ * TESSERA_ACCESS_TOKEN_LIFETIME). What each rotation does to clients is in its output.
+ */
+export const rotateKeyCommand: Command = {
+  usage: USAGE,
+  summary: 'rotate a key (signing: JWTs; opaque: BEARER tokens; session: console; client-secret-hmac)',
+  run(args, env) {
+    const kind = args[0] as Kind;
+    const retireNow = args[1] === '--retire-now';
+    if (!KINDS.includes(kind) || args.length > 2 || (args.length === 2 && !retireNow)) {
+      throw new CliError(`usage: npm run tessera -- rotate-key ${USAGE}`, USAGE_ERROR);
+    }
+    if (retireNow && !RETIRE_NOW.includes(kind)) {
+      throw new CliError(`--retire-now applies to ${RETIRE_NOW.join(' and ')} keys only`, USAGE_ERROR);
+    }
+    const config = loadConfig(env);
+    const db = openExistingDatabase(config.dbFile);
+    try {
+      const keys = openInstanceKeys(db, { masterKey: config.masterKey, wrapInPlace: false });
+      try {
+        return kind === 'signing' ? rotateSigning(db, config, retireNow) : describe(rotateInstanceKey(db, kind, { lifetimeSeconds: config.accessTokenLifetimeSeconds, retireNow }));
+      } finally {
+        keys.close();
+      }
+    } finally {
+      db.close();
+    }
+  },
+};
+
+function rotateSigning(db: Db, config: Config, retireNow: boolean): string {
+  const r = rotateSigningKey(db, config.jwtAlg, config.accessTokenLifetimeSeconds, { retireNow });
+  const until = Math.floor(Date.now() / 1000) + config.accessTokenLifetimeSeconds + PUBLISH_GRACE_SECONDS;
+  const lines = [`New signing key ${r.kid} (${r.alg}) now signs JWT access tokens.`];
+  if (r.retired.length) {
+    lines.push(`Retired ${r.retired.join(', ')}: its private key is deleted; its public key stays published until ${iso(until)}, so the tokens it signed stay valid until they expire.`);
+  }
+  if (r.withdrawn.length) {
+    lines.push(`Withdrew ${r.withdrawn.join(', ')}: deleted at once, so every JWT they signed is refused from now on; clients get new tokens from the token endpoint.`);
+  }
+  if (r.pruned.length) lines.push(`Removed expired keys ${r.pruned.join(', ')}.`);
+  lines.push(NOTICED);
+  return `${lines.join('\n')}\n`;
+}
+
+const WHAT: Record<KeyPurpose, string> = {
+  opaque: 'opaque-token key, which seals BEARER access tokens',
+  session: 'session key, which signs console session cookies',
+  'client-secret-hmac': 'client-secret key, which hashes client secrets',
+};
+
+function describe(r: InstanceKeyRotation): string {
+  const lines = [`New ${WHAT[r.purpose]}: key ${r.id} (was key ${r.previous}).`];
+  if (r.purpose === 'opaque') {
+    lines.push(
+      r.keptUntil !== undefined
+        ? `Key ${r.previous} still opens the tokens it sealed until ${iso(r.keptUntil)} (their lifetime), then is deleted.`
+        : `Deleted key ${r.deleted.join(', ')} at once: every BEARER token it sealed is refused from now on; clients get new tokens from the token endpoint.`,
+    );
+  }
+  if (r.purpose === 'session') {
+    lines.push(`Deleted key ${r.deleted.join(', ')} and signed out ${r.signedOut} console session(s): operators sign in again.`);
+  }
+  if (r.purpose === 'client-secret-hmac') {
+    lines.push(
+      r.awaitingRehash
+        ? `${r.awaitingRehash} client secret(s) are still hashed with an older key: each is re-hashed with key ${r.id} the next time its client authenticates (or when a new secret is generated), and the older key is deleted once no secret needs it. Clients notice nothing.`
+        : `Deleted key ${r.previous}: no client secret needed it.`,
+    );
+  }
+  lines.push(NOTICED);
+  return `${lines.join('\n')}\n`;
+}
