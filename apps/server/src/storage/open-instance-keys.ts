@@ -84,8 +84,13 @@ export function openInstanceKeys(db: Db, opts: OpenInstanceKeysOptions): Instanc
     }).immediate(),
   );
   registerInstanceKeys(db, keys);
-  // Every wrapped signing key must open too, so a bad row stops the start here, not a request later.
-  for (const k of storedKeys(db)) if (k.kid !== undefined) keys.openSigningKey(k.kid, k.value);
+  try {
+    // Every wrapped signing key must open too, so a bad row stops the start here, not a request later.
+    for (const k of storedKeys(db)) if (k.kid !== undefined) keys.openSigningKey(k.kid, k.value);
+  } catch (err) {
+    keys.close();
+    throw err;
+  }
 
   if (masterKey && plain.length) {
     // The rows are rewritten; VACUUM rebuilds the file so their former bytes are in no free page.
