@@ -3,7 +3,8 @@ import request from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hashClientSecret } from '../src/domain/secrets/hash.js';
 import { OpaqueTokenCodec } from '../src/domain/tokens/opaque-codec.js';
-import { afterDataVersionPoll, databaseBytes, holdsKey, tessera } from './support/keys.js';
+import { MasterKey } from '../src/security/envelope.js';
+import { afterDataVersionPoll, databaseBytes, holdsKey, masterKeyEnv, tessera } from './support/keys.js';
 import { createTestApp, signIn, type TestApp } from './support/test-app.js';
 import { accessToken, createClient, grantOrgRoles, tokenRequest, type Client } from './support/tokens.js';
 import { generateSecret } from './support/service-users.js';
@@ -190,5 +191,44 @@ describe('rotate-key client-secret-hmac', () => {
     expect(t.db.prepare('SELECT key_id FROM machine_secrets WHERE user_id = ?').pluck().get(c.userId)).toBe(2);
     expect(t.ctx.instanceKeys.prune()).toEqual([{ purpose: 'client-secret-hmac', id: 1 }]);
     await tokenRequest(t.app, renewed).expect(200);
+  });
+});
+
+describe('rotate-key master', () => {
+  it('re-wraps every key under the new master key: nothing issued is affected, and only the new key opens the database', async () => {
+    const master = masterKeyEnv();
+    t = await createTestApp(master);
+    const bearer = await manager('ACCESS_TOKEN_TYPE_BEARER', 'master-bearer');
+    const jwt = await manager('ACCESS_TOKEN_TYPE_JWT', 'master-jwt');
+    const tokens = [await accessToken(t.app, bearer), await accessToken(t.app, jwt)];
+    const admin = await signIn(t.app);
+    const next = MasterKey.generate();
+
+    const r = await tessera(['rotate-key', 'master'], { ...env(), ...master, TESSERA_NEW_MASTER_KEY: next });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Re-wrapped 4 keys with the new master key; the keys themselves are unchanged/);
+    // The running server goes on with the keys it holds.
+    await afterDataVersionPoll();
+    for (const token of tokens) await orgsMe(token).expect(200);
+    await tokenRequest(t.app, bearer).expect(200);
+    await admin.agent.get('/api/session').expect(200);
+
+    const dir = t.dir;
+    t.close();
+    await expect(createTestApp(master, dir)).rejects.toThrow(/^the configured master key is not the one/);
+    t = await createTestApp({ TESSERA_MASTER_KEY: next }, dir);
+    for (const token of tokens) await orgsMe(token).expect(200);
+    await tokenRequest(t.app, bearer).expect(200);
+  });
+
+  it('needs the current key, and a new one that differs from it', async () => {
+    const master = masterKeyEnv();
+    t = await createTestApp(master);
+    const next = { TESSERA_NEW_MASTER_KEY: MasterKey.generate() };
+    expect(await tessera(['rotate-key', 'master'], { ...env(), ...next })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^no master key is configured: set TESSERA_MASTER_KEY/) });
+    expect(await tessera(['rotate-key', 'master'], { ...env(), ...master })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^set TESSERA_NEW_MASTER_KEY_FILE/) });
+    expect(await tessera(['rotate-key', 'master'], { ...env(), ...master, TESSERA_NEW_MASTER_KEY: master.TESSERA_MASTER_KEY! })).toMatchObject({ code: 2, stderr: 'the new master key is the current one\n' });
+    expect(await tessera(['rotate-key', 'master'], { ...env(), ...master, TESSERA_NEW_MASTER_KEY: 'short' })).toMatchObject({ code: 2, stderr: expect.stringMatching(/TESSERA_NEW_MASTER_KEY: must encode exactly 32 random bytes/) });
+    expect(await tessera(['rotate-key', 'master'], { ...env(), ...masterKeyEnv(), ...next })).toMatchObject({ code: 1, stderr: expect.stringMatching(/the configured master key is not the one/) });
   });
 });

@@ -1,13 +1,15 @@
-import { loadConfig, type Config } from '../config.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
 import { rotateInstanceKey, type InstanceKeyRotation } from '../domain/keys/rotate-instance-key.js';
 import { PUBLISH_GRACE_SECONDS, rotateSigningKey } from '../domain/tokens/signing-keys.js';
 import type { Db } from '../storage/db.js';
+import { readMasterKey } from '../security/master-key-source.js';
 import { KEY_PURPOSES, type KeyPurpose } from '../storage/instance-keys.js';
 import { openInstanceKeys } from '../storage/open-instance-keys.js';
+import { rewrapKeys } from '../storage/rewrap-keys.js';
 import { CliError, USAGE_ERROR, type Command } from './command.js';
 import { openExistingDatabase } from './existing-database.js';
 
-const KINDS = ['signing', ...KEY_PURPOSES] as const;
+const KINDS = ['signing', ...KEY_PURPOSES, 'master'] as const;
 type Kind = (typeof KINDS)[number];
 const RETIRE_NOW = ['signing', 'opaque'];
 const USAGE = `<${KINDS.join('|')}> [--retire-now]`;
@@ -22,7 +24,7 @@ const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString(
  */
 export const rotateKeyCommand: Command = {
   usage: USAGE,
-  summary: 'rotate a key (signing: JWTs; opaque: BEARER tokens; session: console; client-secret-hmac)',
+  summary: 'rotate a key (signing: JWTs; opaque: BEARER tokens; session: console; client-secret-hmac; master)',
   run(args, env) {
     const kind = args[0] as Kind;
     const retireNow = args[1] === '--retire-now';
@@ -33,11 +35,14 @@ export const rotateKeyCommand: Command = {
       throw new CliError(`--retire-now applies to ${RETIRE_NOW.join(' and ')} keys only`, USAGE_ERROR);
     }
     const config = loadConfig(env);
+    const newMasterKey = kind === 'master' ? readNewMasterKey(env, config) : undefined;
     const db = openExistingDatabase(config.dbFile);
     try {
       const keys = openInstanceKeys(db, { masterKey: config.masterKey, wrapInPlace: false });
       try {
-        return kind === 'signing' ? rotateSigning(db, config, retireNow) : describe(rotateInstanceKey(db, kind, { lifetimeSeconds: config.accessTokenLifetimeSeconds, retireNow }));
+        if (kind === 'master') return rotateMaster(db, config, newMasterKey!);
+        if (kind === 'signing') return rotateSigning(db, config, retireNow);
+        return describe(rotateInstanceKey(db, kind, { lifetimeSeconds: config.accessTokenLifetimeSeconds, retireNow }));
       } finally {
         keys.close();
       }
@@ -46,6 +51,30 @@ export const rotateKeyCommand: Command = {
     }
   },
 };
+
+/** The new master key, from TESSERA_NEW_MASTER_KEY or TESSERA_NEW_MASTER_KEY_FILE (the same rules as the current one). */
+function readNewMasterKey(env: NodeJS.ProcessEnv, config: Config) {
+  const given = (name: string) => (env[name] === '' ? undefined : env[name]);
+  const names = { inline: 'TESSERA_NEW_MASTER_KEY', file: 'TESSERA_NEW_MASTER_KEY_FILE' };
+  const { key, problems } = readMasterKey(given(names.inline), given(names.file), names);
+  if (problems.length) throw new ConfigError(problems);
+  if (!config.masterKey) {
+    throw new CliError('no master key is configured: set TESSERA_MASTER_KEY or TESSERA_MASTER_KEY_FILE to the current one (a first master key is set by starting Tessera with it)', USAGE_ERROR);
+  }
+  if (!key) throw new CliError('set TESSERA_NEW_MASTER_KEY_FILE (or TESSERA_NEW_MASTER_KEY) to the new master key', USAGE_ERROR);
+  if (key.sameAs(config.masterKey)) throw new CliError('the new master key is the current one', USAGE_ERROR);
+  return key;
+}
+
+function rotateMaster(db: Db, config: Config, to: NonNullable<Config['masterKey']>): string {
+  const n = rewrapKeys(db, config.masterKey!, to);
+  return (
+    `Re-wrapped ${n} keys with the new master key; the keys themselves are unchanged, so no token, session or secret is affected.\n` +
+    'Now give the server the new key (TESSERA_MASTER_KEY_FILE or TESSERA_MASTER_KEY) and restart it: from now on the database opens\n' +
+    'only with the new key. A server still running with the old one keeps the keys it holds, but cannot read keys rotated from now on.\n' +
+    'Backups made before this still open only with the old master key: keep it as long as you keep them.\n'
+  );
+}
 
 function rotateSigning(db: Db, config: Config, retireNow: boolean): string {
   const r = rotateSigningKey(db, config.jwtAlg, config.accessTokenLifetimeSeconds, { retireNow });

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** The master key's length: AES-256. */
 export const MASTER_KEY_BYTES = 32;
@@ -55,6 +55,10 @@ export class MasterKey {
   /** A new master key as text, for TESSERA_MASTER_KEY or a key file. */
   static generate(): string {
     return randomBytes(MASTER_KEY_BYTES).toString('base64url');
+  }
+
+  sameAs(other: MasterKey): boolean {
+    return timingSafeEqual(this.#key, other.#key);
   }
 
   /** Seals plain under this key; label names the row (e.g. "instance-key/opaque/0"). */

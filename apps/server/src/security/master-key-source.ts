@@ -14,17 +14,21 @@ export interface MasterKeySource {
 /**
  * The master key from TESSERA_MASTER_KEY (the key as text) or TESSERA_MASTER_KEY_FILE (a file
  * holding it, readable by the server's user only), never both. Neither: no master key, and the
- * instance keys stay in the database as they are.
+ * instance keys stay in the database as they are. (names: the same pair for a new master key.)
  */
-export function readMasterKey(inline: string | undefined, file: string | undefined): MasterKeySource {
+export function readMasterKey(
+  inline: string | undefined,
+  file: string | undefined,
+  names: { inline: string; file: string } = { inline: 'TESSERA_MASTER_KEY', file: 'TESSERA_MASTER_KEY_FILE' },
+): MasterKeySource {
   if (inline !== undefined && file !== undefined) {
-    return { key: undefined, problems: ['TESSERA_MASTER_KEY: set TESSERA_MASTER_KEY or TESSERA_MASTER_KEY_FILE, not both'] };
+    return { key: undefined, problems: [`${names.inline}: set ${names.inline} or ${names.file}, not both`] };
   }
-  if (inline !== undefined) return parse('TESSERA_MASTER_KEY', inline);
+  if (inline !== undefined) return parse(names.inline, inline);
   if (file === undefined) return { key: undefined, problems: [] };
 
   const where = path.resolve(file);
-  const fail = (why: string): MasterKeySource => ({ key: undefined, problems: [`TESSERA_MASTER_KEY_FILE: ${where} ${why}`] });
+  const fail = (why: string): MasterKeySource => ({ key: undefined, problems: [`${names.file}: ${where} ${why}`] });
   let stat: fs.Stats;
   try {
     stat = fs.statSync(where);
@@ -42,7 +46,7 @@ export function readMasterKey(inline: string | undefined, file: string | undefin
   } catch {
     return fail('cannot be read');
   }
-  return parse('TESSERA_MASTER_KEY_FILE', text, `${where} `);
+  return parse(names.file, text, `${where} `);
 }
 
 function parse(variable: string, text: string, subject = ''): MasterKeySource {

@@ -7,8 +7,8 @@ import { truncateWal, withSecureDelete } from './scrub.js';
 import { readSetting, writeSetting } from './settings.js';
 
 /** A value wrapped under the master key, with nothing secret inside: it tells a wrong master key from a damaged row. */
-const CHECK_SETTING = 'master_key_check';
-const CHECK_LABEL = 'master-key-check';
+export const CHECK_SETTING = 'master_key_check';
+export const CHECK_LABEL = 'master-key-check';
 
 export interface OpenInstanceKeysOptions {
   masterKey: MasterKey | undefined;
@@ -22,7 +22,7 @@ export interface OpenInstanceKeysOptions {
   production?: boolean;
 }
 
-interface StoredKey {
+export interface StoredKey {
   table: 'instance_keys' | 'signing_keys';
   rowid: number;
   label: string;
@@ -113,7 +113,7 @@ export function openInstanceKeys(db: Db, opts: OpenInstanceKeysOptions): Instanc
 }
 
 /** Every key the database holds in secret form: the instance keys and the private signing keys. */
-function storedKeys(db: Db): StoredKey[] {
+export function storedKeys(db: Db): StoredKey[] {
   const instance = db.prepare('SELECT rowid, purpose, id, material FROM instance_keys').all() as { rowid: number; purpose: KeyPurpose; id: number; material: string }[];
   const signing = db.prepare('SELECT rowid, kid, private_jwk FROM signing_keys WHERE private_jwk IS NOT NULL').all() as { rowid: number; kid: string; private_jwk: string }[];
   return [
