@@ -156,7 +156,7 @@ describe('tessera rotate-key', () => {
     expect(await tessera(['rotate-key', 'session', '--retire-now'], {})).toMatchObject({ code: 2, stderr: '--retire-now applies to signing and opaque keys only\n' });
     const unknown = await tessera(['rotate'], {});
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^unknown command: rotate\n\nusage: npm run tessera -- <command>\n\ncommands:\n {2}master-key .*\n {2}rotate-key /);
+    expect(unknown.stderr).toMatch(/^unknown command: rotate\n\nusage: npm run tessera -- <command>\n\ncommands:\n {2}master-key \[--out <file>\]\n {6}\S.*\n {2}rotate-key </);
     expect(await tessera(['help'], {})).toMatchObject({ code: 0, stdout: expect.stringContaining('rotate-key') });
   });
 });

@@ -24,7 +24,7 @@ const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString(
  */
 export const rotateKeyCommand: Command = {
   usage: USAGE,
-  summary: 'rotate a key (signing: JWTs; opaque: BEARER tokens; session: console; client-secret-hmac; master)',
+  summary: 'a new key for JWTs, BEARER tokens, console sessions, client secret hashes or the master key (see README)',
   run(args, env) {
     const kind = args[0] as Kind;
     const retireNow = args[1] === '--retire-now';

@@ -12,7 +12,7 @@ const commands: Record<string, Command> = {
 };
 
 function usage(): string {
-  const lines = Object.entries(commands).map(([name, c]) => `  ${`${name} ${c.usage}`.padEnd(52)} ${c.summary}`);
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name} ${c.usage}\n      ${c.summary}`);
   return `usage: npm run tessera -- <command>\n\ncommands:\n${lines.join('\n')}\n`;
 }
 
