@@ -152,7 +152,7 @@ describe('tessera rotate-key', () => {
   });
 
   it('explains its usage, and which keys --retire-now applies to', async () => {
-    expect(await tessera(['rotate-key'], {})).toMatchObject({ code: 2, stderr: expect.stringMatching(/^usage: npm run tessera -- rotate-key <signing\|opaque\|session\|client-secret-hmac> \[--retire-now\]/) });
+    expect(await tessera(['rotate-key'], {})).toMatchObject({ code: 2, stderr: expect.stringMatching(/^usage: npm run tessera -- rotate-key <signing\|opaque\|session\|client-secret-hmac\|master> \[--retire-now\]/) });
     expect(await tessera(['rotate-key', 'session', '--retire-now'], {})).toMatchObject({ code: 2, stderr: '--retire-now applies to signing and opaque keys only\n' });
     const unknown = await tessera(['rotate'], {});
     expect(unknown.code).toBe(2);

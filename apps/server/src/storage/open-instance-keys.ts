@@ -42,32 +42,11 @@ export interface StoredKey {
  */
 export function openInstanceKeys(db: Db, opts: OpenInstanceKeysOptions): InstanceKeys {
   const { masterKey, logger } = opts;
-  const file = db.name;
-  const stored = storedKeys(db);
-  const check = readSetting(db, CHECK_SETTING);
-  const wrapped = stored.filter((k) => isWrapped(k.value));
-  const plain = stored.filter((k) => !isWrapped(k.value));
-
-  if (!masterKey && (check !== undefined || wrapped.length)) {
-    throw new KeyStoreError(
-      `the keys in ${file} are wrapped with a master key, and none is configured: set TESSERA_MASTER_KEY or TESSERA_MASTER_KEY_FILE to the master key they were wrapped with`,
-    );
-  }
-  if (masterKey && check !== undefined) {
-    try {
-      masterKey.unwrap(check, CHECK_LABEL);
-    } catch {
-      throw new KeyStoreError(`the configured master key is not the one the keys in ${file} were wrapped with (check TESSERA_MASTER_KEY or TESSERA_MASTER_KEY_FILE)`);
-    }
-  }
-  if (masterKey && plain.length && !opts.wrapInPlace) {
-    throw new KeyStoreError(
-      `the keys in ${file} are not wrapped with the master key yet: start Tessera once with TESSERA_MASTER_KEY or TESSERA_MASTER_KEY_FILE set, which wraps them, then run this again`,
-    );
-  }
-
-  const keys = withSecureDelete(db, () =>
+  // Read, checked and wrapped in one IMMEDIATE transaction: two processes starting at once on the
+  // same file take turns, and the second sees what the first wrote.
+  const { keys, plain } = withSecureDelete(db, () =>
     db.transaction(() => {
+      const plain = checkStoredKeys(db, opts);
       if (masterKey) {
         const update = {
           instance_keys: db.prepare('UPDATE instance_keys SET material = ? WHERE rowid = ?'),
@@ -77,10 +56,10 @@ export function openInstanceKeys(db: Db, opts: OpenInstanceKeysOptions): Instanc
           const bytes = k.table === 'instance_keys' ? Buffer.from(k.value, 'base64url') : Buffer.from(k.value, 'utf8');
           update[k.table].run(masterKey.wrap(bytes, k.label), k.rowid);
         }
-        if (check === undefined) writeSetting(db, CHECK_SETTING, masterKey.wrap(Buffer.from('tessera'), CHECK_LABEL));
+        if (readSetting(db, CHECK_SETTING) === undefined) writeSetting(db, CHECK_SETTING, masterKey.wrap(Buffer.from('tessera'), CHECK_LABEL));
       }
       ensureCurrentKeys(db, masterKey);
-      return new InstanceKeys(db, masterKey, logger);
+      return { keys: new InstanceKeys(db, masterKey, logger), plain: masterKey ? plain : [] };
     }).immediate(),
   );
   registerInstanceKeys(db, keys);
@@ -92,24 +71,53 @@ export function openInstanceKeys(db: Db, opts: OpenInstanceKeysOptions): Instanc
     throw err;
   }
 
-  if (masterKey && plain.length) {
+  if (plain.length) {
     // The rows are rewritten; VACUUM rebuilds the file so their former bytes are in no free page.
     db.exec('VACUUM');
     truncateWal(db);
     const instance = plain.filter((k) => k.table === 'instance_keys').length;
     logger?.info(
-      { instanceKeys: instance, signingKeys: plain.length - instance, db: file },
+      { instanceKeys: instance, signingKeys: plain.length - instance, db: db.name },
       'wrapped the keys stored in the database with the master key; from now on Tessera starts only with this master key. Backups made before hold the keys unwrapped: rotate the keys (see README, Operations)',
     );
   }
   if (!masterKey && opts.production) {
     logger?.warn(
-      { db: file },
+      { db: db.name },
       'no master key: the instance keys and signing keys are stored unwrapped in the database, so a copy of the file or of a backup can mint access tokens. Set TESSERA_MASTER_KEY_FILE (see README, Operations)',
     );
   }
   keys.prune();
   return keys;
+}
+
+/**
+ * Refuses what cannot be opened as configured (see openInstanceKeys); returns the keys stored
+ * unwrapped, which a configured master key is to wrap.
+ */
+function checkStoredKeys(db: Db, { masterKey, wrapInPlace }: OpenInstanceKeysOptions): StoredKey[] {
+  const file = db.name;
+  const stored = storedKeys(db);
+  const check = readSetting(db, CHECK_SETTING);
+  const plain = stored.filter((k) => !isWrapped(k.value));
+  if (!masterKey && (check !== undefined || plain.length < stored.length)) {
+    throw new KeyStoreError(
+      `the keys in ${file} are wrapped with a master key, and none is configured: set TESSERA_MASTER_KEY or TESSERA_MASTER_KEY_FILE to the master key they were wrapped with`,
+    );
+  }
+  if (masterKey && check !== undefined) {
+    try {
+      masterKey.unwrap(check, CHECK_LABEL);
+    } catch {
+      throw new KeyStoreError(`the configured master key is not the one the keys in ${file} were wrapped with (check TESSERA_MASTER_KEY or TESSERA_MASTER_KEY_FILE)`);
+    }
+  }
+  if (masterKey && plain.length && !wrapInPlace) {
+    throw new KeyStoreError(
+      `the keys in ${file} are not wrapped with the master key yet: start Tessera once with TESSERA_MASTER_KEY or TESSERA_MASTER_KEY_FILE set, which wraps them, then run this again`,
+    );
+  }
+  return plain;
 }
 
 /** Every key the database holds in secret form: the instance keys and the private signing keys. */

@@ -28,7 +28,9 @@ DELETE FROM settings WHERE key IN ('access_token_key', 'session_secret', 'client
 
 -- 2. Each client secret's hash names the key that made it: after a rotation, a hash is checked
 --    with its own key and re-hashed with the current one at its next successful use.
+--    The index answers "does any hash still need key N?" without reading every secret.
 ALTER TABLE machine_secrets ADD COLUMN key_id INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX machine_secrets_key_id ON machine_secrets (key_id);
 
 -- 3. A retired signing key only verifies, which needs its public key alone: its private key is
 --    deleted at retirement, so no later backup holds it. The column becomes nullable (a rebuild,
