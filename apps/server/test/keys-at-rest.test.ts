@@ -1,4 +1,4 @@
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -48,22 +48,6 @@ async function stolenCopy(app: TestApp): Promise<string> {
   return file;
 }
 
-/** A console session cookie for sid, signed as express-session signs it, with the key as Tessera keeps it (base64url text). */
-const sessionCookie = (sid: string, key: Buffer) => {
-  const secret = key.toString('base64url');
-  const mac = createHmac('sha256', secret).update(sid).digest('base64').replace(/=+$/, '');
-  return `tessera.sid=${encodeURIComponent(`s:${sid}.${mac}`)}`;
-};
-const sessionIds = (file: string) => {
-  const db = new Database(file, { readonly: true });
-  try {
-    return db.prepare('SELECT sid FROM sessions').pluck().all() as string[];
-  } finally {
-    db.close();
-  }
-};
-const whoami = (app: TestApp, cookie: string) => request(app.app).get('/api/session').set('Cookie', cookie);
-
 const storedHash = (file: string, userId: string) => {
   const db = new Database(file, { readonly: true });
   try {
@@ -92,10 +76,6 @@ describe('a stolen copy of the database (a backup)', () => {
     // Nor can a guess at a client secret be checked against the copy's hashes.
     const hash = storedHash(copy, bearer.userId);
     for (const key of loot.keys) expect(hashClientSecret(key, bearer.clientSecret).equals(hash)).toBe(false);
-    // Nor can the live session ids it holds be made into a cookie.
-    const sids = sessionIds(copy);
-    expect(sids.length).toBeGreaterThan(0);
-    for (const key of loot.keys) for (const sid of sids) await whoami(t, sessionCookie(sid, key)).expect(401);
 
     // Control: the same forgeries with the keys the server holds in memory are accepted, so the
     // attempts above would have shown a key that leaked.
@@ -103,7 +83,6 @@ describe('a stolen copy of the database (a backup)', () => {
     await orgsMe(t, sealOpaque(ring.current.key, bearer, t.ctx.tokens.managementAudience)).expect(200);
     await orgsMe(t, signJwt(t.ctx.tokens.keys.active.privateKey, kid, jwt, t.config.issuer, t.ctx.tokens.managementAudience)).expect(200);
     expect(hashClientSecret(t.ctx.secretKey.current.key, bearer.clientSecret).equals(hash)).toBe(true);
-    await whoami(t, sessionCookie(sids[0]!, t.ctx.instanceKeys.ring('session').current.key)).expect(200);
   });
 
   it('without a master key: holds every key, and mints tokens the API accepts until 2100', async () => {
@@ -125,10 +104,6 @@ describe('a stolen copy of the database (a backup)', () => {
     await orgsMe(t, signJwt(loot.signingKeys[0]!.key, kid, jwt, t.config.issuer, t.ctx.tokens.managementAudience)).expect(200);
     const hash = storedHash(copy, bearer.userId);
     expect(loot.keys.some((key) => hashClientSecret(key, bearer.clientSecret).equals(hash))).toBe(true);
-    // And every live console session: its id is in the copy, and so is the key that signs its cookie.
-    const hijacked = [];
-    for (const key of loot.keys) for (const sid of sessionIds(copy)) if ((await whoami(t, sessionCookie(sid, key))).status === 200) hijacked.push(sid);
-    expect(hijacked.length).toBeGreaterThan(0);
   });
 });
 

@@ -225,10 +225,11 @@ describe('rotate-key master', () => {
     const master = masterKeyEnv();
     t = await createTestApp(master);
     const next = { TESSERA_NEW_MASTER_KEY: MasterKey.generate() };
-    expect(await tessera(['rotate-key', 'master'], { ...env(), ...next })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^no master key is configured: set TESSERA_MASTER_KEY/) });
-    expect(await tessera(['rotate-key', 'master'], { ...env(), ...master })).toMatchObject({ code: 2, stderr: expect.stringMatching(/^set TESSERA_NEW_MASTER_KEY_FILE/) });
-    expect(await tessera(['rotate-key', 'master'], { ...env(), ...master, TESSERA_NEW_MASTER_KEY: master.TESSERA_MASTER_KEY! })).toMatchObject({ code: 2, stderr: 'the new master key is the current one\n' });
-    expect(await tessera(['rotate-key', 'master'], { ...env(), ...master, TESSERA_NEW_MASTER_KEY: 'short' })).toMatchObject({ code: 2, stderr: expect.stringMatching(/TESSERA_NEW_MASTER_KEY: must encode exactly 32 random bytes/) });
+    const refused = (problem: RegExp) => ({ code: 2, stderr: expect.stringMatching(new RegExp(`^Invalid configuration:\\n {2}- ${problem.source}`)) });
+    expect(await tessera(['rotate-key', 'master'], { ...env(), ...next })).toMatchObject(refused(/TESSERA_MASTER_KEY_FILE: set it \(or TESSERA_MASTER_KEY\) to the current master key/));
+    expect(await tessera(['rotate-key', 'master'], { ...env(), ...master })).toMatchObject(refused(/TESSERA_NEW_MASTER_KEY_FILE: set it \(or TESSERA_NEW_MASTER_KEY\) to the new master key/));
+    expect(await tessera(['rotate-key', 'master'], { ...env(), ...master, TESSERA_NEW_MASTER_KEY: master.TESSERA_MASTER_KEY! })).toMatchObject(refused(/TESSERA_NEW_MASTER_KEY_FILE: the new master key is the current one/));
+    expect(await tessera(['rotate-key', 'master'], { ...env(), ...master, TESSERA_NEW_MASTER_KEY: 'short' })).toMatchObject(refused(/TESSERA_NEW_MASTER_KEY: must encode exactly 32 random bytes/));
     expect(await tessera(['rotate-key', 'master'], { ...env(), ...masterKeyEnv(), ...next })).toMatchObject({ code: 1, stderr: expect.stringMatching(/the configured master key is not the one/) });
   });
 });

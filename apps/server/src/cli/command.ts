@@ -1,22 +1,18 @@
-/** One `tessera <name>` command (cli/tessera.ts lists them). */
+/**
+ * One operator command of `npm run tessera -- <name> [arguments]`. Each lives in its own module
+ * under cli/ and is listed once in cli/tessera.ts.
+ */
 export interface Command {
-  /** The arguments after the command name, as shown in usage lines. */
-  usage: string;
+  name: string;
+  /** Arguments as the usage line shows them: `<username>` is required, `[file]` optional. */
+  args: string[];
   /** One line for the list of commands. */
   summary: string;
-  /** What to print on success; failures throw (CliError for the expected ones). */
-  run(args: string[], env: NodeJS.ProcessEnv): string | Promise<string>;
+  /** Does the work and resolves with what to print. Throwing an Error prints its message and exits 1. */
+  run(args: string[], env: NodeJS.ProcessEnv): Promise<string>;
 }
 
-/** A failure the operator can fix, with the exit code to leave with: 2 for usage or configuration. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-    this.name = 'CliError';
-  }
+/** How many arguments a command takes: [required, all]. */
+export function arity(command: Command): [number, number] {
+  return [command.args.filter((a) => !a.startsWith('[')).length, command.args.length];
 }
-
-export const USAGE_ERROR = 2;

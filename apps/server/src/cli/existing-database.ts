@@ -2,30 +2,32 @@ import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Db } from '../storage/db.js';
 import { migrate } from '../storage/migrate.js';
-import { CliError, USAGE_ERROR } from './command.js';
 
 /**
  * The database at TESSERA_DB, which must already be a Tessera database: a mistyped path must not
- * create an empty one and report success on it. Brought up to date (migrations) like the server
- * does at start.
+ * create an empty instance and report success on it, nor touch some other file. Brought up to date
+ * (migrations) as the server does at start. (The same rule and messages as reset-password's.)
  */
 export function openExistingDatabase(file: string): Db {
-  if (!fs.existsSync(file)) {
-    throw new CliError(`no database at ${file}: set TESSERA_DB to the file the server uses (nothing was created)`, USAGE_ERROR);
-  }
-  let db: Db | undefined;
+  if (!fs.existsSync(file)) throw new Error(`${file} does not exist: check TESSERA_DB`);
+  const notTessera = new Error(`${file} is not a Tessera database: check TESSERA_DB`);
+  let db: Db;
   try {
     db = new Database(file, { fileMustExist: true });
-    db.pragma('busy_timeout = 5000');
-    db.pragma('foreign_keys = ON');
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('schema_migrations', 'orgs')").pluck().all();
-    if (tables.length !== 2) throw new Error('not ours');
   } catch {
-    db?.close();
-    throw new CliError(`${file} is not a Tessera database: set TESSERA_DB to the file the server uses`, USAGE_ERROR);
+    throw notTessera;
+  }
+  try {
+    const ours = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+    if (!ours || !db.prepare('SELECT 1 FROM schema_migrations WHERE version = 1').get()) throw notTessera;
+  } catch {
+    db.close();
+    throw notTessera;
   }
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
   migrate(db);
   return db;
 }

@@ -6,34 +6,31 @@ import { readMasterKey } from '../security/master-key-source.js';
 import { KEY_PURPOSES, type KeyPurpose } from '../storage/instance-keys.js';
 import { openInstanceKeys } from '../storage/open-instance-keys.js';
 import { rewrapKeys } from '../storage/rewrap-keys.js';
-import { CliError, USAGE_ERROR, type Command } from './command.js';
+import type { Command } from './command.js';
 import { openExistingDatabase } from './existing-database.js';
 
 const KINDS = ['signing', ...KEY_PURPOSES, 'master'] as const;
 type Kind = (typeof KINDS)[number];
-const RETIRE_NOW = ['signing', 'opaque'];
-const USAGE = `<${KINDS.join('|')}> [--retire-now]`;
+const RETIRE_NOW: readonly Kind[] = ['signing', 'opaque'];
 const NOTICED = 'A running server uses the new key within a second; no restart is needed.';
 
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
 
 /**
- * tessera rotate-key <kind> [--retire-now]: a new key for the database at TESSERA_DB, which must
- * exist. Run with the server's environment (TESSERA_DB, the master key, TESSERA_JWT_ALG,
- * TESSERA_ACCESS_TOKEN_LIFETIME). What each rotation does to clients is in its output.
+ * A new key for the database at TESSERA_DB, which must exist. Run with the server's environment
+ * (TESSERA_DB, the master key, TESSERA_JWT_ALG, TESSERA_ACCESS_TOKEN_LIFETIME). What each rotation
+ * does to clients is in its output and in the README (Operations).
  */
 export const rotateKeyCommand: Command = {
-  usage: USAGE,
-  summary: 'a new key for JWTs, BEARER tokens, console sessions, client secret hashes or the master key (see README)',
-  run(args, env) {
-    const kind = args[0] as Kind;
-    const retireNow = args[1] === '--retire-now';
-    if (!KINDS.includes(kind) || args.length > 2 || (args.length === 2 && !retireNow)) {
-      throw new CliError(`usage: npm run tessera -- rotate-key ${USAGE}`, USAGE_ERROR);
-    }
-    if (retireNow && !RETIRE_NOW.includes(kind)) {
-      throw new CliError(`--retire-now applies to ${RETIRE_NOW.join(' and ')} keys only`, USAGE_ERROR);
-    }
+  name: 'rotate-key',
+  args: [`<${KINDS.join('|')}>`, '[--retire-now]'],
+  summary: 'a new key for JWTs, BEARER tokens, console sessions, client secret hashes, or the master key',
+  async run([given, flag], env) {
+    const kind = KINDS.find((k) => k === given);
+    if (!kind) throw new Error(`rotate-key: unknown key "${given}"; one of ${KINDS.join(', ')}`);
+    if (flag !== undefined && flag !== '--retire-now') throw new Error(`rotate-key: unknown option "${flag}"; only --retire-now`);
+    const retireNow = flag === '--retire-now';
+    if (retireNow && !RETIRE_NOW.includes(kind)) throw new Error(`rotate-key: --retire-now applies to ${RETIRE_NOW.join(' and ')} keys only`);
     const config = loadConfig(env);
     const newMasterKey = kind === 'master' ? readNewMasterKey(env, config) : undefined;
     const db = openExistingDatabase(config.dbFile);
@@ -59,10 +56,10 @@ function readNewMasterKey(env: NodeJS.ProcessEnv, config: Config) {
   const { key, problems } = readMasterKey(given(names.inline), given(names.file), names);
   if (problems.length) throw new ConfigError(problems);
   if (!config.masterKey) {
-    throw new CliError('no master key is configured: set TESSERA_MASTER_KEY or TESSERA_MASTER_KEY_FILE to the current one (a first master key is set by starting Tessera with it)', USAGE_ERROR);
+    throw new ConfigError(['TESSERA_MASTER_KEY_FILE: set it (or TESSERA_MASTER_KEY) to the current master key; a first master key is set by starting Tessera with it']);
   }
-  if (!key) throw new CliError('set TESSERA_NEW_MASTER_KEY_FILE (or TESSERA_NEW_MASTER_KEY) to the new master key', USAGE_ERROR);
-  if (key.sameAs(config.masterKey)) throw new CliError('the new master key is the current one', USAGE_ERROR);
+  if (!key) throw new ConfigError(['TESSERA_NEW_MASTER_KEY_FILE: set it (or TESSERA_NEW_MASTER_KEY) to the new master key']);
+  if (key.sameAs(config.masterKey)) throw new ConfigError(['TESSERA_NEW_MASTER_KEY_FILE: the new master key is the current one']);
   return key;
 }
 

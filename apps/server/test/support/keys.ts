@@ -1,5 +1,6 @@
 import fs from 'node:fs';
-import { runTessera } from '../../src/cli/tessera.js';
+import { vi } from 'vitest';
+import { tessera as run } from '../../src/cli/tessera.js';
 import { MasterKey } from '../../src/security/envelope.js';
 
 /** A fresh master key, as TESSERA_MASTER_KEY. */
@@ -16,13 +17,22 @@ export function holdsKey(bytes: Buffer, key: Buffer | string): boolean {
   return forms.some((f) => bytes.includes(f));
 }
 
-/** A tessera command as an operator runs it (its own connection to the database), output captured. */
+/**
+ * A tessera command as an operator runs it, in this process: its own connection to the database,
+ * what it writes to stdout and stderr captured, and its exit code.
+ */
 export async function tessera(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const sink = (add: (s: string) => void) => ({ write: add });
-  const code = await runTessera(args, { TESSERA_LOG_LEVEL: 'silent', ...env }, sink((s) => (stdout += s)), sink((s) => (stderr += s)));
-  return { code, stdout, stderr };
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true));
+  try {
+    const code = await run(args, { TESSERA_LOG_LEVEL: 'silent', ...env });
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
 }
 
 /** PRAGMA data_version is polled at most every 100 ms: by then a commit of another connection shows. */
