@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import { isWrapped, type MasterKey } from '../security/envelope.js';
-import type { KeyRing } from '../security/key-ring.js';
 import { dataVersionOf, type DataVersion } from './data-version.js';
 import type { Db } from './db.js';
+import { LiveRing, type InstanceKeyRing } from './live-key-ring.js';
 import { truncateWal, withSecureDelete } from './scrub.js';
 
 /** What each kind of instance key does: seal BEARER tokens, sign session cookies, hash client secrets. */
@@ -17,6 +17,12 @@ const PRUNE_EVERY = 60;
 /** The name a stored key is wrapped under: a wrapped value opens only in its own row. */
 export const instanceKeyLabel = (purpose: KeyPurpose, id: number) => `instance-key/${purpose}/${id}`;
 export const signingKeyLabel = (kid: string) => `signing-key/${kid}`;
+
+/** The stored form of a new random key: wrapped under the master key when there is one, else base64url. */
+export function newStoredInstanceKey(masterKey: MasterKey | undefined, purpose: KeyPurpose, id: number): string {
+  const key = randomBytes(INSTANCE_KEY_BYTES);
+  return masterKey ? masterKey.wrap(key, instanceKeyLabel(purpose, id)) : key.toString('base64url');
+}
 
 /** A problem an operator must fix before Tessera can use its keys; the message says how. */
 export class KeyStoreError extends Error {
@@ -33,51 +39,7 @@ interface KeyRow {
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-/** A KeyRing that follows the database: a rotation made elsewhere shows on the next use. */
-export interface InstanceKeyRing extends KeyRing {
-  /** Ids of the keys that still open, verify or check something: the current one first. */
-  ids(): number[];
-}
-
-class LiveRing implements InstanceKeyRing {
-  #current!: { id: number; key: Buffer };
-  #keys = new Map<number, { key: Buffer; deleteAfter: number | null }>();
-
-  constructor(private readonly store: InstanceKeys) {}
-
-  get current(): { id: number; key: Buffer } {
-    this.store.refresh();
-    return this.#current;
-  }
-
-  get(id: number): Buffer | undefined {
-    this.store.refresh();
-    return this.keyNow(id);
-  }
-
-  ids(): number[] {
-    this.store.refresh();
-    return this.idsNow();
-  }
-
-  /** As get(), without looking for changes first (for the store itself, while it reloads). */
-  keyNow(id: number): Buffer | undefined {
-    const k = this.#keys.get(id);
-    // A retired key past its time opens nothing, even before the next prune deletes its row.
-    return k && (k.deleteAfter === null || k.deleteAfter > nowSeconds()) ? k.key : undefined;
-  }
-
-  idsNow(): number[] {
-    const now = nowSeconds();
-    const kept = [...this.#keys].filter(([id, k]) => id !== this.#current.id && (k.deleteAfter === null || k.deleteAfter > now));
-    return [this.#current.id, ...kept.map(([id]) => id).sort((a, b) => b - a)];
-  }
-
-  set(current: { id: number; key: Buffer }, keys: Map<number, { key: Buffer; deleteAfter: number | null }>): void {
-    this.#current = current;
-    this.#keys = keys;
-  }
-}
+export type { InstanceKeyRing };
 
 /**
  * The instance keys of one database connection, in memory: unwrapped once, re-read only when the
@@ -85,7 +47,7 @@ class LiveRing implements InstanceKeyRing {
  * within its poll interval, 0.1 s). Open with openInstanceKeys() (storage/open-instance-keys.ts).
  */
 export class InstanceKeys {
-  readonly #rings = new Map<KeyPurpose, LiveRing>(KEY_PURPOSES.map((p) => [p, new LiveRing(this)]));
+  readonly #rings = new Map<KeyPurpose, LiveRing>(KEY_PURPOSES.map((p) => [p, new LiveRing(() => this.refresh())]));
   /** Session cookie secrets, current first, updated in place: express-session keeps this array. */
   readonly sessionSecrets: string[] = [];
   readonly #unwrapped = new Map<string, Buffer>();
@@ -115,13 +77,8 @@ export class InstanceKeys {
     return this.#rings.get(purpose)!;
   }
 
-  /** The stored form of a new key: wrapped under the master key when there is one, else base64url. */
-  sealInstanceKey(purpose: KeyPurpose, id: number, key: Buffer): string {
-    return this.masterKey ? this.masterKey.wrap(key, instanceKeyLabel(purpose, id)) : key.toString('base64url');
-  }
-
   newInstanceKey(purpose: KeyPurpose, id: number): string {
-    return this.sealInstanceKey(purpose, id, randomBytes(INSTANCE_KEY_BYTES));
+    return newStoredInstanceKey(this.masterKey, purpose, id);
   }
 
   sealSigningKey(kid: string, privateJwk: string): string {

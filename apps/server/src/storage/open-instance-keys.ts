@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import { isWrapped, type MasterKey } from '../security/envelope.js';
 import type { Db } from './db.js';
-import { INSTANCE_KEY_BYTES, instanceKeyLabel, InstanceKeys, KEY_PURPOSES, KeyStoreError, registerInstanceKeys, signingKeyLabel, type KeyPurpose } from './instance-keys.js';
+import { instanceKeyLabel, InstanceKeys, KEY_PURPOSES, KeyStoreError, newStoredInstanceKey, registerInstanceKeys, signingKeyLabel, type KeyPurpose } from './instance-keys.js';
 import { truncateWal, withSecureDelete } from './scrub.js';
 import { readSetting, writeSetting } from './settings.js';
 
@@ -136,7 +135,6 @@ function ensureCurrentKeys(db: Db, masterKey: MasterKey | undefined): void {
   for (const purpose of KEY_PURPOSES) {
     if (db.prepare('SELECT 1 FROM instance_keys WHERE purpose = ? AND retired_at IS NULL').get(purpose)) continue;
     const id = db.prepare('SELECT coalesce(max(id) + 1, 0) FROM instance_keys WHERE purpose = ?').pluck().get(purpose) as number;
-    const key = randomBytes(INSTANCE_KEY_BYTES);
-    insert.run(purpose, id, masterKey ? masterKey.wrap(key, instanceKeyLabel(purpose, id)) : key.toString('base64url'));
+    insert.run(purpose, id, newStoredInstanceKey(masterKey, purpose, id));
   }
 }
