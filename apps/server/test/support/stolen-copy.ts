@@ -1,10 +1,9 @@
-import { createPrivateKey, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createPrivateKey, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { newJtiBytes } from '../../src/domain/tokens/claims.js';
-import { OpaqueTokenCodec } from '../../src/domain/tokens/opaque-codec.js';
 
-/** 2100-01-01: a token no server would issue, but one a stolen key can seal. */
-export const YEAR_2100 = 4_102_444_800;
+/** As long as the server would issue (12 hours, less a minute): a thief mints a new one whenever it likes. */
+const LIFETIME_SECONDS = 12 * 3600 - 60;
 
 export interface Victim {
   userId: string;
@@ -51,20 +50,43 @@ export function lootDatabaseCopy(file: string): { keys: Buffer[]; signingKeys: {
   }
 }
 
-/** A BEARER token sealed with key, for the victim, with the management audience, valid until 2100. */
+/**
+ * A BEARER token sealed with key, for the victim, with the management audience: the attacker's own
+ * implementation of the opaque format (opaque-codec.ts), version 1, which names no key id and is
+ * opened with key 0: version | jti, then AES-256-GCM of the claims under a key and nonce derived
+ * from the ring key and that header with HMAC-SHA-512.
+ */
 export function sealOpaque(key: Buffer, v: Victim, managementAudience: string): string {
-  return new OpaqueTokenCodec(key).encode({
-    sub: v.userId,
-    clientId: v.clientId,
-    orgId: v.orgId,
-    scope: ['openid', 'urn:zitadel:iam:org:project:id:zitadel:aud'],
-    aud: [v.clientId, managementAudience],
-    iatMs: Date.now(),
-    exp: YEAR_2100,
-  }).token;
+  const iatMs = Date.now();
+  const header = Buffer.concat([Buffer.from([1]), newJtiBytes(iatMs)]);
+  const claims = [v.userId, v.clientId, v.orgId, 'openid urn:zitadel:iam:org:project:id:zitadel:aud', [v.clientId, managementAudience], Math.floor(iatMs / 1000) + LIFETIME_SECONDS];
+  const d = createHmac('sha512', key).update(header).digest();
+  const cipher = createCipheriv('aes-256-gcm', d.subarray(0, 32), d.subarray(32, 44));
+  cipher.setAAD(header);
+  const body = Buffer.concat([cipher.update(JSON.stringify(claims), 'utf8'), cipher.final()]);
+  return Buffer.concat([header, body, cipher.getAuthTag()]).toString('base64url');
 }
 
-/** An RFC 9068 JWT access token signed with key under kid, for the victim, valid until 2100. */
+/** Whether key opens an opaque token (version 1: version | jti; version 2: version | key id | jti). */
+export function opensOpaque(key: Buffer, token: string): boolean {
+  const raw = Buffer.from(token, 'base64url');
+  const headerBytes = raw[0] === 1 ? 17 : raw[0] === 2 ? 21 : 0;
+  if (!headerBytes) return false;
+  const header = raw.subarray(0, headerBytes);
+  const d = createHmac('sha512', key).update(header).digest();
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', d.subarray(0, 32), d.subarray(32, 44));
+    decipher.setAAD(header);
+    decipher.setAuthTag(raw.subarray(raw.length - 16));
+    decipher.update(raw.subarray(headerBytes, raw.length - 16));
+    decipher.final();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An RFC 9068 JWT access token signed with key under kid, for the victim, for as long as the server would issue. */
 export function signJwt(key: KeyObject, kid: string, v: Victim, issuer: string, managementAudience: string): string {
   const iatMs = Date.now();
   const iat = Math.floor(iatMs / 1000);
@@ -73,7 +95,7 @@ export function signJwt(key: KeyObject, kid: string, v: Victim, issuer: string, 
     iss: issuer,
     sub: v.userId,
     aud: [v.clientId, managementAudience],
-    exp: YEAR_2100,
+    exp: iat + LIFETIME_SECONDS,
     iat,
     nbf: iat,
     jti: newJtiBytes(iatMs).toString('base64url'),
