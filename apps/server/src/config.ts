@@ -2,6 +2,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { corsOriginsSchema } from './http/cors.js';
 import { invalidProxyEntry, type TrustProxy } from './security/client-address.js';
+import type { MasterKey } from './security/envelope.js';
+import { readMasterKey } from './security/master-key-source.js';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
@@ -25,6 +27,8 @@ const envSchema = z.object({
   TESSERA_CONSOLE_DIR: z.string().min(1).optional(),
   TESSERA_CORS_ORIGINS: corsOriginsSchema.optional(),
   TESSERA_TRUST_PROXY: z.string().trim().default('false').transform(trustProxySetting),
+  TESSERA_MASTER_KEY: z.string().optional(),
+  TESSERA_MASTER_KEY_FILE: z.string().optional(),
 });
 
 /**
@@ -78,6 +82,8 @@ export interface Config {
   corsOrigins: string[];
   /** Which X-Forwarded-For entries to believe (security/client-address.ts). */
   trustProxy: TrustProxy;
+  /** Wraps the instance and signing keys in the database (security/envelope.ts); none: they are stored as is. */
+  masterKey: MasterKey | undefined;
 }
 
 export class ConfigError extends Error {
@@ -94,8 +100,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable (`TESSERA_ADMIN_PASSWORD=` in an env file) means "not set", not "set to nothing".
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(given);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const master = readMasterKey(given.TESSERA_MASTER_KEY, given.TESSERA_MASTER_KEY_FILE);
+  if (!parsed.success || master.problems.length) {
+    const issues = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError([...issues, ...master.problems]);
   }
   const e = parsed.data;
   const issuer = (e.TESSERA_ISSUER ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
@@ -115,5 +123,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     consoleDir: path.resolve(e.TESSERA_CONSOLE_DIR ?? defaultConsoleDir),
     corsOrigins: e.TESSERA_CORS_ORIGINS ?? [],
     trustProxy: e.TESSERA_TRUST_PROXY,
+    masterKey: master.key,
   };
 }

@@ -4,10 +4,12 @@ import { Authorizer } from './domain/permissions.js';
 import { AccessTokens } from './domain/tokens/access-tokens.js';
 import { createLogger, type Logger } from './logger.js';
 import { FailureLimiter } from './security/failure-limiter.js';
+import type { KeyRing } from './security/key-ring.js';
 import type { Db } from './storage/db.js';
+import type { InstanceKeys } from './storage/instance-keys.js';
+import { openInstanceKeys } from './storage/open-instance-keys.js';
 import { SqliteSessionStore } from './storage/session-store.js';
 import { cacheStatements } from './storage/statement-cache.js';
-import { instanceSecret } from './storage/settings.js';
 
 /** Everything a request handler may need, built once per app. */
 export interface AppContext {
@@ -16,9 +18,12 @@ export interface AppContext {
   logger: Logger;
   authorizer: Authorizer;
   sessionStore: SqliteSessionStore;
-  sessionSecret: Buffer;
-  /** HMAC key for client secrets. */
-  secretKey: Buffer;
+  /** Session cookie secrets, current first; the array is updated in place when the key is rotated. */
+  sessionSecrets: string[];
+  /** HMAC keys for client secrets: the current one hashes, each kept one checks the hashes it made. */
+  secretKey: KeyRing;
+  /** The instance keys (unwrapped under the master key, if one is configured). */
+  instanceKeys: InstanceKeys;
   accessTokens: AccessTokenVerifier;
   /** Issues, verifies and revokes access tokens; holds the signing keys in memory. */
   tokens: AccessTokens;
@@ -46,6 +51,14 @@ export interface AppContext {
 }
 
 export function createContext(config: Config, db: Db, logger: Logger = createLogger(config.logLevel)): AppContext {
+  // First: it may refuse to start (wrong or missing master key), and wrapping keys in place
+  // vacuums the file, which must happen before anything holds a rowid.
+  const instanceKeys = openInstanceKeys(db, {
+    masterKey: config.masterKey,
+    wrapInPlace: true,
+    logger,
+    production: process.env.NODE_ENV === 'production',
+  });
   // Requests run domain code that prepares its SQL where it is used; compile each text once.
   cacheStatements(db);
   const sessionStore = new SqliteSessionStore(db, config.sessionIdleMs);
@@ -59,8 +72,9 @@ export function createContext(config: Config, db: Db, logger: Logger = createLog
     logger,
     authorizer: new Authorizer(db),
     sessionStore,
-    sessionSecret: instanceSecret(db, 'session_secret'),
-    secretKey: instanceSecret(db, 'client_secret_hmac_key'),
+    sessionSecrets: instanceKeys.sessionSecrets,
+    secretKey: instanceKeys.ring('client-secret-hmac'),
+    instanceKeys,
     accessTokens: tokens,
     tokens,
     loginLimits,
@@ -72,6 +86,7 @@ export function createContext(config: Config, db: Db, logger: Logger = createLog
       () => clientAuthLimits.pair.close(),
       () => clientAuthLimits.address.close(),
       () => tokens.close(),
+      () => instanceKeys.close(),
     ],
   };
 }

@@ -22,7 +22,7 @@ afterAll(() => t.cleanup());
 
 /** Gives a service user a secret of our choosing, as if generated, so encoding edge cases can be tried. */
 function setSecret(userId: string, secret: string) {
-  t.db.prepare('UPDATE machine_secrets SET hash = ? WHERE user_id = ?').run(hashClientSecret(t.ctx.secretKey, secret), userId);
+  t.db.prepare('UPDATE machine_secrets SET hash = ? WHERE user_id = ?').run(hashClientSecret(t.ctx.secretKey.current.key, secret), userId);
 }
 
 let address = 0;

@@ -31,11 +31,11 @@ describe('PUT /management/v1/users/{userId}/secret', () => {
   it('replaces the old secret at once: only the newest one verifies', async () => {
     const userId = await createServiceUser(s, 'rotating');
     const first = await generateSecret(s, userId);
-    expect(verifyClientSecret(t.ctx.secretKey, first.clientSecret, storedHash(userId)!)).toBe(true);
+    expect(verifyClientSecret(t.ctx.secretKey.current.key, first.clientSecret, storedHash(userId)!)).toBe(true);
     const second = await generateSecret(s, userId);
     expect(second.clientSecret).not.toBe(first.clientSecret);
-    expect(verifyClientSecret(t.ctx.secretKey, first.clientSecret, storedHash(userId)!)).toBe(false);
-    expect(verifyClientSecret(t.ctx.secretKey, second.clientSecret, storedHash(userId)!)).toBe(true);
+    expect(verifyClientSecret(t.ctx.secretKey.current.key, first.clientSecret, storedHash(userId)!)).toBe(false);
+    expect(verifyClientSecret(t.ctx.secretKey.current.key, second.clientSecret, storedHash(userId)!)).toBe(true);
     expect(t.db.prepare('SELECT count(*) FROM machine_secrets WHERE user_id = ?').pluck().get(userId)).toBe(1);
   });
 

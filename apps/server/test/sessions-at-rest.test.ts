@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,10 +8,9 @@ import { ensureFirstInstance } from '../src/domain/setup.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase, type Db } from '../src/storage/db.js';
 import { migrate } from '../src/storage/migrate.js';
-import { instanceSecret } from '../src/storage/settings.js';
 import { ADMIN_PASSWORD, createTestApp, type TestApp } from './support/test-app.js';
 
-// Whoever copies the database has the session key (settings) and the sessions table. Neither may
+// Whoever copies the database has the session key (unwrapped, without a master key) and the sessions table. Neither may
 // give them a cookie the console accepts: the table keeps only a hash of each session id.
 
 let t: TestApp | undefined;
@@ -31,7 +30,10 @@ function forgeCookie(sid: string, secret: string): string {
 
 /** What a copy of the database hands its reader: the session key and every value of every session row. */
 function stolen(db: Db): { secret: string; values: string[] } {
-  const secret = instanceSecret(db, 'session_secret').toString('base64url');
+  const secret = db
+    .prepare("SELECT material FROM instance_keys WHERE purpose = 'session' AND retired_at IS NULL")
+    .pluck()
+    .get() as string;
   const rows = db.prepare('SELECT * FROM sessions').all() as Record<string, unknown>[];
   const values = rows.flatMap((r) => Object.values(r).map(String));
   return { secret, values };
@@ -68,17 +70,19 @@ describe('console sessions at rest', () => {
   });
 
   it('ends the sessions an older Tessera stored in the clear, at the upgrade', async () => {
-    // A database as the release before this change left it: every migration before 007, a signed-in session.
+    // A database as the release before this change left it: its migrations, its session key in settings, a signed-in session.
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-sessions-'));
     const file = path.join(dir, 'tessera.db');
     const db = openDatabase(file);
-    migrate(db, { before: 7 });
+    // The release before kept its keys in settings, each made on first use.
+    migrate(db, { before: 6 });
+    const secret = randomBytes(32).toString('base64url');
+    db.prepare("INSERT INTO settings (key, value) VALUES ('session_secret', ?)").run(secret);
     await ensureFirstInstance(db, loadConfig({ TESSERA_DB: file, TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD }));
     const admin = db.prepare("SELECT id FROM users WHERE username = 'admin'").pluck().get() as string;
     const legacySid = 'Q3x9GkV1oRr0a6hYb2Jm8cNwT4sLpE7u';
     const data = { cookie: { originalMaxAge: 3_600_000, httpOnly: true, sameSite: 'strict', path: '/' }, userId: admin, csrfToken: 'c'.repeat(43), signedInAt: Date.now() };
     db.prepare('INSERT INTO sessions (sid, data, expires_at) VALUES (?, ?, ?)').run(legacySid, JSON.stringify(data), Date.now() + 3_600_000);
-    const { secret } = stolen(db);
     db.close();
 
     t = await createTestApp({}, dir);

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { rotateSigningKeyCli } from '../src/cli/rotate-signing-key.js';
 import { PUBLISH_GRACE_SECONDS } from '../src/domain/tokens/signing-keys.js';
+import { afterDataVersionPoll, tessera } from './support/keys.js';
 import { createTestApp, signIn, type TestApp } from './support/test-app.js';
 import { accessToken, createClient, grantOrgRoles, type Client } from './support/tokens.js';
 
@@ -39,7 +39,7 @@ describe('signing keys', () => {
     const old = await accessToken(t.app, c);
     const oldKid = kidOf(old);
     const result = t.ctx.tokens.keys.rotate();
-    expect(result).toEqual({ kid: expect.any(String), alg: 'ES256', retired: [oldKid], pruned: [] });
+    expect(result).toEqual({ kid: expect.any(String), alg: 'ES256', retired: [oldKid], withdrawn: [], pruned: [] });
     const fresh = await accessToken(t.app, c);
     expect(kidOf(fresh)).toBe(result.kid);
     const set = await jwks(t);
@@ -98,15 +98,18 @@ describe('the rotation CLI', () => {
     t = await createTestApp();
     const c = await jwtClient(t);
     const oldKid = kidOf(await accessToken(t.app, c));
-    const out = rotateSigningKeyCli({ TESSERA_DB: t.config.dbFile, TESSERA_LOG_LEVEL: 'silent' });
+    const { code, stdout } = await tessera(['rotate-key', 'signing'], { TESSERA_DB: t.config.dbFile });
+    expect(code).toBe(0);
     const newKid = keyRows(t).find((r) => r.retired_at === null)!.kid;
-    expect(out).toMatch(new RegExp(`^New signing key ${newKid} \\(ES256\\) now signs JWT access tokens\\.\\nRetired ${oldKid}: still published until \\d{4}-`));
-    t.ctx.tokens.keys.refresh(); // what the server's 30-second timer does
+    expect(stdout).toMatch(
+      new RegExp(`^New signing key ${newKid} \\(ES256\\) now signs JWT access tokens\\.\\nRetired ${oldKid}: its private key is deleted; its public key stays published until \\d{4}-`),
+    );
+    await afterDataVersionPoll(); // no timer to wait for: the next request after the poll sees the new key
     expect(kidOf(await accessToken(t.app, c))).toBe(newKid);
     expect((await jwks(t)).keys).toHaveLength(2);
   });
 
-  it('runs as a program and fails readably on bad configuration', () => {
+  it('runs as a program under its former name and fails readably on bad configuration', () => {
     const cli = path.resolve(import.meta.dirname, '../src/cli/rotate-signing-key.ts');
     const tsx = path.resolve(import.meta.dirname, '../node_modules/.bin/tsx');
     let failure: { status: number; stderr: string } | undefined;

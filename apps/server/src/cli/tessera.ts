@@ -2,10 +2,14 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../config.js';
 import { arity, type Command } from './command.js';
 import { resetPasswordCommand } from './reset-password.js';
+import { masterKeyCommand } from './master-key.js';
+import { rotateKeyCommand } from './rotate-key.js';
 
 // Every command of `npm run tessera -- <command>`, one line each.
 const COMMANDS: Command[] = [
   resetPasswordCommand,
+  masterKeyCommand,
+  rotateKeyCommand,
 ];
 
 export function usage(): string {

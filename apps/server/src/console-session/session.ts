@@ -25,7 +25,8 @@ export function sessionMiddleware(ctx: AppContext): RequestHandler {
   const secure = ctx.config.issuer.startsWith('https:');
   const mw = session({
     name: SESSION_COOKIE,
-    secret: ctx.sessionSecret.toString('base64url'),
+    // The current key signs, every kept one verifies; the array follows rotations in place.
+    secret: ctx.sessionSecrets,
     store: ctx.sessionStore,
     resave: false,
     saveUninitialized: false,

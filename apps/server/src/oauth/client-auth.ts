@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AccessTokenType } from '@tessera/contracts';
 import type { AppContext } from '../context.js';
 import { verifyClientSecret } from '../domain/secrets/hash.js';
+import { rehashClientSecret } from '../domain/secrets/rehash.js';
 import { clientAddress, proxyTrust, throttleBucket } from '../security/client-address.js';
 import { parseBasicAuthorization, type ClientCredentials } from './basic-auth.js';
 import { clientLookup } from './client-lookup.js';
@@ -48,13 +49,21 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
     if (wait > 0) throw new SlowDown(wait);
 
     const row = credentials ? byUsername(credentials.clientId) : undefined;
-    const secretOk = verifyClientSecret(ctx.secretKey, credentials?.clientSecret ?? '', row?.hash ?? dummyHash);
+    // The key the stored hash was made with; without a row the current one, so an unknown client
+    // costs the same ring look-up and HMAC as a known one.
+    const key = (row?.hash && ctx.secretKey.get(row.key_id!)) || ctx.secretKey.current.key;
+    const secretOk = verifyClientSecret(key, credentials?.clientSecret ?? '', row?.hash ?? dummyHash);
     if (!credentials || !row?.hash || !secretOk) {
       pair.fail(pairKey);
       address.fail(ip);
       throw credentials ? new InvalidClient(FAILED) : noCredentials(req);
     }
     pair.reset(pairKey);
+    // Made with a key rotated out since: re-hashed with the current key now that the secret is known.
+    if (row.key_id !== ctx.secretKey.current.id) {
+      rehashClientSecret(ctx.db, ctx.secretKey, row.id, row.key_id!, credentials.clientSecret);
+      ctx.instanceKeys.prune(); // the old key goes with the last hash that needed it
+    }
     // Only now, with the secret proven, may the answer say anything about the user's state.
     if (row.state !== 'USER_STATE_ACTIVE') throw new UnauthorizedClient('the service user is deactivated');
     return {

@@ -11,6 +11,8 @@ export interface ClientRow {
   hash: Buffer | null;
   /** Sealed into the tokens it is issued (domain/tokens/claims.ts). */
   token_generation: number;
+  /** The instance key the hash was made with (machine_secrets.key_id); null with the hash. */
+  key_id: number | null;
 }
 
 /** How often a decoy without a secret is replaced by one with, once such a user exists. */
@@ -26,7 +28,7 @@ const DECOY_REFRESH_MS = 60_000;
  */
 export function clientLookup(db: Db): (clientId: string) => ClientRow | undefined {
   const lookup = db.prepare(
-    `SELECT u.id, u.username, u.org_id, u.state, u.access_token_type, o.primary_domain, s.hash,
+    `SELECT u.id, u.username, u.org_id, u.state, u.access_token_type, o.primary_domain, s.hash, s.key_id,
             u.token_generation,
             (u.username = @name COLLATE NOCASE AND u.type = 'machine') AS found
      FROM users u JOIN orgs o ON o.id = u.org_id LEFT JOIN machine_secrets s ON s.user_id = u.id

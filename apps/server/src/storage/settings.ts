@@ -1,15 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import type { Db } from './db.js';
 
 /**
- * Returns the instance secret stored under key, generating 32 random bytes on first use.
- * Secrets are never given literal defaults: each instance makes its own and keeps it.
+ * Instance-wide values that are not keys (the keys themselves are in instance_keys, see
+ * instance-keys.ts). Today: the master key check, a value wrapped under the master key that tells
+ * a wrong master key from a damaged row.
  */
-export function instanceSecret(db: Db, key: string): Buffer {
-  const existing = db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
-  if (existing) return Buffer.from(existing, 'base64url');
-  const value = randomBytes(32).toString('base64url');
-  // INSERT OR IGNORE: if another process raced us, keep theirs and read it back.
-  db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(key, value);
-  return Buffer.from(db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string, 'base64url');
+export function readSetting(db: Db, key: string): string | undefined {
+  return db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(key) as string | undefined;
+}
+
+export function writeSetting(db: Db, key: string, value: string): void {
+  db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
 }

@@ -1,5 +1,5 @@
 import { createCipheriv, createHmac, randomBytes, sign } from 'node:crypto';
-import { instanceSecret } from '../../src/storage/settings.js';
+import { instanceKeyRing } from '../../src/storage/instance-keys.js';
 import type { TestApp } from './test-app.js';
 
 /** What a token says about itself, as whoever holds the server's keys could choose it. */
@@ -23,11 +23,11 @@ function jtiFor(iatMs: number): Buffer {
 
 /**
  * An opaque token in the first format (version 1 | jti, then AES-256-GCM under a key derived from
- * the instance's access_token_key), sealed with the server's own key: what servers issued before
+ * the instance's first opaque-token key, id 0), sealed with the server's own key: what servers issued before
  * tokens named their key and their generation, and what a stolen key could mint.
  */
 export function sealVersion1(t: TestApp, c: MintClaims): string {
-  return sealVersion1With(instanceSecret(t.db, 'access_token_key'), c);
+  return sealVersion1With(instanceKeyRing(t.db, 'opaque').get(0)!, c);
 }
 
 export function sealVersion1With(key: Buffer, c: MintClaims): string {

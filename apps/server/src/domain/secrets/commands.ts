@@ -1,4 +1,5 @@
 import type { ObjectDetails } from '@tessera/contracts';
+import type { KeyRing } from '../../security/key-ring.js';
 import { inTransaction, type Db } from '../../storage/db.js';
 import { failedPrecondition } from '../errors.js';
 import { randomAlphanumeric } from '../passwords.js';
@@ -25,7 +26,7 @@ export interface SecretChangeOptions {
  */
 export function generateMachineSecret(
   db: Db,
-  secretKey: Buffer,
+  secretKeys: KeyRing,
   orgId: string,
   userId: string,
   editorUserId: string | null,
@@ -37,10 +38,11 @@ export function generateMachineSecret(
     if (options.revokeTokens) revokeAllTokens(db, orgId, userId, editorUserId);
     const clientSecret = randomAlphanumeric(CLIENT_SECRET_LENGTH);
     const d = touchUser(db, orgId, userId, editorUserId, 'user.machine.secret.set');
+    const { id, key } = secretKeys.current;
     db.prepare(
-      `INSERT INTO machine_secrets (user_id, hash, created_at) VALUES (?, ?, ?)
-       ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, created_at = excluded.created_at`,
-    ).run(userId, hashClientSecret(secretKey, clientSecret), d.changeDate);
+      `INSERT INTO machine_secrets (user_id, hash, key_id, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, key_id = excluded.key_id, created_at = excluded.created_at`,
+    ).run(userId, hashClientSecret(key, clientSecret), id, d.changeDate);
     return { clientId: user.username, clientSecret, details: d };
   });
 }

@@ -1,9 +1,8 @@
 import type { AccessTokenType } from '@tessera/contracts';
 import type { Config } from '../../config.js';
-import { singleKeyRing } from '../../security/key-ring.js';
 import { dataVersionOf, VersionedCache } from '../../storage/data-version.js';
 import type { Db } from '../../storage/db.js';
-import { instanceSecret } from '../../storage/settings.js';
+import { instanceKeyRing } from '../../storage/instance-keys.js';
 import type { AccessTokenVerifier, VerifiedAccessToken } from '../access-token.js';
 import type { AccessTokenClaims } from './claims.js';
 import { DecodedTokenCache, type Decoded } from './decoded-cache.js';
@@ -78,7 +77,7 @@ export class AccessTokens implements AccessTokenVerifier {
     this.keys = new SigningKeys(db, config.jwtAlg, config.accessTokenLifetimeSeconds);
     this.revocations = new RevocationList(db);
     this.managementAudience = managementAudience(config.issuer);
-    this.#opaque = new OpaqueTokenCodec(singleKeyRing(instanceSecret(db, 'access_token_key')));
+    this.#opaque = new OpaqueTokenCodec(instanceKeyRing(db, 'opaque'));
     this.#jwt = new JwtAccessTokens(this.keys, config.issuer);
     this.#lifetimeMs = config.accessTokenLifetimeSeconds * 1000;
     this.#userState = db.prepare("SELECT state, tokens_valid_after, token_generation, org_id FROM users WHERE id = ? AND type = 'machine'");

@@ -15,17 +15,21 @@ export interface PublicJwk {
   e?: string;
 }
 
-/** A signing key as the server holds it in memory: parsed once, never per request. */
-export interface SigningKey {
+/** A published key as the server holds it in memory: parsed once, never per request. */
+export interface PublishedKey {
   kid: string;
   alg: SigningAlg;
-  privateKey: KeyObject;
   publicKey: KeyObject;
   publicJwk: PublicJwk;
   /** Epoch seconds. */
   createdAt: number;
   /** Epoch seconds; null while the key signs new tokens. */
   retiredAt: number | null;
+}
+
+/** The active key: the only one whose private key is kept (a retired key only verifies). */
+export interface SigningKey extends PublishedKey {
+  privateKey: KeyObject;
 }
 
 /** RFC 7638 thumbprint: a kid that is the same wherever the public key is seen. */
@@ -58,27 +62,40 @@ export function generateSigningKey(alg: SigningAlg, now: number): SigningKey {
 export interface SigningKeyRow {
   kid: string;
   alg: string;
-  private_jwk: string;
+  /** The private JWK as JSON, or wrapped under the master key; null once the key is retired. */
+  private_jwk: string | null;
   public_jwk: string;
   created_at: number;
   retired_at: number | null;
 }
 
-export function toRow(k: SigningKey): SigningKeyRow {
+/** The row of a new key; seal turns the private JWK into its stored form (storage/instance-keys.ts). */
+export function toRow(k: SigningKey, seal: (kid: string, privateJwk: string) => string): SigningKeyRow {
   return {
     kid: k.kid,
     alg: k.alg,
-    private_jwk: JSON.stringify(k.privateKey.export({ format: 'jwk' })),
+    private_jwk: seal(k.kid, JSON.stringify(k.privateKey.export({ format: 'jwk' }))),
     public_jwk: JSON.stringify(k.publicJwk),
     created_at: k.createdAt,
     retired_at: k.retiredAt,
   };
 }
 
-export function fromRow(r: SigningKeyRow): SigningKey {
+/**
+ * The key of a row; open turns a stored private JWK back into JSON. The kid must be the public
+ * key's thumbprint and the private key must match it, so a row that was tampered with fails here.
+ */
+export function fromRow(r: SigningKeyRow, open: (kid: string, stored: string) => string): PublishedKey | SigningKey {
   if (!SIGNING_ALGS.includes(r.alg as SigningAlg)) throw new Error(`signing key ${r.kid}: unsupported alg ${r.alg}`);
   const alg = r.alg as SigningAlg;
-  const privateKey = createPrivateKey({ key: JSON.parse(r.private_jwk) as JsonWebKey, format: 'jwk' });
-  const publicKey = createPublicKey(privateKey);
-  return { kid: r.kid, alg, privateKey, publicKey, publicJwk: publicJwkOf(publicKey, alg), createdAt: r.created_at, retiredAt: r.retired_at };
+  const publicKey = createPublicKey({ key: JSON.parse(r.public_jwk) as JsonWebKey, format: 'jwk' });
+  const publicJwk = publicJwkOf(publicKey, alg);
+  if (publicJwk.kid !== r.kid) throw new Error(`signing key ${r.kid}: the public key does not match its kid`);
+  const published = { kid: r.kid, alg, publicKey, publicJwk, createdAt: r.created_at, retiredAt: r.retired_at };
+  if (r.private_jwk === null) return published;
+  const privateKey = createPrivateKey({ key: JSON.parse(open(r.kid, r.private_jwk)) as JsonWebKey, format: 'jwk' });
+  if (jwkThumbprint(createPublicKey(privateKey).export({ format: 'jwk' })) !== r.kid) {
+    throw new Error(`signing key ${r.kid}: the private key does not match its public key`);
+  }
+  return { ...published, privateKey };
 }
