@@ -6,6 +6,7 @@ import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateSigningKey } from '../src/domain/tokens/key-material.js';
 import { openDatabase } from '../src/storage/db.js';
+import { migrate } from '../src/storage/migrate.js';
 import { databaseBytes, holdsKey } from './support/keys.js';
 import { sealOpaque } from './support/stolen-copy.js';
 import { createTestApp, signIn, type TestApp } from './support/test-app.js';
@@ -14,16 +15,10 @@ import { createClient, grantOrgRoles } from './support/tokens.js';
 let t: TestApp;
 afterEach(() => t?.cleanup());
 
-const MIGRATIONS = path.resolve(import.meta.dirname, '../src/storage/migrations');
-
 /** A database as the versions before migration 006 left it: keys in settings, private keys kept at retirement. */
 function databaseBefore006(file: string) {
   const db = openDatabase(file);
-  db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
-  for (const f of fs.readdirSync(MIGRATIONS).filter((n) => /^00[0-5]_.*\.sql$/.test(n)).sort()) {
-    db.exec(fs.readFileSync(path.join(MIGRATIONS, f), 'utf8'));
-    db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(Number(f.slice(0, 3)), f.slice(4, -4), new Date().toISOString());
-  }
+  migrate(db, { before: 6 });
   const settings = {
     access_token_key: randomBytes(32).toString('base64url'),
     session_secret: randomBytes(32).toString('base64url'),
