@@ -49,9 +49,10 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
     if (wait > 0) throw new SlowDown(wait);
 
     const row = credentials ? byUsername(credentials.clientId) : undefined;
-    // The key the stored hash was made with; without a row the current one, so an unknown client
-    // costs the same ring look-up and HMAC as a known one.
-    const key = (row?.hash && ctx.secretKey.get(row.key_id!)) || ctx.secretKey.current.key;
+    // The key the stored hash was made with; without a row the current one. Both paths make the
+    // same two ring calls and one HMAC, so an unknown client costs what a known one does.
+    const current = ctx.secretKey.current;
+    const key = ctx.secretKey.get(row?.hash ? row.key_id! : current.id) ?? current.key;
     const secretOk = verifyClientSecret(key, credentials?.clientSecret ?? '', row?.hash ?? dummyHash);
     if (!credentials || !row?.hash || !secretOk) {
       pair.fail(pairKey);
