@@ -6,8 +6,8 @@ import { truncateWal, withSecureDelete } from './scrub.js';
 import { readSetting, writeSetting } from './settings.js';
 
 /** A value wrapped under the master key, with nothing secret inside: it tells a wrong master key from a damaged row. */
-export const CHECK_SETTING = 'master_key_check';
-export const CHECK_LABEL = 'master-key-check';
+const CHECK_SETTING = 'master_key_check';
+const CHECK_LABEL = 'master-key-check';
 
 export interface OpenInstanceKeysOptions {
   masterKey: MasterKey | undefined;
@@ -47,15 +47,12 @@ export function openInstanceKeys(db: Db, opts: OpenInstanceKeysOptions): Instanc
     db.transaction(() => {
       const plain = checkStoredKeys(db, opts);
       if (masterKey) {
-        const update = {
-          instance_keys: db.prepare('UPDATE instance_keys SET material = ? WHERE rowid = ?'),
-          signing_keys: db.prepare('UPDATE signing_keys SET private_jwk = ? WHERE rowid = ?'),
-        };
+        const rewrite = storedKeyWriter(db);
         for (const k of plain) {
           const bytes = k.table === 'instance_keys' ? Buffer.from(k.value, 'base64url') : Buffer.from(k.value, 'utf8');
-          update[k.table].run(masterKey.wrap(bytes, k.label), k.rowid);
+          rewrite(k, masterKey.wrap(bytes, k.label));
         }
-        if (readSetting(db, CHECK_SETTING) === undefined) writeSetting(db, CHECK_SETTING, masterKey.wrap(Buffer.from('tessera'), CHECK_LABEL));
+        if (readSetting(db, CHECK_SETTING) === undefined) writeMasterKeyCheck(db, masterKey);
       }
       ensureCurrentKeys(db, masterKey);
       return { keys: new InstanceKeys(db, masterKey, logger), plain: masterKey ? plain : [] };
@@ -127,6 +124,20 @@ export function storedKeys(db: Db): StoredKey[] {
     ...instance.map((r) => ({ table: 'instance_keys' as const, rowid: r.rowid, label: instanceKeyLabel(r.purpose, r.id), value: r.material })),
     ...signing.map((r) => ({ table: 'signing_keys' as const, rowid: r.rowid, label: signingKeyLabel(r.kid), value: r.private_jwk, kid: r.kid })),
   ];
+}
+
+/** Replaces the stored (wrapped or plain) form of one key in its row; the key itself is unchanged. */
+export function storedKeyWriter(db: Db): (k: StoredKey, value: string) => void {
+  const update = {
+    instance_keys: db.prepare('UPDATE instance_keys SET material = ? WHERE rowid = ?'),
+    signing_keys: db.prepare('UPDATE signing_keys SET private_jwk = ? WHERE rowid = ?'),
+  };
+  return (k, value) => update[k.table].run(value, k.rowid);
+}
+
+/** Records, wrapped under masterKey, the value that later tells a wrong master key from a damaged row. */
+export function writeMasterKeyCheck(db: Db, masterKey: MasterKey): void {
+  writeSetting(db, CHECK_SETTING, masterKey.wrap(Buffer.from('tessera'), CHECK_LABEL));
 }
 
 /** A new database, or a purpose added later: the first key of each purpose is id 0. */

@@ -1,8 +1,7 @@
 import type { MasterKey } from '../security/envelope.js';
 import { inTransaction, type Db } from './db.js';
-import { CHECK_LABEL, CHECK_SETTING, storedKeys } from './open-instance-keys.js';
+import { storedKeys, storedKeyWriter, writeMasterKeyCheck } from './open-instance-keys.js';
 import { truncateWal, withSecureDelete } from './scrub.js';
-import { writeSetting } from './settings.js';
 
 /**
  * Wraps every stored key under a new master key instead of the old one, in one transaction: the
@@ -11,15 +10,12 @@ import { writeSetting } from './settings.js';
  * Returns how many keys were re-wrapped.
  */
 export function rewrapKeys(db: Db, from: MasterKey, to: MasterKey): number {
-  const update = {
-    instance_keys: db.prepare('UPDATE instance_keys SET material = ? WHERE rowid = ?'),
-    signing_keys: db.prepare('UPDATE signing_keys SET private_jwk = ? WHERE rowid = ?'),
-  };
+  const rewrite = storedKeyWriter(db);
   const n = withSecureDelete(db, () =>
     inTransaction(db, () => {
       const keys = storedKeys(db);
-      for (const k of keys) update[k.table].run(to.wrap(from.unwrap(k.value, k.label), k.label), k.rowid);
-      writeSetting(db, CHECK_SETTING, to.wrap(Buffer.from('tessera'), CHECK_LABEL));
+      for (const k of keys) rewrite(k, to.wrap(from.unwrap(k.value, k.label), k.label));
+      writeMasterKeyCheck(db, to);
       return keys.length;
     }),
   );
