@@ -46,9 +46,9 @@ export function createApp(ctx: AppContext): App {
   app.get('/healthz', (_req, res) => {
     res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });
-  app.get('/readyz', (_req, res) => {
+  app.get('/readyz', async (_req, res) => {
     try {
-      ctx.db.prepare('SELECT 1 FROM schema_migrations LIMIT 1').get();
+      await ctx.storage.ping();
       res.set('Cache-Control', 'no-store').json({ status: 'ok', database: 'ok' });
     } catch {
       res.status(503).set('Cache-Control', 'no-store').json({ status: 'unavailable', database: 'error' });

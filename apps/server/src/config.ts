@@ -12,6 +12,10 @@ const envSchema = z.object({
   PORT: port.default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   TESSERA_DB: z.string().min(1).default('./data/tessera.db'),
+  TESSERA_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL (unset: SQLite at TESSERA_DB)')
+    .optional(),
   TESSERA_ISSUER: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   TESSERA_ORG_NAME: z.string().trim().min(1).max(200).default('Tessera'),
   TESSERA_ADMIN_USERNAME: z
@@ -69,6 +73,8 @@ export interface Config {
   port: number;
   host: string;
   dbFile: string;
+  /** PostgreSQL instead of the SQLite file at dbFile; several nodes may share it. */
+  databaseUrl: string | undefined;
   issuer: string;
   orgName: string;
   adminUsername: string;
@@ -111,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     dbFile: path.resolve(e.TESSERA_DB),
+    databaseUrl: e.TESSERA_DATABASE_URL,
     issuer,
     orgName: e.TESSERA_ORG_NAME,
     adminUsername: e.TESSERA_ADMIN_USERNAME,

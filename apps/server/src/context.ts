@@ -5,19 +5,18 @@ import { AccessTokens } from './domain/tokens/access-tokens.js';
 import { createLogger, type Logger } from './logger.js';
 import { FailureLimiter } from './security/failure-limiter.js';
 import type { KeyRing } from './security/key-ring.js';
-import type { Db } from './storage/db.js';
 import type { InstanceKeys } from './storage/instance-keys.js';
 import { openInstanceKeys } from './storage/open-instance-keys.js';
-import { SqliteSessionStore } from './storage/session-store.js';
-import { cacheStatements } from './storage/statement-cache.js';
+import type { Storage } from './storage/port.js';
+import { DbSessionStore } from './storage/session-store.js';
 
 /** Everything a request handler may need, built once per app. */
 export interface AppContext {
   config: Config;
-  db: Db;
+  storage: Storage;
   logger: Logger;
   authorizer: Authorizer;
-  sessionStore: SqliteSessionStore;
+  sessionStore: DbSessionStore;
   /** Session cookie secrets, current first; the array is updated in place when the key is rotated. */
   sessionSecrets: string[];
   /** HMAC keys for client secrets: the current one hashes, each kept one checks the hashes it made. */
@@ -50,27 +49,25 @@ export interface AppContext {
   onClose: (() => void)[];
 }
 
-export function createContext(config: Config, db: Db, logger: Logger = createLogger(config.logLevel)): AppContext {
+export async function createContext(config: Config, storage: Storage, logger: Logger = createLogger(config.logLevel)): Promise<AppContext> {
   // First: it may refuse to start (wrong or missing master key), and wrapping keys in place
-  // vacuums the file, which must happen before anything holds a rowid.
-  const instanceKeys = openInstanceKeys(db, {
+  // vacuums a SQLite file, which must happen before anything holds a rowid.
+  const instanceKeys = await openInstanceKeys(storage, {
     masterKey: config.masterKey,
     wrapInPlace: true,
     logger,
     production: process.env.NODE_ENV === 'production',
   });
-  // Requests run domain code that prepares its SQL where it is used; compile each text once.
-  cacheStatements(db);
-  const sessionStore = new SqliteSessionStore(db, config.sessionIdleMs);
+  const sessionStore = new DbSessionStore(storage, config.sessionIdleMs);
   const fifteenMinutes = 15 * 60_000;
   const loginLimits = { pair: new FailureLimiter(5, fifteenMinutes, 50_000), address: new FailureLimiter(50, fifteenMinutes, 50_000) };
   const clientAuthLimits = { pair: new FailureLimiter(10, fifteenMinutes, 20_000), address: new FailureLimiter(100, fifteenMinutes, 20_000) };
-  const tokens = new AccessTokens(db, config);
+  const tokens = await AccessTokens.open(storage, instanceKeys, config);
   return {
     config,
-    db,
+    storage,
     logger,
-    authorizer: new Authorizer(db),
+    authorizer: new Authorizer(storage),
     sessionStore,
     sessionSecrets: instanceKeys.sessionSecrets,
     secretKey: instanceKeys.ring('client-secret-hmac'),

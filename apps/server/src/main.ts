@@ -4,8 +4,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { closeContext, createContext } from './context.js';
 import { prepareFirstInstance, type SetupResult } from './domain/setup.js';
 import { createLogger } from './logger.js';
-import { openDatabase } from './storage/db.js';
-import { migrate } from './storage/migrate.js';
+import { openStorage } from './storage/open.js';
 
 function banner(config: Config, setup: SetupResult): string {
   const lines = ['', `  Tessera is running: open ${config.issuer}/ in your browser.`];
@@ -44,10 +43,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
-  const db = openDatabase(config.dbFile, { onNotice: (message) => logger.warn(message) });
-  migrate(db);
-  const firstInstance = await prepareFirstInstance(db, config);
-  const ctx = createContext(config, db, logger);
+  const storage = await openStorage(config, { logger });
+  const firstInstance = await prepareFirstInstance(storage, config);
+  const ctx = await createContext(config, storage, logger);
   const app = createApp(ctx);
 
   const server: Server = createServer(app);
@@ -56,18 +54,17 @@ async function main(): Promise<void> {
     process.stderr.write(`Tessera failed to start: ${problem}\n`);
     server.close();
     closeContext(ctx);
-    db.close();
-    process.exit(1);
+    void storage.close().finally(() => process.exit(1));
   };
   const cannotListen = (err: NodeJS.ErrnoException) => fail(listenProblem(config, err, firstInstance.pending));
   server.once('error', cannotListen);
-  server.listen(config.port, config.host, () => {
+  server.listen(config.port, config.host, async () => {
     server.off('error', cannotListen);
     // Only now that it serves: 'listening' comes before any connection is accepted, so no request
     // sees the instance without its administrator, and a start that cannot listen creates none.
     let setup: SetupResult;
     try {
-      setup = firstInstance.commit();
+      setup = await firstInstance.commit();
     } catch (err) {
       return fail(`could not create the first administrator: ${(err as Error).message}`);
     }
@@ -83,9 +80,10 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     server.close(() => {
       closeContext(ctx);
-      db.close();
-      logger.info('stopped');
-      process.exit(0);
+      void storage.close().finally(() => {
+        logger.info('stopped');
+        process.exit(0);
+      });
     });
     // Keep-alive connections turn idle once their in-flight response is sent: close them as they do.
     const idle = setInterval(() => server.closeIdleConnections(), 50);

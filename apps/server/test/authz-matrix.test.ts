@@ -159,11 +159,11 @@ beforeAll(async () => {
   fx = { admin, homeOrgId, serviceUserId: await createServiceUser(admin, 'matrix-target'), unique };
   callers.INSTANCE_OWNER = sessionCaller(admin);
   for (const role of ORG_ROLES) {
-    callers[role] = sessionCaller(await signedInHuman(t.app, t.db, admin, homeOrgId, role.toLowerCase(), [role]));
+    callers[role] = sessionCaller(await signedInHuman(t.app, t.storage, admin, homeOrgId, role.toLowerCase(), [role]));
   }
-  callers.NO_ROLE = sessionCaller(await signedInHuman(t.app, t.db, admin, homeOrgId, 'no-role', []));
+  callers.NO_ROLE = sessionCaller(await signedInHuman(t.app, t.storage, admin, homeOrgId, 'no-role', []));
   const otherOrg = await createOrg(admin, 'Other org');
-  callers.OTHER_ORG_OWNER = sessionCaller(await signedInHuman(t.app, t.db, admin, otherOrg, 'other-owner', ['ORG_OWNER']), homeOrgId);
+  callers.OTHER_ORG_OWNER = sessionCaller(await signedInHuman(t.app, t.storage, admin, otherOrg, 'other-owner', ['ORG_OWNER']), homeOrgId);
 }, 120_000);
 afterAll(() => t?.cleanup());
 

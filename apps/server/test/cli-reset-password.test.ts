@@ -41,7 +41,7 @@ describe('tessera reset-password', () => {
   it('prints a new password that works at once, and ends that user\'s sessions only', { timeout: 60_000 }, async () => {
     t = await createTestApp();
     const admin = await signIn(t.app);
-    await insertHuman(t.db, admin.whoami.orgId, 'operator-two');
+    await insertHuman(t.storage, admin.whoami.orgId, 'operator-two');
     const other = await signIn(t.app, 'operator-two', HUMAN_PASSWORD);
 
     // As the README says, from the repository root, while the server keeps running.

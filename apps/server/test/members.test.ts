@@ -122,7 +122,7 @@ describe('POST /orgs/me/members (AddOrgMember)', () => {
 
   it('answers 404 for an unknown user and, identically, for a user of another organization', async () => {
     const other = await createOrg(admin, 'Globex');
-    const foreign = await insertHuman(t.db, other, 'globex-admin');
+    const foreign = await insertHuman(t.storage, other, 'globex-admin');
     const unknown = await post(admin, '/orgs/me/members', { userId: '12345', roles: ['ORG_OWNER'] }).expect(404);
     expect(unknown.body).toEqual(error(5, 'USER-NotFound', 'user not found', 'userId'));
     const cross = await post(admin, '/orgs/me/members', { userId: foreign, roles: ['ORG_OWNER'] }).expect(404);
@@ -143,7 +143,7 @@ describe('POST /orgs/me/members (AddOrgMember)', () => {
 
   it('grants in another organization through x-zitadel-orgid (instance owner)', async () => {
     const other = await createOrg(admin, 'Globex');
-    const human = await insertHuman(t.db, other, 'globex-admin', 'Globex Admin');
+    const human = await insertHuman(t.storage, other, 'globex-admin', 'Globex Admin');
     await post(admin, '/orgs/me/members', { userId: human, roles: ['ORG_OWNER'] }).set('x-zitadel-orgid', other).expect(200);
     const list = await post(admin, '/orgs/me/members/_search').set('x-zitadel-orgid', other).expect(200);
     expect(list.body.result).toEqual([
@@ -202,7 +202,7 @@ describe('DELETE /orgs/me/members/{userId} (RemoveOrgMember)', () => {
 
   it("answers 404 for another organization's member, as for any non-member", async () => {
     const other = await createOrg(admin, 'Globex');
-    const human = await insertHuman(t.db, other, 'globex-admin');
+    const human = await insertHuman(t.storage, other, 'globex-admin');
     await post(admin, '/orgs/me/members', { userId: human, roles: ['ORG_OWNER'] }).set('x-zitadel-orgid', other).expect(200);
     const res = await del(admin, `/orgs/me/members/${human}`).expect(404);
     expect(res.body.details[0].id).toBe('MEMBER-NotFound');
@@ -211,7 +211,7 @@ describe('DELETE /orgs/me/members/{userId} (RemoveOrgMember)', () => {
 
 describe('grants take effect on the very next request', () => {
   it('downgrading and removing a manager changes what it may do at once', async () => {
-    const human = await signedInHuman(t.app, t.db, admin, admin.whoami.orgId, 'operator', ['ORG_OWNER']);
+    const human = await signedInHuman(t.app, t.storage, admin, admin.whoami.orgId, 'operator', ['ORG_OWNER']);
     await human.agent.get(`${M}/orgs/me`).expect(200);
     await post(human, '/orgs/me/members/_search').expect(200);
 
@@ -230,7 +230,7 @@ describe('grants take effect on the very next request', () => {
 
   it('a manager cannot read or change the managers of another organization', async () => {
     const other = await createOrg(admin, 'Globex');
-    const globex = await signedInHuman(t.app, t.db, admin, other, 'globex-owner', ['ORG_OWNER']);
+    const globex = await signedInHuman(t.app, t.storage, admin, other, 'globex-owner', ['ORG_OWNER']);
     await post(globex, '/orgs/me/members/_search').expect(200);
     for (const call of [
       post(globex, '/orgs/me/members/_search').set('x-zitadel-orgid', admin.whoami.orgId),

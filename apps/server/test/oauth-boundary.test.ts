@@ -24,7 +24,7 @@ beforeAll(async () => {
     },
   });
   // A second context on the same database, logging at info into memory.
-  ctx = createContext(t.config, t.db, createLogger('info', sink));
+  ctx = await createContext(t.config, t.storage, createLogger('info', sink));
 });
 afterAll(() => {
   closeContext(ctx);
@@ -54,7 +54,7 @@ describe('the OAuth boundary', () => {
   });
 
   it('answers an unexpected failure with 500 server_error in the OAuth shape, and logs it', async () => {
-    const broken = createContext(t.config, t.db, ctx.logger);
+    const broken = await createContext(t.config, t.storage, ctx.logger);
     broken.tokens.issue = () => {
       throw new Error('disk on fire');
     };

@@ -92,10 +92,10 @@ describe('PUT /management/v1/orgs/me', () => {
   });
 
   it('needs org.write: an Org Owner Viewer gets 403, a Settings Manager may rename', async () => {
-    const viewer = await signedInHuman(t.app, t.db, admin, admin.whoami.orgId, 'viewer', ['ORG_OWNER_VIEWER']);
+    const viewer = await signedInHuman(t.app, t.storage, admin, admin.whoami.orgId, 'viewer', ['ORG_OWNER_VIEWER']);
     const res = await viewer.agent.put('/management/v1/orgs/me').set('x-csrf-token', viewer.csrf).send({ name: 'Nope' }).expect(403);
     expect(res.body).toEqual(denied);
-    const settings = await signedInHuman(t.app, t.db, admin, admin.whoami.orgId, 'settings', ['ORG_SETTINGS_MANAGER']);
+    const settings = await signedInHuman(t.app, t.storage, admin, admin.whoami.orgId, 'settings', ['ORG_SETTINGS_MANAGER']);
     await settings.agent.put('/management/v1/orgs/me').set('x-csrf-token', settings.csrf).send({ name: 'Renamed' }).expect(200);
   });
 });
@@ -125,7 +125,7 @@ describe('POST /management/v1/orgs (AddOrg, instance owner only)', () => {
   });
 
   it("is refused to an Org Owner, who is not the instance owner", async () => {
-    const owner = await signedInHuman(t.app, t.db, admin, admin.whoami.orgId, 'owner', ['ORG_OWNER']);
+    const owner = await signedInHuman(t.app, t.storage, admin, admin.whoami.orgId, 'owner', ['ORG_OWNER']);
     const res = await owner.agent.post('/management/v1/orgs').set('x-csrf-token', owner.csrf).send({ name: 'Mine' }).expect(403);
     expect(res.body).toEqual(denied);
   });
@@ -146,7 +146,7 @@ describe('x-zitadel-orgid', () => {
 
   it('refuses a manager naming another organization, identically whether it exists or not', async () => {
     const other = await createOrg(admin, 'Initech');
-    const owner = await signedInHuman(t.app, t.db, admin, admin.whoami.orgId, 'owner', ['ORG_OWNER']);
+    const owner = await signedInHuman(t.app, t.storage, admin, admin.whoami.orgId, 'owner', ['ORG_OWNER']);
     await owner.agent.get('/management/v1/orgs/me').set('x-zitadel-orgid', admin.whoami.orgId).expect(200);
     const existing = await owner.agent.get('/management/v1/orgs/me').set('x-zitadel-orgid', other).expect(403);
     const missing = await owner.agent.get('/management/v1/orgs/me').set('x-zitadel-orgid', '999999').expect(403);
@@ -199,7 +199,7 @@ describe('POST /admin/v1/orgs/_search (ListOrgs, instance owner only)', () => {
   });
 
   it('is refused to an Org Owner and to an anonymous caller', async () => {
-    const owner = await signedInHuman(t.app, t.db, admin, admin.whoami.orgId, 'owner', ['ORG_OWNER']);
+    const owner = await signedInHuman(t.app, t.storage, admin, admin.whoami.orgId, 'owner', ['ORG_OWNER']);
     const res = await owner.agent.post('/admin/v1/orgs/_search').set('x-csrf-token', owner.csrf).send({}).expect(403);
     expect(res.body).toEqual(denied);
     await request(t.app).post('/admin/v1/orgs/_search').send({}).expect(401);

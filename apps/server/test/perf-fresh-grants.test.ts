@@ -83,14 +83,14 @@ describe('the access log', () => {
   let ctx: AppContext;
   let app: App;
   const lines: Record<string, unknown>[] = [];
-  beforeAll(() => {
+  beforeAll(async () => {
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
         for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
         done();
       },
     });
-    ctx = createContext(t.config, t.db, createLogger('info', sink));
+    ctx = await createContext(t.config, t.storage, createLogger('info', sink));
     app = createApp(ctx);
   });
   afterAll(() => closeContext(ctx));
@@ -136,8 +136,8 @@ describe('the access log', () => {
 
   it('logs a 5xx at error level', async () => {
     const { token } = await owner('logged-failure');
-    const broken = createContext(t.config, t.db, ctx.logger);
-    broken.authorizer.authorizeInOrg = () => {
+    const broken = await createContext(t.config, t.storage, ctx.logger);
+    broken.authorizer.authorizeInOrg = async () => {
       throw new Error('disk on fire');
     };
     lines.length = 0;

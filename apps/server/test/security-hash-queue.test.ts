@@ -5,8 +5,7 @@ import { loadConfig } from '../src/config.js';
 import { hashPassword, passwordHashes } from '../src/domain/passwords.js';
 import { ensureFirstInstance } from '../src/domain/setup.js';
 import { HashQueue } from '../src/security/hash-queue.js';
-import { openDatabase } from '../src/storage/db.js';
-import { migrate } from '../src/storage/migrate.js';
+import { openStorage } from '../src/storage/open.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { listen, signInOver, type Answer, type Listening } from './support/listening.js';
 
@@ -63,11 +62,11 @@ describe('the one bound on password hashes', () => {
       while (passwordHashes.waiting < passwordHashes.maxWaiting) await new Promise((r) => setTimeout(r, 5));
       await expect(hashPassword('another password')).rejects.toMatchObject({ kind: 'resource_exhausted', id: 'PASSWORD-HASH-BUSY' });
 
-      const db = openDatabase(path.join(t.dir, 'second.db'));
-      migrate(db);
-      await expect(ensureFirstInstance(db, loadConfig({ TESSERA_ADMIN_PASSWORD: 'first start password' }))).rejects.toMatchObject({ id: 'PASSWORD-HASH-BUSY' });
-      expect(db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(0);
-      db.close();
+      const second = loadConfig({ TESSERA_DB: path.join(t.dir, 'second.db'), TESSERA_ADMIN_PASSWORD: 'first start password' });
+      const storage = await openStorage(second);
+      await expect(ensureFirstInstance(storage, second)).rejects.toMatchObject({ id: 'PASSWORD-HASH-BUSY' });
+      expect(await storage.one('SELECT count(*) AS n FROM users')).toEqual({ n: 0 });
+      await storage.close();
 
       const answers = await burst;
       expect(answers.filter((a) => a.status === 401)).toHaveLength(passwordHashes.concurrency + passwordHashes.maxWaiting);

@@ -56,7 +56,7 @@ describe('console sessions', () => {
   it('stops serving the session of a user who was deactivated, at the next request', async () => {
     t = await createTestApp();
     const admin = await signIn(t.app);
-    await insertHuman(t.db, admin.whoami.orgId, 'operator');
+    await insertHuman(t.storage, admin.whoami.orgId, 'operator');
     const operator = await signIn(t.app, 'operator', HUMAN_PASSWORD);
     await operator.agent.get('/api/session').expect(200);
     t.db.prepare("UPDATE users SET state = 'USER_STATE_INACTIVE' WHERE username = 'operator'").run();

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { RevocationList } from '../src/domain/tokens/revocations.js';
 import { openDatabase } from '../src/storage/db.js';
 import { migrate } from '../src/storage/migrate.js';
+import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
 import { sealVersion1, signJwt, type MintClaims } from './support/minted-tokens.js';
 import { call } from './support/service-users.js';
 import { createTestApp, signIn, type SignedIn, type TestApp } from './support/test-app.js';
@@ -129,7 +130,7 @@ describe('tokens issued before the upgrade (first-format opaque tokens, JWTs wit
 });
 
 describe('the upgrade', () => {
-  it('adds token generations and revocation owners to a database of the previous schema in place', () => {
+  it('adds token generations and revocation owners to a database of the previous schema in place', async () => {
     const old = openDatabase(path.join(t.dir, 'before-005.db'));
     for (const f of ['001_initial.sql', '003_user_search.sql']) {
       old.exec(fs.readFileSync(new URL(`../src/storage/migrations/${f}`, import.meta.url), 'utf8'));
@@ -147,9 +148,11 @@ describe('the upgrade', () => {
     expect(migrate(old)).toContain(5);
     expect(old.prepare('SELECT token_generation, tokens_valid_after FROM users').get()).toEqual({ token_generation: 0, tokens_valid_after: 1234 });
     expect(old.prepare('SELECT jti, expires_at, user_id FROM revoked_tokens').all()).toEqual([{ jti: 'A'.repeat(22), expires_at: exp, user_id: null }]);
-    const list = new RevocationList(old);
+    const storage = new SqliteStorage(old);
+    const list = await RevocationList.open(storage);
     expect(list.has('A'.repeat(22))).toBe(true);
     list.close();
+    await storage.close();
     old.close();
   });
 });

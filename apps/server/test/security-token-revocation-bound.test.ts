@@ -127,16 +127,16 @@ describe('the revocation list', () => {
   let n = 0;
   const jti = () => `jti-${++n}`.padEnd(22, '_');
 
-  it('never holds more than its bounds, per client and in total, and never forgets a revocation', () => {
-    fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 40 }), (who) => {
+  it('never holds more than its bounds, per client and in total, and never forgets a revocation', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 40 }), async (who) => {
         t.db.exec('DELETE FROM revoked_tokens');
-        const list = new RevocationList(t.db, { perClient: 3, total: 7 });
+        const list = await RevocationList.open(t.storage, { perClient: 3, total: 7 });
         const revoked: { jti: string; userId: string; generation: number }[] = [];
         for (const i of who) {
           const userId = users[i]!;
           const r = { jti: jti(), userId, generation: generation(userId) };
-          list.revoke(r.jti, exp(), userId);
+          await list.revoke(r.jti, exp(), userId);
           revoked.push(r);
           expect(list.size).toBeLessThanOrEqual(7);
           expect(t.db.prepare('SELECT count(*) FROM revoked_tokens').pluck().get()).toBe(list.size);
@@ -152,16 +152,16 @@ describe('the revocation list', () => {
     );
   });
 
-  it('counts a client\'s revocations again after a restart', () => {
+  it('counts a client\'s revocations again after a restart', async () => {
     t.db.exec('DELETE FROM revoked_tokens');
     const u = users[0]!;
-    const before = new RevocationList(t.db, { perClient: 3, total: 100 });
-    for (let i = 0; i < 3; i++) expect(before.revoke(jti(), exp(), u)).toBe('one');
+    const before = await RevocationList.open(t.storage, { perClient: 3, total: 100 });
+    for (let i = 0; i < 3; i++) expect(await before.revoke(jti(), exp(), u)).toBe('one');
     before.close();
     const g = generation(u);
-    const after = new RevocationList(t.db, { perClient: 3, total: 100 });
+    const after = await RevocationList.open(t.storage, { perClient: 3, total: 100 });
     expect(after.size).toBe(3);
-    expect(after.revoke(jti(), exp(), u)).toBe('all');
+    expect(await after.revoke(jti(), exp(), u)).toBe('all');
     expect(generation(u)).toBe(g + 1);
     expect(after.size).toBe(0);
     after.close();

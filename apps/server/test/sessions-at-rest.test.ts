@@ -8,6 +8,7 @@ import { ensureFirstInstance } from '../src/domain/setup.js';
 import { loadConfig } from '../src/config.js';
 import { openDatabase, type Db } from '../src/storage/db.js';
 import { migrate } from '../src/storage/migrate.js';
+import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
 import { ADMIN_PASSWORD, createTestApp, type TestApp } from './support/test-app.js';
 
 // Whoever copies the database has the session key (unwrapped, without a master key) and the sessions table. Neither may
@@ -78,7 +79,8 @@ describe('console sessions at rest', () => {
     migrate(db, { before: 6 });
     const secret = randomBytes(32).toString('base64url');
     db.prepare("INSERT INTO settings (key, value) VALUES ('session_secret', ?)").run(secret);
-    await ensureFirstInstance(db, loadConfig({ TESSERA_DB: file, TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD }));
+    const storage = new SqliteStorage(db);
+    await ensureFirstInstance(storage, loadConfig({ TESSERA_DB: file, TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD }));
     const admin = db.prepare("SELECT id FROM users WHERE username = 'admin'").pluck().get() as string;
     const legacySid = 'Q3x9GkV1oRr0a6hYb2Jm8cNwT4sLpE7u';
     const data = { cookie: { originalMaxAge: 3_600_000, httpOnly: true, sameSite: 'strict', path: '/' }, userId: admin, csrfToken: 'c'.repeat(43), signedInAt: Date.now() };

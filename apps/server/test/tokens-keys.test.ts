@@ -38,7 +38,7 @@ describe('signing keys', () => {
     const c = await jwtClient(t);
     const old = await accessToken(t.app, c);
     const oldKid = kidOf(old);
-    const result = t.ctx.tokens.keys.rotate();
+    const result = await t.ctx.tokens.keys.rotate();
     expect(result).toEqual({ kid: expect.any(String), alg: 'ES256', retired: [oldKid], withdrawn: [], pruned: [] });
     const fresh = await accessToken(t.app, c);
     expect(kidOf(fresh)).toBe(result.kid);
@@ -51,10 +51,10 @@ describe('signing keys', () => {
     // Once the old key's last token has expired, it is neither published nor accepted, and goes.
     const longAgo = Math.floor(Date.now() / 1000) - 43200 - PUBLISH_GRACE_SECONDS - 1;
     t.db.prepare('UPDATE signing_keys SET retired_at = ? WHERE kid = ?').run(longAgo, oldKid);
-    t.ctx.tokens.keys.refresh();
+    await t.ctx.tokens.keys.refresh();
     expect((await jwks(t)).keys.map((k) => k.kid)).toEqual([result.kid]);
     await orgsMe(t, old).expect(401);
-    expect(t.ctx.tokens.keys.rotate().pruned).toEqual([oldKid]);
+    expect((await t.ctx.tokens.keys.rotate()).pruned).toEqual([oldKid]);
   });
 
   it('signs RS256 when configured, and switching algorithm retires the old key', async () => {

@@ -87,7 +87,7 @@ describe('every service-user endpoint', () => {
   });
 
   it("treats another organization's user as unknown: 404", async () => {
-    const other = createOrg(t.db, { name: 'Elsewhere', instanceHost: 'tessera.localhost', editorUserId: null });
+    const other = await createOrg(t.storage, { name: 'Elsewhere', instanceHost: 'tessera.localhost', editorUserId: null });
     for (const c of ENDPOINTS.filter((e) => e.path().includes(target))) {
       const res = await send(call(s, c.method, c.path()).set('x-zitadel-orgid', other.id), c);
       expect([label(c), res.status, res.body.code]).toEqual([label(c), 404, 5]);

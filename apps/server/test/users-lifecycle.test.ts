@@ -104,20 +104,20 @@ describe('DELETE /users/{userId}', () => {
     await deleteAdmin().expect(200);
   });
 
-  it('never deletes or deactivates the last active instance owner', () => {
+  it('never deletes or deactivates the last active instance owner', async () => {
     const orgId = s.whoami.orgId;
     const admin = s.whoami.userId;
-    expect(() => removeUser(t.db, orgId, admin, system)).toThrow('the last instance owner cannot be deleted');
-    expect(() => deactivateUser(t.db, orgId, admin, system)).toThrow('the last instance owner cannot be deactivated');
+    await expect(removeUser(t.storage, orgId, admin, system)).rejects.toThrow('the last instance owner cannot be deleted');
+    await expect(deactivateUser(t.storage, orgId, admin, system)).rejects.toThrow('the last instance owner cannot be deactivated');
   });
 
   it('does not count a deactivated instance owner as another one', async () => {
     const second = await createServiceUser(s, 'second-owner');
     makeInstanceOwner(second);
     await call(s, 'post', `/users/${second}/_deactivate`).expect(200);
-    expect(() => removeUser(t.db, s.whoami.orgId, s.whoami.userId, system)).toThrow('the last instance owner cannot be deleted');
+    await expect(removeUser(t.storage, s.whoami.orgId, s.whoami.userId, system)).rejects.toThrow('the last instance owner cannot be deleted');
     await call(s, 'post', `/users/${second}/_reactivate`).expect(200);
-    expect(removeUser(t.db, s.whoami.orgId, s.whoami.userId, system).resourceOwner).toBe(s.whoami.orgId);
+    expect((await removeUser(t.storage, s.whoami.orgId, s.whoami.userId, system)).resourceOwner).toBe(s.whoami.orgId);
   });
 });
 

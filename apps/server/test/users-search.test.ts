@@ -7,14 +7,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchUsers, SELECTIVE_HITS } from '../src/domain/users/search.js';
 import { openDatabase, type Db } from '../src/storage/db.js';
 import { migrate } from '../src/storage/migrate.js';
+import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
 import { caselessForm, storedForms } from '../src/storage/search-forms.js';
 
 let dir: string;
 let db: Db;
+let store: SqliteStorage;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-search-'));
   db = openDatabase(path.join(dir, 'search.db'));
   migrate(db);
+  store = new SqliteStorage(db);
   db.prepare(
     `INSERT INTO orgs (id, name, primary_domain, state, sequence, created_at, changed_at)
      VALUES ('1', 'One', 'one.localhost', 'ORG_STATE_ACTIVE', 1, 'x', 'x'), ('2', 'Two', 'two.localhost', 'ORG_STATE_ACTIVE', 1, 'x', 'x')`,
@@ -91,7 +94,7 @@ describe('user search', () => {
     expect(hits('mistral')).toEqual([]);
   });
 
-  it('counts exactly on both sides of the selective threshold, with ties at the page edge', () => {
+  it('counts exactly on both sides of the selective threshold, with ties at the page edge', async () => {
     const at = (i: number) => `2024-02-01T00:00:${String(Math.floor(i / 3) % 60).padStart(2, '0')}.${String(Math.floor(i / 180)).padStart(3, '0')}Z`;
     const seeds = insert([
       ...Array.from({ length: SELECTIVE_HITS + 150 }, (_, i) => ({
@@ -103,7 +106,7 @@ describe('user search', () => {
     for (const [term, offset, limit] of [['FLEET', 0, 20], ['fleet', 1000, 7], ['lorry', 0, 25], ['fleet-1', 3, 50], ['qx', 0, 20], ['t-', 2130, 100]] as const) {
       for (const asc of [false, true]) {
         const want = expected(seeds, '1', term, method, asc);
-        const got = searchUsers(db, '1', consoleQuery(term, method, offset, limit, asc));
+        const got = await searchUsers(store, '1', consoleQuery(term, method, offset, limit, asc));
         expect({ term, asc, total: got.details.totalResult, ids: got.result.map((u) => u.id) }).toEqual({
           term, asc, total: String(want.length), ids: want.slice(offset, offset + limit).map((u) => u.id),
         });
@@ -111,28 +114,28 @@ describe('user search', () => {
     }
   });
 
-  it('answers exactly what a naive filter answers, for any names and terms', () => {
+  it('answers exactly what a naive filter answers, for any names and terms', async () => {
     const ascii = ['a', 'B', 'b', '%', '_', '\\', '"', ' ', '-', 'x', 'Y'];
     const text = fc.string({ unit: fc.constantFrom(...ascii, 'é', 'É'), minLength: 0, maxLength: 8 });
     // User names are ASCII (USERNAME_PATTERN, enforced on every write); display names and terms are not.
     const userName = fc.string({ unit: fc.constantFrom(...ascii), minLength: 0, maxLength: 8 });
     const user = fc.record({ username: userName, displayName: text, org: fc.constantFrom('1', '2'), tick: fc.integer({ min: 0, max: 5 }) });
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(user, { minLength: 1, maxLength: 25 }),
         text,
         fc.constantFrom<TextQueryMethod>('TEXT_QUERY_METHOD_CONTAINS', 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE'),
         fc.integer({ min: 0, max: 6 }),
         fc.integer({ min: 1, max: 5 }),
         fc.boolean(),
-        (users, term, method, offset, limit, asc) => {
+        async (users, term, method, offset, limit, asc) => {
           db.prepare("DELETE FROM users WHERE org_id IN ('1', '2')").run();
           // User names are unique; the prefix holds only characters no term contains.
           const seeds = insert(
             users.map((u, i) => ({ ...u, username: `#${i}#${u.username}`, type: 'machine' as const, createdAt: `2024-03-01T00:00:0${u.tick}.000Z` })),
           );
           const want = expected(seeds, '1', term, method, asc);
-          const got = searchUsers(db, '1', consoleQuery(term, method, offset, limit, asc));
+          const got = await searchUsers(store, '1', consoleQuery(term, method, offset, limit, asc));
           expect(got.details.totalResult).toBe(String(want.length));
           expect(got.result.map((u) => u.id)).toEqual(want.slice(offset, offset + limit).map((u) => u.id));
         },
@@ -141,20 +144,20 @@ describe('user search', () => {
     );
   });
 
-  it('refuses control characters in a term, and never hands a NUL to the full-text parser', () => {
+  it('refuses control characters in a term, and never hands a NUL to the full-text parser', async () => {
     const parsed = listUsersSchema.safeParse({ queries: [{ userNameQuery: { userName: 'abc\u0000def' } }] });
     expect(parsed.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([
       ['queries.0.userNameQuery.userName', 'must not contain control characters'],
     ]);
     const raw = { queries: [{ userNameQuery: { userName: 'abc\u0000def', method: 'TEXT_QUERY_METHOD_CONTAINS' as const } }] };
-    expect(searchUsers(db, '1', raw).details.totalResult).toMatch(/^\d+$/);
+    expect((await searchUsers(store, '1', raw)).details.totalResult).toMatch(/^\d+$/);
   });
 
-  it('reads only the covering index when it scans', () => {
+  it('reads only the covering index when it scans', async () => {
     const q = consoleQuery('ab', 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE', 0, 20);
     const where = "u.org_id = '1' AND u.type = 'machine' AND (u.username LIKE 'x' OR u.display_name LIKE 'x')";
     const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM users u WHERE ${where} AND u.created_at <= 'z'`).all() as { detail: string }[];
     expect(plan.map((p) => p.detail)).toEqual(['SEARCH u USING COVERING INDEX users_org_type_created_names (org_id=? AND type=? AND created_at<?)']);
-    expect(searchUsers(db, '1', q).details.totalResult).toMatch(/^\d+$/);
+    expect((await searchUsers(store, '1', q)).details.totalResult).toMatch(/^\d+$/);
   });
 });

@@ -1,8 +1,8 @@
 import { loadConfig } from '../config.js';
 import { generatePassword, hashPassword } from '../domain/passwords.js';
 import { touchUser } from '../domain/users/commands.js';
-import { inTransaction, openDatabase, type Db } from '../storage/db.js';
-import { migrate } from '../storage/migrate.js';
+import { openStorage } from '../storage/open.js';
+import type { Sql, Storage } from '../storage/port.js';
 import type { Command } from './command.js';
 
 interface Reset {
@@ -25,24 +25,22 @@ interface HumanRow {
  * lost administrator password is never the end of an instance. Whoever runs it can read the
  * database anyway: it grants nothing they could not already take.
  */
-export async function resetPassword(db: Db, username: string): Promise<Reset> {
-  const find = () =>
-    db.prepare('SELECT id, org_id, type, username, state FROM users WHERE username = ? COLLATE NOCASE').get(username) as
-      | HumanRow
-      | undefined;
-  const user = find();
+export async function resetPassword(storage: Storage, username: string): Promise<Reset> {
+  const find = (sql: Sql) => sql.one<HumanRow>('SELECT id, org_id, type, username, state FROM users WHERE lower(username) = lower(?)', [username]);
+  const user = await find(storage);
   if (!user) throw new Error(`No console user named "${username}".`);
   if (user.type === 'machine') {
     throw new Error(`"${user.username}" is a service user: it has a client secret, not a password (generate a new secret in the console).`);
   }
   const password = generatePassword();
   const hash = await hashPassword(password);
-  return inTransaction(db, () => {
+  return storage.command(async (tx) => {
     // Deleted or renamed while we hashed: change nothing rather than someone else.
-    if (find()?.id !== user.id) throw new Error(`No console user named "${username}".`);
-    db.prepare('UPDATE users SET password_hash = ? WHERE id = ?').run(hash, user.id);
-    const ended = db.prepare("DELETE FROM sessions WHERE json_extract(data, '$.userId') = ?").run(user.id).changes;
-    touchUser(db, user.org_id, user.id, null, 'user.human.password.changed');
+    if ((await find(tx))?.id !== user.id) throw new Error(`No console user named "${username}".`);
+    await tx.run('UPDATE users SET password_hash = ? WHERE id = ?', [hash, user.id]);
+    // The session's JSON holds "userId":"<id>"; ids are digits, so the pattern matches that user alone.
+    const ended = await tx.run('DELETE FROM sessions WHERE data LIKE ?', [`%"userId":"${user.id}"%`]);
+    await touchUser(tx, user.org_id, user.id, null, 'user.human.password.changed');
     return { userName: user.username, password, sessionsEnded: ended, active: user.state === 'USER_STATE_ACTIVE' };
   });
 }
@@ -53,10 +51,9 @@ export const resetPasswordCommand: Command = {
   summary: 'give a console user a new generated password and end their sessions',
   async run([username], env) {
     const config = loadConfig(env);
-    const db = openDatabase(config.dbFile, { existing: true });
+    const storage = await openStorage(config, { existing: true });
     try {
-      migrate(db);
-      const r = await resetPassword(db, username!);
+      const r = await resetPassword(storage, username!);
       const sessions = `${r.sessionsEnded} console session${r.sessionsEnded === 1 ? '' : 's'} of ${r.userName} ended`;
       return [
         `New password for ${r.userName} (generated; shown only now, so keep it):`,
@@ -67,7 +64,7 @@ export const resetPasswordCommand: Command = {
         '',
       ].join('\n');
     } finally {
-      db.close();
+      await storage.close();
     }
   },
 };

@@ -1,8 +1,9 @@
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { rotateInstanceKey, type InstanceKeyRotation } from '../domain/keys/rotate-instance-key.js';
 import { PUBLISH_GRACE_SECONDS, rotateSigningKey } from '../domain/tokens/signing-keys.js';
-import { openDatabase, type Db } from '../storage/db.js';
-import { migrate } from '../storage/migrate.js';
+import type { InstanceKeys } from '../storage/instance-keys.js';
+import { openStorage } from '../storage/open.js';
+import type { Storage } from '../storage/port.js';
 import { readMasterKey } from '../security/master-key-source.js';
 import { KEY_PURPOSES, type KeyPurpose } from '../storage/instance-keys.js';
 import { openInstanceKeys } from '../storage/open-instance-keys.js';
@@ -17,7 +18,7 @@ const NOTICED = 'A running server uses the new key within a second; no restart i
 const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
 
 /**
- * A new key for the database at TESSERA_DB, which must exist. Run with the server's environment
+ * A new key for the database (TESSERA_DATABASE_URL, or TESSERA_DB, which must exist). Run with the server's environment
  * (TESSERA_DB, the master key, TESSERA_JWT_ALG, TESSERA_ACCESS_TOKEN_LIFETIME). What each rotation
  * does to clients is in its output and in the README (Operations).
  */
@@ -33,19 +34,18 @@ export const rotateKeyCommand: Command = {
     if (retireNow && !RETIRE_NOW.includes(kind)) throw new Error(`rotate-key: --retire-now applies to ${RETIRE_NOW.join(' and ')} keys only`);
     const config = loadConfig(env);
     const newMasterKey = kind === 'master' ? readNewMasterKey(env, config) : undefined;
-    const db = openDatabase(config.dbFile, { existing: true });
-    migrate(db);
+    const storage = await openStorage(config, { existing: true });
     try {
-      const keys = openInstanceKeys(db, { masterKey: config.masterKey, wrapInPlace: false });
+      const keys = await openInstanceKeys(storage, { masterKey: config.masterKey, wrapInPlace: false });
       try {
-        if (kind === 'master') return rotateMaster(db, config, newMasterKey!);
-        if (kind === 'signing') return rotateSigning(db, config, retireNow);
-        return describe(rotateInstanceKey(db, kind, { lifetimeSeconds: config.accessTokenLifetimeSeconds, retireNow }));
+        if (kind === 'master') return await rotateMaster(storage, config, newMasterKey!);
+        if (kind === 'signing') return await rotateSigning(storage, keys, config, retireNow);
+        return describe(await rotateInstanceKey(storage, keys, kind, { lifetimeSeconds: config.accessTokenLifetimeSeconds, retireNow }));
       } finally {
         keys.close();
       }
     } finally {
-      db.close();
+      await storage.close();
     }
   },
 };
@@ -64,8 +64,8 @@ function readNewMasterKey(env: NodeJS.ProcessEnv, config: Config) {
   return key;
 }
 
-function rotateMaster(db: Db, config: Config, to: NonNullable<Config['masterKey']>): string {
-  const n = rewrapKeys(db, config.masterKey!, to);
+async function rotateMaster(storage: Storage, config: Config, to: NonNullable<Config['masterKey']>): Promise<string> {
+  const n = await rewrapKeys(storage, config.masterKey!, to);
   return (
     `Re-wrapped ${n} keys with the new master key; the keys themselves are unchanged, so no token, session or secret is affected.\n` +
     'Now give the server the new key (TESSERA_MASTER_KEY_FILE or TESSERA_MASTER_KEY) and restart it: from now on the database opens\n' +
@@ -74,8 +74,8 @@ function rotateMaster(db: Db, config: Config, to: NonNullable<Config['masterKey'
   );
 }
 
-function rotateSigning(db: Db, config: Config, retireNow: boolean): string {
-  const r = rotateSigningKey(db, config.jwtAlg, config.accessTokenLifetimeSeconds, { retireNow });
+async function rotateSigning(storage: Storage, keys: InstanceKeys, config: Config, retireNow: boolean): Promise<string> {
+  const r = await rotateSigningKey(storage, keys, config.jwtAlg, config.accessTokenLifetimeSeconds, { retireNow });
   const until = Math.floor(Date.now() / 1000) + config.accessTokenLifetimeSeconds + PUBLISH_GRACE_SECONDS;
   const lines = [`New signing key ${r.kid} (${r.alg}) now signs JWT access tokens.`];
   if (r.retired.length) {

@@ -13,10 +13,12 @@ import { checkCsrf, newCsrfToken, requireSession, SESSION_COOKIE } from './sessi
 const DUMMY_HASH =
   'scrypt$131072$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
-function whoami(ctx: AppContext, req: Request, p: Principal): Whoami {
-  const row = ctx.db
-    .prepare('SELECT u.username, u.display_name, o.name AS org_name FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = ?')
-    .get(p.userId) as { username: string; display_name: string; org_name: string };
+async function whoami(ctx: AppContext, req: Request, principal: Promise<Principal>): Promise<Whoami> {
+  const p = await principal;
+  const row = (await ctx.storage.one<{ username: string; display_name: string; org_name: string }>(
+    'SELECT u.username, u.display_name, o.name AS org_name FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = ?',
+    [p.userId],
+  ))!;
   return {
     userId: p.userId,
     userName: row.username,
@@ -40,12 +42,9 @@ export function consoleSessionRouter(ctx: AppContext): Router {
   const r = Router();
   r.use(declaredBodyLimit(8 * 1024), express.json({ limit: 8 * 1024 }));
   const limits = ctx.loginLimits;
-  const userByName = ctx.db.prepare(
-    "SELECT id, password_hash, state FROM users WHERE username = ? COLLATE NOCASE AND type = 'human'",
-  );
 
-  r.get('/', (req, res) => {
-    res.set('Cache-Control', 'no-store').json(whoami(ctx, req, requireSession(ctx, req)));
+  r.get('/', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await whoami(ctx, req, requireSession(ctx, req)));
   });
 
   r.post('/', async (req, res) => {
@@ -56,7 +55,6 @@ export function consoleSessionRouter(ctx: AppContext): Router {
     const { username, password } = loginRequestSchema.parse(req.body);
     const ip = throttleBucket(req.ip ?? 'unknown');
     const pairKey = `${ip}|${username.toLowerCase()}`;
-    const user = userByName.get(username) as { id: string; password_hash: string; state: string } | undefined;
     // From the check to the counting, one synchronous turn: no other request can slip in between.
     // The attempt is counted before its hash starts (about a second of scrypt): counted after it,
     // every request arriving meanwhile would pass the check too.
@@ -73,6 +71,13 @@ export function consoleSessionRouter(ctx: AppContext): Router {
     }
     limits.pair.reserve(pairKey);
     const countedAt = limits.address.reserve(ip);
+    let user: { id: string; password_hash: string; state: string } | undefined;
+    try {
+      user = await ctx.storage.one("SELECT id, password_hash, state FROM users WHERE lower(username) = lower(?) AND type = 'human'", [username]);
+    } catch (err) {
+      void place.run(async () => undefined); // give the place back
+      throw err;
+    }
 
     const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH, place);
     if (!user || !ok || user.state !== 'USER_STATE_ACTIVE') {
@@ -86,11 +91,11 @@ export function consoleSessionRouter(ctx: AppContext): Router {
     req.session.csrfToken = newCsrfToken();
     req.session.signedInAt = Date.now();
     await save(req);
-    res.set('Cache-Control', 'no-store').json(whoami(ctx, req, requireSession(ctx, req)));
+    res.set('Cache-Control', 'no-store').json(await whoami(ctx, req, requireSession(ctx, req)));
   });
 
-  r.delete('/', (req, res, next) => {
-    requireSession(ctx, req);
+  r.delete('/', async (req, res, next) => {
+    await requireSession(ctx, req);
     checkCsrf(req);
     req.session.destroy((err) => {
       if (err) return next(err);

@@ -81,24 +81,22 @@ interface UserRow {
 }
 
 /** The operator behind a console session, or undefined when there is none (or it no longer counts). */
-export function sessionPrincipal(ctx: AppContext, req: Request): Principal | undefined {
+export async function sessionPrincipal(ctx: AppContext, req: Request): Promise<Principal | undefined> {
   const userId = req.session?.userId;
   if (!userId) return undefined;
-  const user = ctx.db
-    .prepare("SELECT id, org_id, type, state FROM users WHERE id = ? AND type = 'human'")
-    .get(userId) as UserRow | undefined;
+  const user = await ctx.storage.one<UserRow>("SELECT id, org_id, type, state FROM users WHERE id = ? AND type = 'human'", [userId]);
   if (!user || user.state !== 'USER_STATE_ACTIVE') return undefined;
   return {
     userId: user.id,
     orgId: user.org_id,
     userType: user.type,
-    instanceOwner: ctx.authorizer.isInstanceOwner(user.id),
+    instanceOwner: await ctx.authorizer.isInstanceOwner(user.id),
     via: 'session',
   };
 }
 
-export function requireSession(ctx: AppContext, req: Request): Principal {
-  const p = sessionPrincipal(ctx, req);
+export async function requireSession(ctx: AppContext, req: Request): Promise<Principal> {
+  const p = await sessionPrincipal(ctx, req);
   if (!p) throw unauthenticated('not signed in', 'SESSION-NONE');
   return p;
 }

@@ -1,5 +1,5 @@
 import type { ObjectDetails } from '@tessera/contracts';
-import type { Db } from '../storage/db.js';
+import type { Sql } from '../storage/port.js';
 
 export interface EventInput {
   type: string;
@@ -17,15 +17,14 @@ export interface Appended {
 }
 
 /** Appends one event; call inside the command's transaction. */
-export function appendEvent(db: Db, e: EventInput): Appended {
+export async function appendEvent(tx: Sql, e: EventInput): Promise<Appended> {
   const createdAt = new Date().toISOString();
-  const { lastInsertRowid } = db
-    .prepare(
-      `INSERT INTO events (created_at, type, aggregate_type, aggregate_id, resource_owner, editor_user_id, payload)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(createdAt, e.type, e.aggregateType, e.aggregateId, e.resourceOwner, e.editorUserId, JSON.stringify(e.payload ?? {}));
-  return { sequence: Number(lastInsertRowid), createdAt };
+  const row = await tx.one<{ sequence: number }>(
+    `INSERT INTO events (created_at, type, aggregate_type, aggregate_id, resource_owner, editor_user_id, payload)
+     VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING sequence`,
+    [createdAt, e.type, e.aggregateType, e.aggregateId, e.resourceOwner, e.editorUserId, JSON.stringify(e.payload ?? {})],
+  );
+  return { sequence: row!.sequence, createdAt };
 }
 
 export function details(sequence: number, changeDate: string, resourceOwner: string, creationDate?: string): ObjectDetails {
@@ -47,17 +46,16 @@ export interface EventView {
 }
 
 /** The audit trail of one aggregate, newest first. */
-export function listEvents(db: Db, aggregateType: string, aggregateId: string, limit = 50): EventView[] {
-  const rows = db
-    .prepare(
-      `SELECT e.sequence, e.created_at, e.type, e.editor_user_id, u.display_name, e.payload
-       FROM events e LEFT JOIN users u ON u.id = e.editor_user_id
-       WHERE e.aggregate_type = ? AND e.aggregate_id = ?
-       ORDER BY e.sequence DESC LIMIT ?`,
-    )
-    .all(aggregateType, aggregateId, limit) as {
+export async function listEvents(sql: Sql, aggregateType: string, aggregateId: string, limit = 50): Promise<EventView[]> {
+  const rows = await sql.all<{
     sequence: number; created_at: string; type: string; editor_user_id: string | null; display_name: string | null; payload: string;
-  }[];
+  }>(
+    `SELECT e.sequence, e.created_at, e.type, e.editor_user_id, u.display_name, e.payload
+     FROM events e LEFT JOIN users u ON u.id = e.editor_user_id
+     WHERE e.aggregate_type = ? AND e.aggregate_id = ?
+     ORDER BY e.sequence DESC LIMIT ?`,
+    [aggregateType, aggregateId, limit],
+  );
   return rows.map((r) => ({
     sequence: String(r.sequence),
     creationDate: r.created_at,

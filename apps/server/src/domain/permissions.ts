@@ -5,8 +5,8 @@ import {
   roleDefinition,
   type Permission,
 } from '@tessera/contracts';
-import { dataVersionOf, VersionedCache } from '../storage/data-version.js';
-import type { Db } from '../storage/db.js';
+import { VersionedCache } from '../storage/data-version.js';
+import type { Storage } from '../storage/port.js';
 import { notFound, permissionDenied } from './errors.js';
 import type { Principal } from './principal.js';
 
@@ -63,49 +63,43 @@ class PermissionSets {
 const EMPTY: ReadonlySet<Permission> = new Set();
 
 export class Authorizer {
-  readonly #memberRoles;
-  readonly #instanceRoles;
-  readonly #grants;
   readonly #grantsCache: VersionedCache<string, GrantsRow>;
   /** A user's instance roles as stored ('' for none), until the database changes. */
   readonly #instanceRolesCache: VersionedCache<string, string>;
   readonly #orgSets = new PermissionSets(roleDefinition);
   readonly #instanceSets = new PermissionSets(instanceRoleDefinition);
 
-  constructor(db: Db) {
-    this.#memberRoles = db.prepare('SELECT roles FROM org_members WHERE org_id = ? AND user_id = ?').pluck();
-    this.#instanceRoles = db.prepare('SELECT roles FROM instance_members WHERE user_id = ?').pluck();
-    // Everything authorizeInOrg needs, in one read: three primary-key lookups inside SQLite.
-    this.#grants = db.prepare(
-      `SELECT (SELECT roles FROM instance_members WHERE user_id = ?) AS instance_roles,
-              (SELECT roles FROM org_members WHERE org_id = ? AND user_id = ?) AS org_roles,
-              EXISTS (SELECT 1 FROM orgs WHERE id = ?) AS org_exists`,
-    );
-    this.#grantsCache = new VersionedCache(dataVersionOf(db), 4096);
-    this.#instanceRolesCache = new VersionedCache(dataVersionOf(db), 4096);
+  constructor(private readonly storage: Storage) {
+    this.#grantsCache = new VersionedCache(storage.version, 4096);
+    this.#instanceRolesCache = new VersionedCache(storage.version, 4096);
   }
 
   /** The instance roles the user holds (empty when none). */
-  instanceRoles(userId: string): string[] {
-    const roles = this.#instanceRolesJson(userId);
+  async instanceRoles(userId: string): Promise<string[]> {
+    const roles = await this.#instanceRolesJson(userId);
     return roles ? (JSON.parse(roles) as string[]) : [];
   }
 
-  isInstanceOwner(userId: string): boolean {
-    return this.instanceRoles(userId).includes(INSTANCE_OWNER_ROLE);
+  async isInstanceOwner(userId: string): Promise<boolean> {
+    return (await this.instanceRoles(userId)).includes(INSTANCE_OWNER_ROLE);
   }
 
   /** The roles the user holds in an organization (empty when none). */
-  orgRoles(userId: string, orgId: string): string[] {
-    const roles = this.#memberRoles.get(orgId, userId) as string | undefined;
+  async orgRoles(userId: string, orgId: string): Promise<string[]> {
+    const roles = await this.#memberRoles(orgId, userId);
     return roles ? (JSON.parse(roles) as string[]) : [];
   }
 
   /** Everything the caller may do in one organization: its membership there plus its instance roles. */
-  permissions(principal: Principal, orgId: string): Set<Permission> {
-    const granted = new Set(this.#orgSets.of(this.#memberRoles.get(orgId, principal.userId) as string | undefined));
-    for (const p of this.#instancePermissions(principal)) granted.add(p);
+  async permissions(principal: Principal, orgId: string): Promise<Set<Permission>> {
+    const granted = new Set(this.#orgSets.of(await this.#memberRoles(orgId, principal.userId)));
+    for (const p of await this.#instancePermissions(principal)) granted.add(p);
     return granted;
+  }
+
+  async #memberRoles(orgId: string, userId: string): Promise<string | undefined> {
+    const row = await this.storage.one<{ roles: string }>('SELECT roles FROM org_members WHERE org_id = ? AND user_id = ?', [orgId, userId]);
+    return row?.roles;
   }
 
   /**
@@ -113,10 +107,18 @@ export class Authorizer {
    * x-zitadel-orgid) and checks the permission there; returns that organization's id.
    * Naming an organization the caller holds no fitting role in is refused, never ignored.
    */
-  authorizeInOrg(principal: Principal, requestedOrgId: string | undefined, permission: Permission): string {
+  async authorizeInOrg(principal: Principal, requestedOrgId: string | undefined, permission: Permission): Promise<string> {
     const orgId = requestedOrgId || principal.orgId;
     const userId = principal.userId;
-    const g = this.#grantsCache.get(`${userId}\n${orgId}`, () => this.#grants.get(userId, orgId, userId, orgId) as GrantsRow)!;
+    // Everything this needs, in one read: three primary-key lookups.
+    const g = (await this.#grantsCache.get(`${userId}\n${orgId}`, () =>
+      this.storage.one<GrantsRow>(
+        `SELECT (SELECT roles FROM instance_members WHERE user_id = ?) AS instance_roles,
+                (SELECT roles FROM org_members WHERE org_id = ? AND user_id = ?) AS org_roles,
+                (SELECT count(*) FROM orgs WHERE id = ?) AS org_exists`,
+        [userId, orgId, userId, orgId],
+      ),
+    ))!;
     if (this.#instanceSets.of(g.instance_roles).has(permission)) {
       if (!g.org_exists) throw notFound('ORG-4m9fs', 'organization not found');
       return orgId;
@@ -126,15 +128,18 @@ export class Authorizer {
   }
 
   /** Instance-wide calls (create or list organizations) need an instance role granting the permission. */
-  authorizeInstance(principal: Principal, permission: Permission): void {
-    if (!this.#instancePermissions(principal).has(permission)) throw permissionDenied();
+  async authorizeInstance(principal: Principal, permission: Permission): Promise<void> {
+    if (!(await this.#instancePermissions(principal)).has(permission)) throw permissionDenied();
   }
 
-  #instancePermissions(principal: Principal): ReadonlySet<Permission> {
-    return this.#instanceSets.of(this.#instanceRolesJson(principal.userId));
+  async #instancePermissions(principal: Principal): Promise<ReadonlySet<Permission>> {
+    return this.#instanceSets.of(await this.#instanceRolesJson(principal.userId));
   }
 
-  #instanceRolesJson(userId: string): string {
-    return this.#instanceRolesCache.get(userId, () => (this.#instanceRoles.get(userId) as string | undefined) ?? '')!;
+  async #instanceRolesJson(userId: string): Promise<string> {
+    return (await this.#instanceRolesCache.get(userId, async () => {
+      const row = await this.storage.one<{ roles: string }>('SELECT roles FROM instance_members WHERE user_id = ?', [userId]);
+      return row?.roles ?? '';
+    }))!;
   }
 }

@@ -1,10 +1,10 @@
 import { INSTANCE_OWNER_ROLE } from '@tessera/contracts';
 import type { Config } from '../config.js';
-import { inTransaction, type Db } from '../storage/db.js';
+import { isUniqueViolation, type Sql, type Storage } from '../storage/port.js';
 import { newId } from '../storage/ids.js';
 import { storedForms } from '../storage/search-forms.js';
 import { appendEvent } from './events.js';
-import { createOrg } from './orgs/commands.js';
+import { insertOrg } from './orgs/commands.js';
 import { generatePassword, hashPassword } from './passwords.js';
 
 export interface SetupResult {
@@ -20,7 +20,7 @@ export interface FirstInstance {
   /** True when the database has no organization yet: commit() will create the first one. */
   pending: boolean;
   /** Writes it in one transaction, or finds that another start did; quick, the hashing is done. */
-  commit(): SetupResult;
+  commit(): Promise<SetupResult>;
 }
 
 /**
@@ -32,18 +32,18 @@ export interface FirstInstance {
  * was never shown, or the next start would say "sign in as before" to someone who cannot.
  * This step does the slow part (scrypt); commit() writes everything in one transaction.
  */
-export async function prepareFirstInstance(db: Db, config: Config): Promise<FirstInstance> {
-  if (hasOrg(db)) return { pending: false, commit: () => ({ created: false }) };
+export async function prepareFirstInstance(storage: Storage, config: Config): Promise<FirstInstance> {
+  if (await hasOrg(storage)) return { pending: false, commit: async () => ({ created: false }) };
   const generatedPassword = config.adminPassword ? undefined : generatePassword();
   const passwordHash = await hashPassword(config.adminPassword ?? generatedPassword!);
   const instanceHost = new URL(config.issuer).hostname;
 
-  const commit = () => inTransaction(db, (): SetupResult => {
+  const write = () => storage.command(async (tx): Promise<SetupResult> => {
     // A concurrent first start may have won the race while we hashed.
-    if (hasOrg(db)) return { created: false };
-    const org = createOrg(db, { name: config.orgName, instanceHost, editorUserId: null });
+    if (await hasOrg(tx)) return { created: false };
+    const org = await insertOrg(tx, { name: config.orgName, instanceHost, editorUserId: null });
     const userId = newId();
-    const ev = appendEvent(db, {
+    const ev = await appendEvent(tx, {
       type: 'user.human.added',
       aggregateType: 'user',
       aggregateId: userId,
@@ -53,14 +53,15 @@ export async function prepareFirstInstance(db: Db, config: Config): Promise<Firs
     });
     const displayName = 'Administrator';
     const name = storedForms(displayName);
-    db.prepare(
+    await tx.run(
       `INSERT INTO users (id, org_id, type, username, display_name, display_name_nfc, display_name_fold, state, password_hash, sequence, created_at, changed_at)
        VALUES (?, ?, 'human', ?, ?, ?, ?, 'USER_STATE_ACTIVE', ?, ?, ?, ?)`,
-    ).run(userId, org.id, config.adminUsername, displayName, name.nfc, name.fold, passwordHash, ev.sequence, ev.createdAt, ev.createdAt);
-    db.prepare('INSERT INTO instance_members (user_id, roles, created_at) VALUES (?, ?, ?)').run(
-      userId, JSON.stringify([INSTANCE_OWNER_ROLE]), ev.createdAt,
+      [userId, org.id, config.adminUsername, displayName, name.nfc, name.fold, passwordHash, ev.sequence, ev.createdAt, ev.createdAt],
     );
-    const member = appendEvent(db, {
+    await tx.run('INSERT INTO instance_members (user_id, roles, created_at) VALUES (?, ?, ?)', [
+      userId, JSON.stringify([INSTANCE_OWNER_ROLE]), ev.createdAt,
+    ]);
+    const member = await appendEvent(tx, {
       type: 'org.member.added',
       aggregateType: 'org',
       aggregateId: org.id,
@@ -68,19 +69,28 @@ export async function prepareFirstInstance(db: Db, config: Config): Promise<Firs
       editorUserId: null,
       payload: { userId, roles: ['ORG_OWNER'] },
     });
-    db.prepare(
-      `INSERT INTO org_members (org_id, user_id, roles, sequence, created_at, changed_at) VALUES (?, ?, ?, ?, ?, ?)`,
-    ).run(org.id, userId, JSON.stringify(['ORG_OWNER']), member.sequence, member.createdAt, member.createdAt);
+    await tx.run(`INSERT INTO org_members (org_id, user_id, roles, sequence, created_at, changed_at) VALUES (?, ?, ?, ?, ?, ?)`, [
+      org.id, userId, JSON.stringify(['ORG_OWNER']), member.sequence, member.createdAt, member.createdAt,
+    ]);
     return { created: true, orgName: config.orgName, adminUsername: config.adminUsername, generatedPassword };
   });
+  const commit = async (): Promise<SetupResult> => {
+    try {
+      return await write();
+    } catch (err) {
+      // Another node's first start committed between our check and our insert (PostgreSQL).
+      if (isUniqueViolation(err)) return { created: false };
+      throw err;
+    }
+  };
   return { pending: true, commit };
 }
 
 /** Both steps at once, for tests and tools that do not serve. */
-export async function ensureFirstInstance(db: Db, config: Config): Promise<SetupResult> {
-  return (await prepareFirstInstance(db, config)).commit();
+export async function ensureFirstInstance(storage: Storage, config: Config): Promise<SetupResult> {
+  return (await prepareFirstInstance(storage, config)).commit();
 }
 
-function hasOrg(db: Db): boolean {
-  return db.prepare('SELECT 1 FROM orgs LIMIT 1').get() !== undefined;
+async function hasOrg(sql: Sql): Promise<boolean> {
+  return (await sql.one('SELECT 1 FROM orgs LIMIT 1')) !== undefined;
 }

@@ -1,5 +1,6 @@
 import type { TextQueryMethod } from '@tessera/contracts';
 import { caselessForm, exactForm } from '../storage/search-forms.js';
+import type { Engine } from '../storage/port.js';
 
 /**
  * SQL expressions for a searchable column: its exact form (NFC), and what LIKE runs on for its caseless
@@ -40,13 +41,15 @@ const LIKE_PATTERNS: Record<string, (term: string) => string> = {
 /**
  * ZITADEL's TextQueryMethod as an SQL condition; values are bound, never spliced into the SQL. Both the
  * column and the term are compared in the method's search form (storage/search-forms.ts); lengths are
- * counted in code points, as SQLite's substr counts characters (not JavaScript's UTF-16 units).
+ * counted in code points, as both engines' substr counts characters (not JavaScript's UTF-16 units).
+ * SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE does the same in Tessera's databases (the caseless
+ * column is a stored fold, or a name whose fold is its ASCII lowercase, so ILIKE's folding can add nothing).
  */
-export function textCondition(column: TextColumn, value: string, method: TextQueryMethod, args: unknown[]): string {
+export function textCondition(engine: Engine, column: TextColumn, value: string, method: TextQueryMethod, args: unknown[]): string {
   const term = termForm(value, method);
   if (ignoresCase(method)) {
     args.push(LIKE_PATTERNS[method.slice('TEXT_QUERY_METHOD_'.length, -'_IGNORE_CASE'.length)]!(escapeLike(term)));
-    return `${column.caselessLike} LIKE ? ESCAPE '\\'`;
+    return `${column.caselessLike} ${engine === 'pg' ? 'ILIKE' : 'LIKE'} ? ESCAPE '\\'`;
   }
   const form = column.exact;
   switch (method) {
@@ -58,11 +61,11 @@ export function textCondition(column: TextColumn, value: string, method: TextQue
       return `substr(${form}, 1, ?) = ?`;
     case 'TEXT_QUERY_METHOD_ENDS_WITH':
       // substr(x, -0) is all of x, not its empty tail: every name ends with the empty string.
-      if (term === '') return '1';
+      if (term === '') return '1 = 1';
       args.push([...term].length, term);
-      return `substr(${form}, -?) = ?`;
+      return engine === 'pg' ? `right(${form}, ?) = ?` : `substr(${form}, -?) = ?`;
     default: // TEXT_QUERY_METHOD_CONTAINS
       args.push(term);
-      return `instr(${form}, ?) > 0`;
+      return engine === 'pg' ? `strpos(${form}, ?) > 0` : `instr(${form}, ?) > 0`;
   }
 }

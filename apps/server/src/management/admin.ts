@@ -13,7 +13,7 @@ export const adminEndpoints: readonly Endpoint[] = [
     permission: 'org.read',
     scope: 'instance',
     body: listOrgsSchema,
-    handler: ({ ctx, body }) => searchOrgs(ctx.db, body),
+    handler: ({ ctx, body }) => searchOrgs(ctx.storage, body),
   }),
 ];
 

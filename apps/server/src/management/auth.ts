@@ -16,10 +16,8 @@ declare global {
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 /** The organization of an active user; for verifiers that do not say (AccessTokens does). */
-function activeUserOrg(ctx: AppContext, userId: string): string | undefined {
-  return ctx.db.prepare("SELECT org_id FROM users WHERE id = ? AND state = 'USER_STATE_ACTIVE'").pluck().get(userId) as
-    | string
-    | undefined;
+async function activeUserOrg(ctx: AppContext, userId: string): Promise<string | undefined> {
+  return (await ctx.storage.one<{ org_id: string }>("SELECT org_id FROM users WHERE id = ? AND state = 'USER_STATE_ACTIVE'", [userId]))?.org_id;
 }
 
 /**
@@ -35,11 +33,11 @@ export async function bearerPrincipal(ctx: AppContext, header: string): Promise<
   if (!verified) throw unauthenticated('token is invalid, expired or revoked', 'AUTH-7fs1e');
   if (!verified.management) throw unauthenticated('token is missing the management API audience', 'AUTH-aud0m');
   const userId = verified.userId;
-  const orgId = verified.orgId ?? activeUserOrg(ctx, userId);
+  const orgId = verified.orgId ?? (await activeUserOrg(ctx, userId));
   if (!orgId) throw unauthenticated('token is invalid, expired or revoked', 'AUTH-7fs1e');
   // A plain object: a getter here would give every request's principal its own accessor, which
   // V8 keeps in the old generation (measured: 350 bytes a request promoted, and RSS growing).
-  return { userId, orgId, userType: 'machine', instanceOwner: ctx.authorizer.isInstanceOwner(userId), via: 'token' };
+  return { userId, orgId, userType: 'machine', instanceOwner: await ctx.authorizer.isInstanceOwner(userId), via: 'token' };
 }
 
 /**
@@ -53,7 +51,7 @@ export function authenticate(ctx: AppContext): RequestHandler {
       req.principal = await bearerPrincipal(ctx, header);
       return next();
     }
-    const principal = sessionPrincipal(ctx, req);
+    const principal = await sessionPrincipal(ctx, req);
     if (!principal) throw unauthenticated('authentication required: send a Bearer token or sign in', 'AUTH-missing');
     if (req.method !== 'GET' && req.method !== 'HEAD') checkCsrf(req);
     req.principal = principal;

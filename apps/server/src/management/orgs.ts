@@ -8,14 +8,14 @@ export const orgEndpoints: Endpoint[] = [
     method: 'get',
     path: '/orgs/me',
     permission: 'org.read',
-    handler: ({ ctx, orgId }) => ({ org: getOrg(ctx.db, orgId) }),
+    handler: async ({ ctx, orgId }) => ({ org: await getOrg(ctx.storage, orgId) }),
   }),
   endpoint({
     method: 'put',
     path: '/orgs/me',
     permission: 'org.write',
     body: updateOrgSchema,
-    handler: ({ ctx, orgId, principal, body }) => renameOrg(ctx.db, orgId, principal.userId, body.name),
+    handler: ({ ctx, orgId, principal, body }) => renameOrg(ctx.storage, orgId, principal.userId, body.name),
   }),
   // AddOrg. ZITADEL lets any signed-in user create one; here it is the instance owner's alone.
   endpoint({
@@ -25,6 +25,6 @@ export const orgEndpoints: Endpoint[] = [
     scope: 'instance',
     body: addOrgSchema,
     handler: ({ ctx, principal, body }) =>
-      createOrg(ctx.db, { name: body.name, instanceHost: new URL(ctx.config.issuer).hostname, editorUserId: principal.userId }),
+      createOrg(ctx.storage, { name: body.name, instanceHost: new URL(ctx.config.issuer).hostname, editorUserId: principal.userId }),
   }),
 ];

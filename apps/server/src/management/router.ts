@@ -57,18 +57,18 @@ export function hasBody(headers: { 'content-length'?: string; 'transfer-encoding
  * organization or instance-wide), then the body schema, then the handler. The only place an
  * endpoint is authorized, for both ways in.
  */
-export function invoke(ctx: AppContext, e: Endpoint, call: ApiCall): unknown {
+export async function invoke(ctx: AppContext, e: Endpoint, call: ApiCall): Promise<unknown> {
   const { principal, params } = call;
   checkIds(params);
   let orgId = '';
   if (e.scope === 'instance') {
-    ctx.authorizer.authorizeInstance(principal, e.permission);
+    await ctx.authorizer.authorizeInstance(principal, e.permission);
   } else {
     const requested = call.orgHeader;
     if (requested !== undefined && !idSchema.safeParse(requested).success) {
       throw invalidArgument('ORG-HEADER', `${ORG_HEADER} must be a numeric organization id`, ORG_HEADER);
     }
-    orgId = ctx.authorizer.authorizeInOrg(principal, requested, e.permission);
+    orgId = await ctx.authorizer.authorizeInOrg(principal, requested, e.permission);
   }
   let body: unknown;
   if (e.body) {

@@ -12,15 +12,15 @@ export const secretEndpoints: Endpoint[] = [
     permission: 'user.write',
     body: machineSecretOptionsSchema,
     handler: ({ ctx, orgId, principal, params, body }) =>
-      generateMachineSecret(ctx.db, ctx.secretKey, orgId, params.userId!, principal.userId, body),
+      generateMachineSecret(ctx.storage, ctx.secretKey, orgId, params.userId!, principal.userId, body),
   }),
   endpoint({
     method: 'delete',
     path: '/users/:userId/secret',
     permission: 'user.write',
     body: machineSecretOptionsSchema,
-    handler: ({ ctx, orgId, principal, params, body }) => ({
-      details: removeMachineSecret(ctx.db, orgId, params.userId!, principal.userId, body),
+    handler: async ({ ctx, orgId, principal, params, body }) => ({
+      details: await removeMachineSecret(ctx.storage, orgId, params.userId!, principal.userId, body),
     }),
   }),
 ];

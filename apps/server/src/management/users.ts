@@ -16,28 +16,28 @@ export const userEndpoints: Endpoint[] = [
     path: '/users/machine',
     permission: 'user.write',
     body: addMachineUserSchema,
-    handler: ({ ctx, orgId, principal, body }) => addMachineUser(ctx.db, orgId, principal.userId, body),
+    handler: ({ ctx, orgId, principal, body }) => addMachineUser(ctx.storage, orgId, principal.userId, body),
   }),
   endpoint({
     method: 'post',
     path: '/users/_search',
     permission: 'user.read',
     body: listUsersSchema,
-    handler: ({ ctx, orgId, body }) => searchUsers(ctx.db, orgId, body),
+    handler: ({ ctx, orgId, body }) => searchUsers(ctx.storage, orgId, body),
   }),
   endpoint({
     method: 'get',
     path: '/users/:userId',
     permission: 'user.read',
-    handler: ({ ctx, orgId, params }) => ({ user: getUser(ctx.db, orgId, params.userId!) }),
+    handler: async ({ ctx, orgId, params }) => ({ user: await getUser(ctx.storage, orgId, params.userId!) }),
   }),
   endpoint({
     method: 'put',
     path: '/users/:userId/machine',
     permission: 'user.write',
     body: updateMachineSchema,
-    handler: ({ ctx, orgId, principal, params, body }) => ({
-      details: updateMachine(ctx.db, orgId, params.userId!, principal.userId, body),
+    handler: async ({ ctx, orgId, principal, params, body }) => ({
+      details: await updateMachine(ctx.storage, orgId, params.userId!, principal.userId, body),
     }),
   }),
   endpoint({
@@ -45,20 +45,20 @@ export const userEndpoints: Endpoint[] = [
     path: '/users/:userId/_deactivate',
     permission: 'user.write',
     body: noBody,
-    handler: ({ ctx, orgId, principal, params }) => ({ details: deactivateUser(ctx.db, orgId, params.userId!, principal) }),
+    handler: async ({ ctx, orgId, principal, params }) => ({ details: await deactivateUser(ctx.storage, orgId, params.userId!, principal) }),
   }),
   endpoint({
     method: 'post',
     path: '/users/:userId/_reactivate',
     permission: 'user.write',
     body: noBody,
-    handler: ({ ctx, orgId, principal, params }) => ({ details: reactivateUser(ctx.db, orgId, params.userId!, principal) }),
+    handler: async ({ ctx, orgId, principal, params }) => ({ details: await reactivateUser(ctx.storage, orgId, params.userId!, principal) }),
   }),
   endpoint({
     method: 'delete',
     path: '/users/:userId',
     permission: 'user.delete',
-    handler: ({ ctx, orgId, principal, params }) => ({ details: removeUser(ctx.db, orgId, params.userId!, principal) }),
+    handler: async ({ ctx, orgId, principal, params }) => ({ details: await removeUser(ctx.storage, orgId, params.userId!, principal) }),
   }),
   // Tessera's own: ZITADEL has no way to cut off a service user's tokens short of deactivating it.
   endpoint({
@@ -66,8 +66,8 @@ export const userEndpoints: Endpoint[] = [
     path: '/users/:userId/tokens/_revoke',
     permission: 'user.write',
     body: noBody,
-    handler: ({ ctx, orgId, principal, params }) => ({
-      details: revokeAllTokens(ctx.db, orgId, params.userId!, principal.userId),
+    handler: async ({ ctx, orgId, principal, params }) => ({
+      details: await revokeAllTokens(ctx.storage, orgId, params.userId!, principal.userId),
     }),
   }),
   endpoint({
@@ -75,6 +75,6 @@ export const userEndpoints: Endpoint[] = [
     path: '/users/:userId/changes/_search',
     permission: 'user.read',
     body: listUserChangesSchema,
-    handler: ({ ctx, orgId, params, body }) => listUserChanges(ctx.db, orgId, params.userId!, body),
+    handler: ({ ctx, orgId, params, body }) => listUserChanges(ctx.storage, orgId, params.userId!, body),
   }),
 ];

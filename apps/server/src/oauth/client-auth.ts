@@ -30,40 +30,38 @@ const FAILED = 'client authentication failed';
  * per address. Every attempt costs one full row read (client-lookup.ts) and one HMAC, whether
  * the client exists or not, so neither the answer nor its timing says which usernames exist.
  */
-export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, form: FormParams) => AuthenticatedClient {
-  const byUsername = clientLookup(ctx.db);
+export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, form: FormParams) => Promise<AuthenticatedClient> {
+  const byUsername = clientLookup(ctx.storage);
   // Compared against when there is no stored hash; random, so it matches nothing.
   const dummyHash = randomBytes(32);
   const { pair, address } = ctx.clientAuthLimits;
   const trust = proxyTrust(ctx.config.trustProxy);
 
-  return (req, form) => {
+  return async (req, form) => {
     const credentials = presentedCredentials(req, form);
     const ip = throttleBucket(clientAddress(req, trust));
     // No username is longer than 200 characters, so longer ids share a key: keys stay small.
     const pairKey = `${(credentials?.clientId ?? '').slice(0, 200).toLowerCase()}\n${ip}`;
-    // The check and the count below run in one synchronous turn (the HMAC is synchronous), so no
-    // parallel request can pass the check before this one is counted. An await between them would
-    // need the reserve-first counting sign-in uses (console-session/routes.ts).
+    // Checked and counted in one synchronous turn, before the lookup's await: no parallel request
+    // can pass the check before this one is counted. A success gives its count back below.
     const wait = Math.max(pair.retryAfter(pairKey), address.retryAfter(ip));
     if (wait > 0) throw new SlowDown(wait);
+    pair.reserve(pairKey);
+    const addressAt = address.reserve(ip);
 
-    const row = credentials ? byUsername(credentials.clientId) : undefined;
+    const row = credentials ? await byUsername(credentials.clientId) : undefined;
     // The key the stored hash was made with; without a row the current one. Both paths make the
     // same two ring calls and one HMAC, so an unknown client costs what a known one does.
     const current = ctx.secretKey.current;
     const key = ctx.secretKey.get(row?.hash ? row.key_id! : current.id) ?? current.key;
     const secretOk = verifyClientSecret(key, credentials?.clientSecret ?? '', row?.hash ?? dummyHash);
-    if (!credentials || !row?.hash || !secretOk) {
-      pair.fail(pairKey);
-      address.fail(ip);
-      throw credentials ? new InvalidClient(FAILED) : noCredentials(req);
-    }
+    if (!credentials || !row?.hash || !secretOk) throw credentials ? new InvalidClient(FAILED) : noCredentials(req);
+    address.release(ip, addressAt);
     pair.reset(pairKey);
     // Made with a key rotated out since: re-hashed with the current key now that the secret is known.
     if (row.key_id !== ctx.secretKey.current.id) {
-      rehashClientSecret(ctx.db, ctx.secretKey, row.id, row.key_id!, credentials.clientSecret);
-      ctx.instanceKeys.prune(); // the old key goes with the last hash that needed it
+      await rehashClientSecret(ctx.storage, ctx.secretKey, row.id, row.key_id!, credentials.clientSecret);
+      await ctx.instanceKeys.prune(); // the old key goes with the last hash that needed it
     }
     // Only now, with the secret proven, may the answer say anything about the user's state.
     if (row.state !== 'USER_STATE_ACTIVE') throw new UnauthorizedClient('the service user is deactivated');

@@ -1,5 +1,5 @@
 import type { AccessTokenType } from '@tessera/contracts';
-import type { Db } from '../storage/db.js';
+import type { Storage } from '../storage/port.js';
 
 export interface ClientRow {
   id: string;
@@ -26,30 +26,31 @@ const DECOY_REFRESH_MS = 60_000;
  * client's when it exists, otherwise a decoy (another user's), which is then discarded. `found` is
  * decided in SQL by the same comparison that chose the row, so a decoy can never authenticate.
  */
-export function clientLookup(db: Db): (clientId: string) => ClientRow | undefined {
-  const lookup = db.prepare(
-    `SELECT u.id, u.username, u.org_id, u.state, u.access_token_type, o.primary_domain, s.hash, s.key_id,
+export function clientLookup(storage: Storage): (clientId: string) => Promise<ClientRow | undefined> {
+  // SQLite's rowid is its cheapest key; PostgreSQL has none, and reads the primary key instead.
+  const key = storage.engine === 'pg' ? 'id' : 'rowid';
+  const lookup = `SELECT u.id, u.username, u.org_id, u.state, u.access_token_type, o.primary_domain, s.hash, s.key_id,
             u.token_generation,
-            (u.username = @name COLLATE NOCASE AND u.type = 'machine') AS found
+            CASE WHEN lower(u.username) = lower(?) AND u.type = 'machine' THEN 1 ELSE 0 END AS found
      FROM users u JOIN orgs o ON o.id = u.org_id LEFT JOIN machine_secrets s ON s.user_id = u.id
-     WHERE u.rowid = coalesce((SELECT rowid FROM users WHERE username = @name COLLATE NOCASE AND type = 'machine'), @decoy)`,
-  );
+     WHERE u.${key} = coalesce((SELECT ${key} FROM users WHERE lower(username) = lower(?) AND type = 'machine'), ?)`;
   // Preferably a service user with a secret, whose row costs what a real client's does.
-  const withSecret = db.prepare('SELECT u.rowid FROM machine_secrets s JOIN users u ON u.id = s.user_id LIMIT 1').pluck();
-  const anyUser = db.prepare('SELECT rowid FROM users LIMIT 1').pluck();
-  let decoy: number | bigint = -1;
+  const withSecret = `SELECT u.${key} AS k FROM machine_secrets s JOIN users u ON u.id = s.user_id LIMIT 1`;
+  const anyUser = `SELECT ${key} AS k FROM users LIMIT 1`;
+  let decoy: number | string = storage.engine === 'pg' ? '' : -1;
   let pickAfter = 0;
-  const pick = (now: number) => {
-    decoy = ((withSecret.get() ?? anyUser.get()) as number | undefined) ?? -1;
+  const pick = async (now: number) => {
     pickAfter = now + DECOY_REFRESH_MS;
+    decoy = ((await storage.one<{ k: number | string }>(withSecret)) ?? (await storage.one<{ k: number | string }>(anyUser)))?.k ?? decoy;
   };
+  const read = (name: string) => storage.one<ClientRow & { found: number }>(lookup, [name, name, decoy]);
 
-  return (name) => {
-    let row = lookup.get({ name, decoy }) as (ClientRow & { found: number }) | undefined;
+  return async (name) => {
+    let row = await read(name);
     // A decoy that was deleted, or one without a secret now that a better one may exist.
     if (!row || (!row.found && row.hash === null && Date.now() > pickAfter)) {
-      pick(Date.now());
-      row ??= lookup.get({ name, decoy }) as (ClientRow & { found: number }) | undefined;
+      await pick(Date.now());
+      row ??= await read(name);
     }
     return row?.found ? row : undefined;
   };

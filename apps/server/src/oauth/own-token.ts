@@ -14,7 +14,7 @@ export function ownTokenReader(ctx: AppContext) {
   const authenticate = clientAuthenticator(ctx);
   return async (req: IncomingMessage): Promise<{ client: AuthenticatedClient; verified: VerifiedAccessToken | null }> => {
     const params = await readForm(req);
-    const client = authenticate(req, params);
+    const client = await authenticate(req, params);
     const token = params.get('token');
     if (!token) throw new InvalidRequest('token missing');
     const verified = await ctx.tokens.verify(token);

@@ -16,7 +16,7 @@ export function revocationEndpoint(ctx: AppContext): OAuthHandler {
   return oauthRoute(ctx.logger, async (req, res) => {
     noStore(res);
     const { verified } = await readOwnToken(req);
-    if (verified && ctx.tokens.revoke(verified) === 'all') {
+    if (verified && (await ctx.tokens.revoke(verified)) === 'all') {
       ctx.logger.warn(
         { userId: verified.userId, clientId: verified.clientId },
         'revocation limit reached: every token the client was issued so far is revoked',

@@ -36,8 +36,8 @@ export function tokenEndpoint(ctx: AppContext): OAuthHandler {
     async function parseBody(t) {
       t.params = await readForm(t.req);
     },
-    function authenticateClient(t) {
-      t.client = authenticate(t.req, t.params!);
+    async function authenticateClient(t) {
+      t.client = await authenticate(t.req, t.params!);
     },
     function checkGrantType(t) {
       const grantType = t.params!.get('grant_type');
@@ -56,7 +56,7 @@ export function tokenEndpoint(ctx: AppContext): OAuthHandler {
   return oauthRoute(ctx.logger, async (req, res) => {
     const t: TokenRequest = { req, res };
     for (const step of steps) {
-      // Only parseBody waits for I/O; the other steps run without a trip through the microtask queue.
+      // Only parseBody and authenticateClient wait for I/O; the others run without a trip through the microtask queue.
       const pending = step(t);
       if (pending) await pending;
     }

@@ -18,9 +18,6 @@ interface ProfileRow {
  * 401 with a Bearer challenge that names the error.
  */
 export function userinfoEndpoint(ctx: AppContext): OAuthHandler {
-  const profile = ctx.db.prepare(
-    'SELECT u.username, u.display_name, u.changed_at, o.primary_domain FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = ?',
-  );
   return oauthRoute(ctx.logger, async (req, res) => {
     noStore(res);
     const header = req.headers.authorization;
@@ -29,7 +26,10 @@ export function userinfoEndpoint(ctx: AppContext): OAuthHandler {
     if (!token) throw new InvalidToken('authorization header must be "Bearer <token>"');
     const verified = await ctx.tokens.verify(token);
     if (!verified) throw new InvalidToken('access token is invalid, expired or revoked');
-    const row = profile.get(verified.userId) as ProfileRow | undefined;
+    const row = await ctx.storage.one<ProfileRow>(
+      'SELECT u.username, u.display_name, u.changed_at, o.primary_domain FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.id = ?',
+      [verified.userId],
+    );
     if (!row) throw new InvalidToken('access token is invalid, expired or revoked');
     const body: Record<string, unknown> = { sub: verified.userId };
     if (verified.scope.includes('profile')) {

@@ -64,8 +64,3 @@ function openExisting(file: string): Db {
   db.close();
   throw notTessera;
 }
-
-/** Runs fn in an IMMEDIATE transaction: a command's rows and its event land together or not at all. */
-export function inTransaction<T>(db: Db, fn: () => T): T {
-  return db.transaction(fn).immediate();
-}

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import { isWrapped, type MasterKey } from '../security/envelope.js';
-import { dataVersionOf, type DataVersion } from './data-version.js';
-import type { Db } from './db.js';
 import { LiveRing, type InstanceKeyRing } from './live-key-ring.js';
-import { truncateWal, withSecureDelete } from './scrub.js';
+import type { Storage } from './port.js';
+import { scrubbed } from './scrub.js';
 
 /** What each kind of instance key does: seal BEARER tokens, sign session cookies, hash client secrets. */
 export type KeyPurpose = 'opaque' | 'session' | 'client-secret-hmac';
@@ -42,35 +41,43 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 export type { InstanceKeyRing };
 
 /**
- * The instance keys of one database connection, in memory: unwrapped once, re-read only when the
- * key rows changed (checked against the connection's data version, so a rotation by the CLI shows
- * within its poll interval, 0.1 s). Open with openInstanceKeys() (storage/open-instance-keys.ts).
+ * The instance keys, in memory: unwrapped once, re-read when the key rows changed. Whether they
+ * did is looked at (in the background) once the database's change version moved, and every
+ * REFRESH_MS, so a rotation by the CLI or another node shows within about a second; a key id that
+ * is not known yet makes the next use wait for a re-read (rings' `find`). Open with
+ * openInstanceKeys() (storage/open-instance-keys.ts).
  */
 export class InstanceKeys {
-  readonly #rings = new Map<KeyPurpose, LiveRing>(KEY_PURPOSES.map((p) => [p, new LiveRing(() => this.refresh())]));
+  readonly #rings = new Map<KeyPurpose, LiveRing>(KEY_PURPOSES.map((p) => [p, new LiveRing(() => this.follow(), () => this.refresh())]));
   /** Session cookie secrets, current first, updated in place: express-session keeps this array. */
   readonly sessionSecrets: string[] = [];
   readonly #unwrapped = new Map<string, Buffer>();
-  readonly #version: DataVersion;
-  readonly #selectRows;
-  readonly #selectShape;
   readonly #timer: NodeJS.Timeout;
   #seenVersion = -1;
   #shape = '';
   #ticks = 0;
   #failed = false;
+  #refreshing: Promise<void> | undefined;
+  #closed = false;
 
-  constructor(
-    private readonly db: Db,
+  private constructor(
+    private readonly storage: Storage,
     readonly masterKey: MasterKey | undefined,
     private readonly logger?: Logger,
   ) {
-    this.#version = dataVersionOf(db);
-    this.#selectRows = db.prepare('SELECT purpose, id, material, retired_at, delete_after FROM instance_keys');
-    this.#selectShape = db.prepare("SELECT group_concat(purpose || ':' || id || ':' || ifnull(retired_at, '') || ':' || ifnull(delete_after, ''), ',') FROM instance_keys").pluck();
-    this.reload();
-    this.#timer = setInterval(() => this.#tick(), REFRESH_MS);
+    this.#timer = setInterval(() => void this.#tick(), REFRESH_MS);
     this.#timer.unref();
+  }
+
+  static async open(storage: Storage, masterKey: MasterKey | undefined, logger?: Logger): Promise<InstanceKeys> {
+    const keys = new InstanceKeys(storage, masterKey, logger);
+    try {
+      await keys.reload();
+    } catch (err) {
+      keys.close();
+      throw err;
+    }
+    return keys;
   }
 
   ring(purpose: KeyPurpose): InstanceKeyRing {
@@ -89,68 +96,88 @@ export class InstanceKeys {
     return isWrapped(stored) ? this.#open(stored, signingKeyLabel(kid)).toString('utf8') : stored;
   }
 
-  /** Re-reads the keys if their rows changed since the last look; cheap enough for every use. */
-  refresh(): void {
-    const v = this.#version.current();
-    if (v === this.#seenVersion) return;
-    this.#seenVersion = v;
+  /** Starts a re-read in the background if the database changed since the last look; cheap on every use. */
+  follow(): void {
+    if (this.storage.version.current() !== this.#seenVersion && !this.#refreshing) void this.refresh();
+  }
+
+  /** Re-reads the keys if their rows changed since the last look. */
+  refresh(): Promise<void> {
+    this.#refreshing ??= this.#refresh().finally(() => (this.#refreshing = undefined));
+    return this.#refreshing;
+  }
+
+  async #refresh(): Promise<void> {
+    const v = this.storage.version.current();
     try {
-      if (this.#selectShape.get() !== this.#shape) this.reload();
+      if ((await this.#readShape()) !== this.#shape) await this.reload();
+      this.#seenVersion = v;
       this.#failed = false;
     } catch (err) {
       // Keep serving with the keys already in memory (a closed database at shutdown, or a key
       // wrapped under a master key this process was not given).
-      if (!this.#failed && this.db.open) this.logger?.error({ err: (err as Error).message }, 'instance keys could not be re-read; restart Tessera');
+      if (!this.#failed && !this.#closed) this.logger?.error({ err: (err as Error).message }, 'instance keys could not be re-read; restart Tessera');
       this.#failed = true;
     }
   }
 
-  reload(): void {
-    const rows = this.#selectRows.all() as KeyRow[];
+  async #readShape(): Promise<string> {
+    const rows = await this.storage.all<{ purpose: string; id: number; retired_at: number | null; delete_after: number | null }>(
+      'SELECT purpose, id, retired_at, delete_after FROM instance_keys ORDER BY purpose, id',
+    );
+    return rows.map((r) => `${r.purpose}:${r.id}:${r.retired_at ?? ''}:${r.delete_after ?? ''}`).join(',');
+  }
+
+  async reload(): Promise<void> {
+    const rows = await this.storage.all<KeyRow>('SELECT purpose, id, material, retired_at, delete_after FROM instance_keys ORDER BY purpose, id');
+    const shape = rows.map((r) => `${r.purpose}:${r.id}:${r.retired_at ?? ''}:${r.delete_after ?? ''}`).join(',');
+    const next = new Map<KeyPurpose, { current: { id: number; key: Buffer }; keys: Map<number, { key: Buffer; deleteAfter: number | null }> }>();
     for (const purpose of KEY_PURPOSES) {
       const mine = rows.filter((r) => r.purpose === purpose);
       const current = mine.find((r) => r.retired_at === null);
       if (!current) throw new KeyStoreError(`the database has no current ${purpose} key`);
       const keys = new Map(mine.map((r) => [r.id, { key: this.#material(r), deleteAfter: r.delete_after }]));
-      this.#rings.get(purpose)!.set({ id: current.id, key: keys.get(current.id)!.key }, keys);
+      next.set(purpose, { current: { id: current.id, key: keys.get(current.id)!.key }, keys });
     }
+    for (const [purpose, n] of next) this.#rings.get(purpose)!.set(n.current, n.keys);
     const session = this.#rings.get('session')!;
     this.sessionSecrets.splice(0, this.sessionSecrets.length, ...session.idsNow().map((id) => session.keyNow(id)!.toString('base64url')));
-    this.#shape = this.#selectShape.get() as string;
+    this.#shape = shape;
   }
 
   /**
    * Deletes keys nothing needs any more: retired opaque keys past their last token's expiry,
    * client-secret keys no stored hash was made with, retired session keys. Zeroes what they leave.
    */
-  prune(now = nowSeconds()): { purpose: KeyPurpose; id: number }[] {
-    const gone = this.db
-      .prepare(
-        `SELECT purpose, id FROM instance_keys k WHERE retired_at IS NOT NULL AND (
-           (delete_after IS NOT NULL AND delete_after <= @now) OR purpose = 'session' OR
-           (purpose = 'client-secret-hmac' AND NOT EXISTS (SELECT 1 FROM machine_secrets s WHERE s.key_id = k.id)))`,
-      )
-      .all({ now }) as { purpose: KeyPurpose; id: number }[];
+  async prune(now = nowSeconds()): Promise<{ purpose: KeyPurpose; id: number }[]> {
+    const gone = await this.storage.all<{ purpose: KeyPurpose; id: number }>(
+      `SELECT purpose, id FROM instance_keys k WHERE retired_at IS NOT NULL AND (
+         (delete_after IS NOT NULL AND delete_after <= ?) OR purpose = 'session' OR
+         (purpose = 'client-secret-hmac' AND NOT EXISTS (SELECT 1 FROM machine_secrets s WHERE s.key_id = k.id)))`,
+      [now],
+    );
     if (!gone.length) return gone;
-    const del = this.db.prepare('DELETE FROM instance_keys WHERE purpose = ? AND id = ? AND retired_at IS NOT NULL');
-    withSecureDelete(this.db, () => this.db.transaction(() => gone.forEach((g) => del.run(g.purpose, g.id))).immediate());
-    truncateWal(this.db);
+    await scrubbed(this.storage, () =>
+      this.storage.command(async (tx) => {
+        for (const g of gone) await tx.run('DELETE FROM instance_keys WHERE purpose = ? AND id = ? AND retired_at IS NOT NULL', [g.purpose, g.id]);
+      }),
+    );
     for (const g of gone) this.#unwrapped.delete(instanceKeyLabel(g.purpose, g.id));
-    this.refresh();
+    await this.refresh();
     return gone;
   }
 
   close(): void {
+    this.#closed = true;
     clearInterval(this.#timer);
-    if (stores.get(this.db) === this) stores.delete(this.db);
   }
 
-  #tick(): void {
+  async #tick(): Promise<void> {
     try {
-      this.refresh();
-      if (++this.#ticks % PRUNE_EVERY === 0) this.prune();
+      await this.refresh();
+      if (++this.#ticks % PRUNE_EVERY === 0) await this.prune();
     } catch {
-      // A closed or busy database: the next tick tries again.
+      // A closed or unreachable database: the next tick tries again.
     }
   }
 
@@ -176,22 +203,4 @@ export class InstanceKeys {
       throw new KeyStoreError(`${label} does not open with the master key: the row was altered, or copied from another row`);
     }
   }
-}
-
-const stores = new WeakMap<Db, InstanceKeys>();
-
-export function registerInstanceKeys(db: Db, keys: InstanceKeys): void {
-  stores.get(db)?.close();
-  stores.set(db, keys);
-}
-
-/** The instance keys opened for this connection (openInstanceKeys). */
-export function instanceKeys(db: Db): InstanceKeys {
-  const keys = stores.get(db);
-  if (!keys) throw new Error('instance keys are not open on this database connection');
-  return keys;
-}
-
-export function instanceKeyRing(db: Db, purpose: KeyPurpose): InstanceKeyRing {
-  return instanceKeys(db).ring(purpose);
 }

@@ -6,14 +6,34 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 export interface InstanceKeyRing extends KeyRing {
   /** Ids of the keys that still open, verify or check something: the current one first. */
   ids(): number[];
+  /**
+   * A key by id; an id not known here yet (a key made on another node a moment ago) waits for
+   * one re-read of the keys first.
+   */
+  find(id: number): Promise<Buffer | undefined>;
 }
 
-/** One purpose's keys in memory; refresh() first looks for rows changed elsewhere. */
+/** Unknown ids re-read the keys at most this often, so made-up ids cannot turn into a read each. */
+const UNKNOWN_ID_COOLDOWN_MS = 1_000;
+
+/** One purpose's keys in memory; each use first lets the store look for rows changed elsewhere. */
 export class LiveRing implements InstanceKeyRing {
   #current!: { id: number; key: Buffer };
   #keys = new Map<number, { key: Buffer; deleteAfter: number | null }>();
+  #lastForced = 0;
 
-  constructor(private readonly refresh: () => void) {}
+  constructor(
+    private readonly refresh: () => void,
+    private readonly reread: () => Promise<void>,
+  ) {}
+
+  async find(id: number): Promise<Buffer | undefined> {
+    const known = this.get(id);
+    if (known || this.#keys.has(id) || Date.now() - this.#lastForced < UNKNOWN_ID_COOLDOWN_MS) return known;
+    this.#lastForced = Date.now();
+    await this.reread();
+    return this.keyNow(id);
+  }
 
   get current(): { id: number; key: Buffer } {
     this.refresh();

@@ -1,7 +1,7 @@
 import type { MasterKey } from '../security/envelope.js';
-import { inTransaction, type Db } from './db.js';
 import { storedKeys, storedKeyWriter, writeMasterKeyCheck } from './open-instance-keys.js';
-import { truncateWal, withSecureDelete } from './scrub.js';
+import type { Storage } from './port.js';
+import { scrubbed } from './scrub.js';
 
 /**
  * Wraps every stored key under a new master key instead of the old one, in one transaction: the
@@ -9,16 +9,14 @@ import { truncateWal, withSecureDelete } from './scrub.js';
  * the keys with the old master key (openInstanceKeys), so every row is known to open with it.
  * Returns how many keys were re-wrapped.
  */
-export function rewrapKeys(db: Db, from: MasterKey, to: MasterKey): number {
-  const rewrite = storedKeyWriter(db);
-  const n = withSecureDelete(db, () =>
-    inTransaction(db, () => {
-      const keys = storedKeys(db);
-      for (const k of keys) rewrite(k, to.wrap(from.unwrap(k.value, k.label), k.label));
-      writeMasterKeyCheck(db, to);
+export function rewrapKeys(storage: Storage, from: MasterKey, to: MasterKey): Promise<number> {
+  return scrubbed(storage, () =>
+    storage.command(async (tx) => {
+      const keys = await storedKeys(tx);
+      const rewrite = storedKeyWriter(tx);
+      for (const k of keys) await rewrite(k, to.wrap(from.unwrap(k.value, k.label), k.label));
+      await writeMasterKeyCheck(tx, to);
       return keys.length;
     }),
   );
-  truncateWal(db);
-  return n;
 }

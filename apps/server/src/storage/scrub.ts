@@ -1,3 +1,5 @@
+import type { Storage } from './port.js';
+import { SqliteStorage } from './sqlite/sqlite-storage.js';
 import type { Db } from './db.js';
 
 /**
@@ -31,5 +33,23 @@ export function truncateWal(db: Db): void {
     // Busy: the WAL is still folded in by the next automatic checkpoint.
   } finally {
     db.pragma(`busy_timeout = ${timeout}`);
+  }
+}
+
+/**
+ * Runs a write that removes key material so it leaves no copy behind: on SQLite with
+ * secure_delete on and the WAL truncated after; PostgreSQL's dead tuples are its VACUUM's to
+ * reclaim, and its backups are the operator's pg_dump, which copies rows, not pages.
+ */
+export async function scrubbed<T>(storage: Storage, fn: () => Promise<T>): Promise<T> {
+  if (!(storage instanceof SqliteStorage)) return fn();
+  const db = storage.db;
+  const before = db.pragma('secure_delete', { simple: true }) as number;
+  db.pragma('secure_delete = ON');
+  try {
+    return await fn();
+  } finally {
+    db.pragma(`secure_delete = ${before ? 'ON' : 'OFF'}`);
+    truncateWal(db);
   }
 }

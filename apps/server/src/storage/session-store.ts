@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import session from 'express-session';
-import type { Db } from './db.js';
+import type { Storage } from './port.js';
 
 type Callback = (err?: unknown) => void;
 
@@ -14,71 +14,55 @@ export function sessionKey(sid: string): string {
   return createHash('sha256').update(sid).digest('base64url');
 }
 
-/** express-session store over the sessions table, so sign-ins survive restarts. */
-export class SqliteSessionStore extends session.Store {
-  readonly #get;
-  readonly #set;
-  readonly #destroy;
-  readonly #touch;
-  readonly #prune;
+/** How often expired sessions are deleted; each node draws its own delay around it, so they do not all prune at once. */
+const PRUNE_MS = 10 * 60_000;
+
+/**
+ * express-session store over the sessions table, so sign-ins survive restarts and a session made
+ * on one node works on every node. Writes are single upserts; none needs a transaction.
+ */
+export class DbSessionStore extends session.Store {
   readonly #timer: NodeJS.Timeout;
 
-  constructor(db: Db, defaultTtlMs: number) {
+  constructor(
+    private readonly storage: Storage,
+    private readonly defaultTtlMs: number,
+  ) {
     super();
-    this.#get = db.prepare('SELECT data FROM sessions WHERE sid_hash = ? AND expires_at > ?').pluck();
-    this.#set = db.prepare(
-      `INSERT INTO sessions (sid_hash, data, expires_at) VALUES (?, ?, ?)
-       ON CONFLICT (sid_hash) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`,
-    );
-    this.#destroy = db.prepare('DELETE FROM sessions WHERE sid_hash = ?');
-    this.#touch = db.prepare('UPDATE sessions SET expires_at = ? WHERE sid_hash = ?');
-    this.#prune = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
-    this.#defaultTtlMs = defaultTtlMs;
-    this.#timer = setInterval(() => this.#prune.run(Date.now()), 10 * 60_000);
+    const prune = () => void storage.run('DELETE FROM sessions WHERE expires_at <= ?', [Date.now()]).catch(() => undefined);
+    this.#timer = setInterval(prune, PRUNE_MS * (0.5 + Math.random()));
     this.#timer.unref();
   }
 
-  readonly #defaultTtlMs: number;
-
   #expiry(sess: session.SessionData): number {
     const expires = sess.cookie?.expires;
-    return expires ? new Date(expires).getTime() : Date.now() + this.#defaultTtlMs;
+    return expires ? new Date(expires).getTime() : Date.now() + this.defaultTtlMs;
   }
 
   override get(sid: string, cb: (err: unknown, session?: session.SessionData | null) => void): void {
-    try {
-      const data = this.#get.get(sessionKey(sid), Date.now()) as string | undefined;
-      cb(null, data ? (JSON.parse(data) as session.SessionData) : null);
-    } catch (err) {
-      cb(err);
-    }
+    this.storage
+      .one<{ data: string }>('SELECT data FROM sessions WHERE sid_hash = ? AND expires_at > ?', [sessionKey(sid), Date.now()])
+      .then((row) => cb(null, row ? (JSON.parse(row.data) as session.SessionData) : null), cb);
   }
 
   override set(sid: string, sess: session.SessionData, cb?: Callback): void {
-    try {
-      this.#set.run(sessionKey(sid), JSON.stringify(sess), this.#expiry(sess));
-      cb?.();
-    } catch (err) {
-      cb?.(err);
-    }
+    this.storage
+      .run(
+        `INSERT INTO sessions (sid_hash, data, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (sid_hash) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`,
+        [sessionKey(sid), JSON.stringify(sess), this.#expiry(sess)],
+      )
+      .then(() => cb?.(), (err: unknown) => cb?.(err));
   }
 
   override destroy(sid: string, cb?: Callback): void {
-    try {
-      this.#destroy.run(sessionKey(sid));
-      cb?.();
-    } catch (err) {
-      cb?.(err);
-    }
+    this.storage.run('DELETE FROM sessions WHERE sid_hash = ?', [sessionKey(sid)]).then(() => cb?.(), (err: unknown) => cb?.(err));
   }
 
   override touch(sid: string, sess: session.SessionData, cb?: Callback): void {
-    try {
-      this.#touch.run(this.#expiry(sess), sessionKey(sid));
-      cb?.();
-    } catch (err) {
-      cb?.(err);
-    }
+    this.storage
+      .run('UPDATE sessions SET expires_at = ? WHERE sid_hash = ?', [this.#expiry(sess), sessionKey(sid)])
+      .then(() => cb?.(), (err: unknown) => cb?.(err));
   }
 
   close(): void {

@@ -1,7 +1,7 @@
 import type { App } from '../../src/app.js';
 import { appendEvent } from '../../src/domain/events.js';
 import { hashPassword } from '../../src/domain/passwords.js';
-import { inTransaction, type Db } from '../../src/storage/db.js';
+import type { Storage } from '../../src/storage/port.js';
 import { newId } from '../../src/storage/ids.js';
 import { signIn, type SignedIn } from './test-app.js';
 
@@ -14,12 +14,12 @@ let sharedHash: Promise<string> | undefined;
  * Inserts a human operator straight into the database: there is no API for humans besides the
  * first administrator, and the permission tests need several of them.
  */
-export async function insertHuman(db: Db, orgId: string, userName: string, displayName = userName): Promise<string> {
+export async function insertHuman(storage: Storage, orgId: string, userName: string, displayName = userName): Promise<string> {
   sharedHash ??= hashPassword(HUMAN_PASSWORD);
   const hash = await sharedHash;
-  return inTransaction(db, () => {
+  return storage.command(async (tx) => {
     const id = newId();
-    const ev = appendEvent(db, {
+    const ev = await appendEvent(tx, {
       type: 'user.human.added',
       aggregateType: 'user',
       aggregateId: id,
@@ -27,10 +27,11 @@ export async function insertHuman(db: Db, orgId: string, userName: string, displ
       editorUserId: null,
       payload: { userName },
     });
-    db.prepare(
+    await tx.run(
       `INSERT INTO users (id, org_id, type, username, display_name, state, password_hash, sequence, created_at, changed_at)
        VALUES (?, ?, 'human', ?, ?, 'USER_STATE_ACTIVE', ?, ?, ?, ?)`,
-    ).run(id, orgId, userName, displayName, hash, ev.sequence, ev.createdAt, ev.createdAt);
+      [id, orgId, userName, displayName, hash, ev.sequence, ev.createdAt, ev.createdAt],
+    );
     return id;
   });
 }
@@ -55,13 +56,13 @@ export async function createOrg(admin: SignedIn, name: string): Promise<string> 
 /** A human with the given roles in orgId, signed in through the console session API. */
 export async function signedInHuman(
   app: App,
-  db: Db,
+  storage: Storage,
   admin: SignedIn,
   orgId: string,
   userName: string,
   roles: string[],
 ): Promise<SignedIn & { userId: string }> {
-  const userId = await insertHuman(db, orgId, userName);
+  const userId = await insertHuman(storage, orgId, userName);
   if (roles.length > 0) await grantRoles(admin, orgId, userId, roles);
   return { ...(await signIn(app, userName, HUMAN_PASSWORD)), userId };
 }

@@ -1,5 +1,4 @@
 import { createCipheriv, createHmac, randomBytes, sign } from 'node:crypto';
-import { instanceKeyRing } from '../../src/storage/instance-keys.js';
 import type { TestApp } from './test-app.js';
 
 /** What a token says about itself, as whoever holds the server's keys could choose it. */
@@ -27,7 +26,7 @@ function jtiFor(iatMs: number): Buffer {
  * tokens named their key and their generation, and what a stolen key could mint.
  */
 export function sealVersion1(t: TestApp, c: MintClaims): string {
-  return sealVersion1With(instanceKeyRing(t.db, 'opaque').get(0)!, c);
+  return sealVersion1With(t.ctx.instanceKeys.ring('opaque').get(0)!, c);
 }
 
 export function sealVersion1With(key: Buffer, c: MintClaims): string {

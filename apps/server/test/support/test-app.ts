@@ -9,22 +9,27 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { closeContext, createContext, type AppContext } from '../../src/context.js';
 import { ensureFirstInstance } from '../../src/domain/setup.js';
 import { createLogger } from '../../src/logger.js';
-import { openDatabase, type Db } from '../../src/storage/db.js';
-import { migrate } from '../../src/storage/migrate.js';
+import type { Db } from '../../src/storage/db.js';
+import { openStorage } from '../../src/storage/open.js';
+import type { Storage } from '../../src/storage/port.js';
+import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
 
 export const ADMIN_PASSWORD = 'correct horse battery staple';
 
 export interface TestApp {
   app: App;
   ctx: AppContext;
+  /** The storage the app runs on; tests read and write rows through it, on either engine. */
+  storage: Storage;
+  /** SQLite's connection, for tests of what only SQLite has (files, pages, pragmas). */
   db: Db;
   config: Config;
   dir: string;
   /** Closes the app and database; the files stay until cleanup(). */
-  close(): void;
+  close(): Promise<void>;
   /** A new app on the same database file, as after a restart. */
   restart(): Promise<TestApp>;
-  cleanup(): void;
+  cleanup(): Promise<void>;
 }
 
 /**
@@ -44,26 +49,24 @@ export async function createTestApp(
     TESSERA_CONSOLE_DIR: path.join(folder, 'console'),
     ...env,
   });
-  const db = openDatabase(config.dbFile);
-  migrate(db);
-  await ensureFirstInstance(db, config);
-  const ctx = createContext(config, db, createLogger(config.logLevel, log));
+  const storage = await openStorage(config);
+  await ensureFirstInstance(storage, config);
+  const ctx = await createContext(config, storage, createLogger(config.logLevel, log));
   const app = createApp(ctx);
-  let closed = false;
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    closeContext(ctx);
-    db.close();
-  };
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= (async () => {
+      closeContext(ctx);
+      await storage.close();
+    })());
   return {
-    app, ctx, db, config, dir: folder, close,
+    app, ctx, storage, db: storage instanceof SqliteStorage ? storage.db : (undefined as unknown as Db), config, dir: folder, close,
     restart: async () => {
-      close();
+      await close();
       return createTestApp(env, folder, log);
     },
-    cleanup: () => {
-      close();
+    cleanup: async () => {
+      await close();
       fs.rmSync(folder, { recursive: true, force: true });
     },
   };

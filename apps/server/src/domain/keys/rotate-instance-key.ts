@@ -1,6 +1,6 @@
-import { inTransaction, type Db } from '../../storage/db.js';
-import { instanceKeys, type KeyPurpose } from '../../storage/instance-keys.js';
-import { truncateWal, withSecureDelete } from '../../storage/scrub.js';
+import type { InstanceKeys, KeyPurpose } from '../../storage/instance-keys.js';
+import type { Storage } from '../../storage/port.js';
+import { scrubbed } from '../../storage/scrub.js';
 import { PUBLISH_GRACE_SECONDS } from '../tokens/signing-keys.js';
 
 export interface InstanceKeyRotation {
@@ -36,30 +36,32 @@ export interface RotateInstanceKeyOptions {
  * - client-secret-hmac: the old key checks the hashes it made until each is re-hashed at its
  *   client's next successful authentication (or replaced), and is deleted once none needs it.
  */
-export function rotateInstanceKey(db: Db, purpose: KeyPurpose, opts: RotateInstanceKeyOptions): InstanceKeyRotation {
-  const keys = instanceKeys(db);
+export async function rotateInstanceKey(storage: Storage, keys: InstanceKeys, purpose: KeyPurpose, opts: RotateInstanceKeyOptions): Promise<InstanceKeyRotation> {
   const now = opts.now ?? Math.floor(Date.now() / 1000);
-  const result = withSecureDelete(db, () =>
-    inTransaction(db, (): InstanceKeyRotation => {
-      const previous = db.prepare('SELECT id FROM instance_keys WHERE purpose = ? AND retired_at IS NULL').pluck().get(purpose) as number;
-      const id = db.prepare('SELECT max(id) + 1 FROM instance_keys WHERE purpose = ?').pluck().get(purpose) as number;
+  const result = await scrubbed(storage, () =>
+    storage.command(async (tx): Promise<InstanceKeyRotation> => {
+      // The current row is locked, so two rotations of one purpose take turns.
+      const previous = (await tx.one<{ id: number }>(
+        `SELECT id FROM instance_keys WHERE purpose = ? AND retired_at IS NULL${tx.engine === 'pg' ? ' FOR UPDATE' : ''}`,
+        [purpose],
+      ))!.id;
+      const id = (await tx.one<{ id: number }>('SELECT max(id) + 1 AS id FROM instance_keys WHERE purpose = ?', [purpose]))!.id;
       const keptUntil = purpose === 'opaque' && !opts.retireNow ? now + opts.lifetimeSeconds + PUBLISH_GRACE_SECONDS : undefined;
-      db.prepare('UPDATE instance_keys SET retired_at = ?, delete_after = ? WHERE purpose = ? AND retired_at IS NULL').run(now, keptUntil ?? null, purpose);
-      db.prepare('INSERT INTO instance_keys (purpose, id, material, created_at) VALUES (?, ?, ?, ?)').run(purpose, id, keys.newInstanceKey(purpose, id), now);
+      await tx.run('UPDATE instance_keys SET retired_at = ?, delete_after = ? WHERE purpose = ? AND retired_at IS NULL', [now, keptUntil ?? null, purpose]);
+      await tx.run('INSERT INTO instance_keys (purpose, id, material, created_at) VALUES (?, ?, ?, ?)', [purpose, id, keys.newInstanceKey(purpose, id), now]);
       const r: InstanceKeyRotation = { purpose, id, previous, keptUntil, deleted: [] };
       if (purpose === 'session' || opts.retireNow) {
-        r.deleted = db.prepare('SELECT id FROM instance_keys WHERE purpose = ? AND id <> ? ORDER BY id').pluck().all(purpose, id) as number[];
-        db.prepare('DELETE FROM instance_keys WHERE purpose = ? AND id <> ?').run(purpose, id);
+        r.deleted = (await tx.all<{ id: number }>('SELECT id FROM instance_keys WHERE purpose = ? AND id <> ? ORDER BY id', [purpose, id])).map((k) => k.id);
+        await tx.run('DELETE FROM instance_keys WHERE purpose = ? AND id <> ?', [purpose, id]);
       }
-      if (purpose === 'session') r.signedOut = db.prepare('DELETE FROM sessions').run().changes;
+      if (purpose === 'session') r.signedOut = await tx.run('DELETE FROM sessions');
       if (purpose === 'client-secret-hmac') {
-        r.awaitingRehash = db.prepare('SELECT count(*) FROM machine_secrets WHERE key_id <> ?').pluck().get(id) as number;
+        r.awaitingRehash = (await tx.one<{ n: number }>('SELECT count(*) AS n FROM machine_secrets WHERE key_id <> ?', [id]))!.n;
       }
       return r;
     }),
   );
-  result.deleted.push(...keys.prune(now).filter((g) => g.purpose === purpose).map((g) => g.id));
-  truncateWal(db);
-  keys.refresh();
+  result.deleted.push(...(await keys.prune(now)).filter((g) => g.purpose === purpose).map((g) => g.id));
+  await keys.refresh();
   return result;
 }

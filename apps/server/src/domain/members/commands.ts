@@ -1,5 +1,5 @@
 import { isOrgRole, sortOrgRoles, type ObjectDetails, type OrgRole } from '@tessera/contracts';
-import { inTransaction, type Db } from '../../storage/db.js';
+import { isUniqueViolation, type Sql, type Storage } from '../../storage/port.js';
 import { alreadyExists, DomainError, failedPrecondition, invalidArgument } from '../errors.js';
 import { appendEvent, details } from '../events.js';
 
@@ -16,30 +16,28 @@ function checkRoles(roles: readonly string[]): OrgRole[] {
 const memberNotFound = () => new DomainError('not_found', 'MEMBER-NotFound', 'the user is not a manager of this organization', 'userId');
 const duplicate = () => alreadyExists('MEMBER-AlreadyExists', 'the user is already a manager of this organization', 'userId');
 
-function currentRoles(db: Db, orgId: string, userId: string): OrgRole[] | undefined {
-  const roles = db.prepare('SELECT roles FROM org_members WHERE org_id = ? AND user_id = ?').pluck().get(orgId, userId) as
-    | string
-    | undefined;
-  return roles === undefined ? undefined : (JSON.parse(roles) as OrgRole[]);
+async function currentRoles(tx: Sql, orgId: string, userId: string): Promise<OrgRole[] | undefined> {
+  const row = await tx.one<{ roles: string }>('SELECT roles FROM org_members WHERE org_id = ? AND user_id = ?', [orgId, userId]);
+  return row === undefined ? undefined : (JSON.parse(row.roles) as OrgRole[]);
 }
 
 /**
  * AddOrgMember: grants manager roles to a user of this organization, human or service user.
  * A user of another organization is "not found", exactly like one that does not exist.
  */
-export function addOrgMember(
-  db: Db,
+export async function addOrgMember(
+  storage: Storage,
   orgId: string,
   editorUserId: string | null,
   input: { userId: string; roles: readonly string[] },
-): { details: ObjectDetails } {
+): Promise<{ details: ObjectDetails }> {
   try {
-    return inTransaction(db, () => {
+    return await storage.command(async (tx) => {
       const roles = checkRoles(input.roles);
-      const user = db.prepare('SELECT 1 FROM users WHERE id = ? AND org_id = ?').get(input.userId, orgId);
+      const user = await tx.one('SELECT 1 FROM users WHERE id = ? AND org_id = ?', [input.userId, orgId]);
       if (!user) throw new DomainError('not_found', 'USER-NotFound', 'user not found', 'userId');
-      if (currentRoles(db, orgId, input.userId)) throw duplicate();
-      const ev = appendEvent(db, {
+      if (await currentRoles(tx, orgId, input.userId)) throw duplicate();
+      const ev = await appendEvent(tx, {
         type: 'org.member.added',
         aggregateType: 'org',
         aggregateId: orgId,
@@ -47,35 +45,40 @@ export function addOrgMember(
         editorUserId,
         payload: { userId: input.userId, roles },
       });
-      db.prepare(
-        'INSERT INTO org_members (org_id, user_id, roles, sequence, created_at, changed_at) VALUES (?, ?, ?, ?, ?, ?)',
-      ).run(orgId, input.userId, JSON.stringify(roles), ev.sequence, ev.createdAt, ev.createdAt);
+      await tx.run('INSERT INTO org_members (org_id, user_id, roles, sequence, created_at, changed_at) VALUES (?, ?, ?, ?, ?, ?)', [
+        orgId,
+        input.userId,
+        JSON.stringify(roles),
+        ev.sequence,
+        ev.createdAt,
+        ev.createdAt,
+      ]);
       return { details: details(ev.sequence, ev.createdAt, orgId, ev.createdAt) };
     });
   } catch (err) {
     // The primary key has the last word should two grants race past the check.
-    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw duplicate();
+    if (isUniqueViolation(err)) throw duplicate();
     throw err;
   }
 }
 
 /** UpdateOrgMember: replaces the manager's roles; the change holds from its very next request. */
 export function updateOrgMember(
-  db: Db,
+  storage: Storage,
   orgId: string,
   editorUserId: string | null,
   userId: string,
   input: { roles: readonly string[] },
-): { details: ObjectDetails } {
-  return inTransaction(db, () => {
+): Promise<{ details: ObjectDetails }> {
+  return storage.command(async (tx) => {
     const roles = checkRoles(input.roles);
-    const before = currentRoles(db, orgId, userId);
+    const before = await currentRoles(tx, orgId, userId);
     if (!before) throw memberNotFound();
     // ZITADEL answers an unchanged role set with FailedPrecondition (Errors.Org.Member.RolesNotChanged).
     if (JSON.stringify(before) === JSON.stringify(roles)) {
       throw failedPrecondition('MEMBER-RolesNotChanged', 'the manager already has exactly these roles');
     }
-    const ev = appendEvent(db, {
+    const ev = await appendEvent(tx, {
       type: 'org.member.changed',
       aggregateType: 'org',
       aggregateId: orgId,
@@ -83,18 +86,18 @@ export function updateOrgMember(
       editorUserId,
       payload: { userId, roles },
     });
-    db.prepare('UPDATE org_members SET roles = ?, sequence = ?, changed_at = ? WHERE org_id = ? AND user_id = ?').run(
+    await tx.run('UPDATE org_members SET roles = ?, sequence = ?, changed_at = ? WHERE org_id = ? AND user_id = ?', [
       JSON.stringify(roles), ev.sequence, ev.createdAt, orgId, userId,
-    );
+    ]);
     return { details: details(ev.sequence, ev.createdAt, orgId) };
   });
 }
 
 /** RemoveOrgMember: the user keeps its account but loses every manager role in this organization. */
-export function removeOrgMember(db: Db, orgId: string, editorUserId: string | null, userId: string): { details: ObjectDetails } {
-  return inTransaction(db, () => {
-    if (!currentRoles(db, orgId, userId)) throw memberNotFound();
-    const ev = appendEvent(db, {
+export function removeOrgMember(storage: Storage, orgId: string, editorUserId: string | null, userId: string): Promise<{ details: ObjectDetails }> {
+  return storage.command(async (tx) => {
+    if (!(await currentRoles(tx, orgId, userId))) throw memberNotFound();
+    const ev = await appendEvent(tx, {
       type: 'org.member.removed',
       aggregateType: 'org',
       aggregateId: orgId,
@@ -102,7 +105,7 @@ export function removeOrgMember(db: Db, orgId: string, editorUserId: string | nu
       editorUserId,
       payload: { userId },
     });
-    db.prepare('DELETE FROM org_members WHERE org_id = ? AND user_id = ?').run(orgId, userId);
+    await tx.run('DELETE FROM org_members WHERE org_id = ? AND user_id = ?', [orgId, userId]);
     return { details: details(ev.sequence, ev.createdAt, orgId) };
   });
 }

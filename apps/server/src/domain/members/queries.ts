@@ -1,5 +1,5 @@
 import { ORG_ROLE_KEYS, type ListOrgMemberRolesResponse, type ListOrgMembersQuery, type ListOrgMembersResponse, type OrgMemberView } from '@tessera/contracts';
-import type { Db } from '../../storage/db.js';
+import type { Sql } from '../../storage/port.js';
 import { details } from '../events.js';
 
 interface MemberRow {
@@ -28,7 +28,7 @@ function toMemberView(orgId: string, r: MemberRow): OrgMemberView {
 export const DEFAULT_LIMIT = 100;
 
 /** ListOrgMembers: the managers of one organization, ordered by when they were added (asc defaults to false). */
-export function listOrgMembers(db: Db, orgId: string, req: ListOrgMembersQuery): ListOrgMembersResponse {
+export async function listOrgMembers(sql: Sql, orgId: string, req: ListOrgMembersQuery): Promise<ListOrgMembersResponse> {
   const args: unknown[] = [orgId];
   const conditions = ['m.org_id = ?'];
   for (const q of req.queries ?? []) {
@@ -39,14 +39,13 @@ export function listOrgMembers(db: Db, orgId: string, req: ListOrgMembersQuery):
   const order = req.query?.asc ? 'ASC' : 'DESC';
   const limit = req.query?.limit || DEFAULT_LIMIT;
   const offset = req.query?.offset ?? 0;
-  const total = db.prepare(`SELECT count(*) FROM org_members m WHERE ${where}`).pluck().get(...args) as number;
-  const rows = db
-    .prepare(
+  const total = (await sql.one<{ n: number }>(`SELECT count(*) AS n FROM org_members m WHERE ${where}`, args))!.n;
+  const rows = await sql.all<MemberRow>(
       `SELECT m.user_id, m.roles, m.sequence, m.created_at, m.changed_at, u.username, u.display_name, u.type, o.primary_domain
        FROM org_members m JOIN users u ON u.id = m.user_id JOIN orgs o ON o.id = u.org_id
        WHERE ${where} ORDER BY m.created_at ${order}, m.user_id ${order} LIMIT ? OFFSET ?`,
-    )
-    .all(...args, limit, offset) as MemberRow[];
+      [...args, limit, offset],
+  );
   return {
     details: { totalResult: String(total), viewTimestamp: new Date().toISOString() },
     result: rows.map((r) => toMemberView(orgId, r)),

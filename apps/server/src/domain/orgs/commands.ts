@@ -1,5 +1,5 @@
 import type { ObjectDetails } from '@tessera/contracts';
-import { inTransaction, type Db } from '../../storage/db.js';
+import { isUniqueViolation, type Sql, type Storage } from '../../storage/port.js';
 import { newId } from '../../storage/ids.js';
 import { storedForms } from '../../storage/search-forms.js';
 import { alreadyExists, failedPrecondition } from '../errors.js';
@@ -18,62 +18,91 @@ function slug(name: string): string {
 }
 
 /** A primary domain like ZITADEL's "{org}.{instance host}", made unique with a suffix. */
-function uniqueDomain(db: Db, name: string, instanceHost: string): string {
-  const taken = db.prepare('SELECT 1 FROM orgs WHERE primary_domain = ?').pluck();
+async function uniqueDomain(tx: Sql, name: string, instanceHost: string): Promise<string> {
   const base = slug(name);
   for (let i = 1; ; i++) {
     const candidate = `${i === 1 ? base : `${base}-${i}`}.${instanceHost}`;
-    if (!taken.get(candidate)) return candidate;
+    if (!(await tx.one('SELECT 1 FROM orgs WHERE primary_domain = ?', [candidate]))) return candidate;
   }
 }
 
 /**
  * Organization names are unique in the instance (as in ZITADEL), compared case-insensitively, so
  * the console's organization switcher never shows two entries an operator cannot tell apart.
- * Called inside an IMMEDIATE transaction, so no concurrent writer can slip in between.
+ * Checked inside the command; should two commands race past the check, the unique index on
+ * lower(name) (PostgreSQL) or the one-writer transaction (SQLite) has the last word.
  */
-function assertNameFree(db: Db, name: string, exceptOrgId = ''): void {
-  const taken = db.prepare('SELECT 1 FROM orgs WHERE name = ? COLLATE NOCASE AND id <> ?').get(name, exceptOrgId);
+async function assertNameFree(tx: Sql, name: string, exceptOrgId = ''): Promise<void> {
+  const taken = await tx.one('SELECT 1 FROM orgs WHERE lower(name) = lower(?) AND id <> ?', [name, exceptOrgId]);
   if (taken) throw alreadyExists('ORG-AlreadyExists', 'an organization with this name already exists', 'name');
 }
 
 /** AddOrg: a new, empty organization. Also used by first start. */
-export function createOrg(
-  db: Db,
-  input: { name: string; instanceHost: string; editorUserId: string | null },
-): { id: string; details: ObjectDetails } {
-  return inTransaction(db, () => {
-    assertNameFree(db, input.name);
-    const id = newId();
-    const primaryDomain = uniqueDomain(db, input.name, input.instanceHost);
-    const ev = appendEvent(db, {
-      type: 'org.added',
-      aggregateType: 'org',
-      aggregateId: id,
-      resourceOwner: id,
-      editorUserId: input.editorUserId,
-      payload: { name: input.name, primaryDomain },
-    });
-    const forms = storedForms(input.name);
-    db.prepare(
-      `INSERT INTO orgs (id, name, name_nfc, name_fold, primary_domain, state, sequence, created_at, changed_at)
-       VALUES (?, ?, ?, ?, ?, 'ORG_STATE_ACTIVE', ?, ?, ?)`,
-    ).run(id, input.name, forms.nfc, forms.fold, primaryDomain, ev.sequence, ev.createdAt, ev.createdAt);
-    return { id, details: details(ev.sequence, ev.createdAt, id, ev.createdAt) };
+export async function createOrg(
+  storage: Storage,
+  input: NewOrg,
+): Promise<{ id: string; details: ObjectDetails }> {
+  try {
+    return await addOrg(storage, input);
+  } catch (err) {
+    // A concurrent create took the name or the domain between check and insert: look again, once.
+    if (isUniqueViolation(err)) return addOrg(storage, input);
+    throw err;
+  }
+}
+
+function addOrg(storage: Storage, input: NewOrg): Promise<{ id: string; details: ObjectDetails }> {
+  return storage.command((tx) => insertOrg(tx, input));
+}
+
+export interface NewOrg {
+  name: string;
+  instanceHost: string;
+  editorUserId: string | null;
+}
+
+/** The rows and event of a new organization, inside the caller's command (first start uses it too). */
+export async function insertOrg(tx: Sql, input: NewOrg): Promise<{ id: string; details: ObjectDetails }> {
+  await assertNameFree(tx, input.name);
+  const id = newId();
+  const primaryDomain = await uniqueDomain(tx, input.name, input.instanceHost);
+  const ev = await appendEvent(tx, {
+    type: 'org.added',
+    aggregateType: 'org',
+    aggregateId: id,
+    resourceOwner: id,
+    editorUserId: input.editorUserId,
+    payload: { name: input.name, primaryDomain },
   });
+  const forms = storedForms(input.name);
+  await tx.run(
+    `INSERT INTO orgs (id, name, name_nfc, name_fold, primary_domain, state, sequence, created_at, changed_at)
+     VALUES (?, ?, ?, ?, ?, 'ORG_STATE_ACTIVE', ?, ?, ?)`,
+    [id, input.name, forms.nfc, forms.fold, primaryDomain, ev.sequence, ev.createdAt, ev.createdAt],
+  );
+  return { id, details: details(ev.sequence, ev.createdAt, id, ev.createdAt) };
 }
 
 /**
  * UpdateOrg: renames the organization. The primary domain stays as it was, so the login names of
  * its users (username@domain) do not change under scripts that already use them.
  */
-export function renameOrg(db: Db, orgId: string, editorUserId: string | null, name: string): { details: ObjectDetails } {
-  return inTransaction(db, () => {
-    const org = getOrg(db, orgId);
+export async function renameOrg(storage: Storage, orgId: string, editorUserId: string | null, name: string): Promise<{ details: ObjectDetails }> {
+  try {
+    return await rename(storage, orgId, editorUserId, name);
+  } catch (err) {
+    if (isUniqueViolation(err)) return rename(storage, orgId, editorUserId, name);
+    throw err;
+  }
+}
+
+function rename(storage: Storage, orgId: string, editorUserId: string | null, name: string): Promise<{ details: ObjectDetails }> {
+  return storage.command(async (tx) => {
+    const org = await getOrg(tx, orgId);
     // ZITADEL answers an unchanged name with FailedPrecondition (Errors.Org.NotChanged).
     if (org.name === name) throw failedPrecondition('ORG-NotChanged', 'the organization already has this name');
-    assertNameFree(db, name, orgId);
-    const ev = appendEvent(db, {
+    await assertNameFree(tx, name, orgId);
+    const ev = await appendEvent(tx, {
       type: 'org.changed',
       aggregateType: 'org',
       aggregateId: orgId,
@@ -82,9 +111,9 @@ export function renameOrg(db: Db, orgId: string, editorUserId: string | null, na
       payload: { name },
     });
     const forms = storedForms(name);
-    db.prepare('UPDATE orgs SET name = ?, name_nfc = ?, name_fold = ?, sequence = ?, changed_at = ? WHERE id = ?').run(
+    await tx.run('UPDATE orgs SET name = ?, name_nfc = ?, name_fold = ?, sequence = ?, changed_at = ? WHERE id = ?', [
       name, forms.nfc, forms.fold, ev.sequence, ev.createdAt, orgId,
-    );
+    ]);
     return { details: details(ev.sequence, ev.createdAt, orgId) };
   });
 }

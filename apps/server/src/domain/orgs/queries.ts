@@ -1,5 +1,5 @@
 import type { ListOrgsQuery, ListOrgsResponse, OrgSearchQuery, OrgView } from '@tessera/contracts';
-import type { Db } from '../../storage/db.js';
+import type { Engine, Sql } from '../../storage/port.js';
 import { details } from '../events.js';
 import { notFound } from '../errors.js';
 import { asciiColumn, freeTextColumn, textCondition } from '../text-query.js';
@@ -26,8 +26,8 @@ export function toOrgView(r: OrgRow): OrgView {
   };
 }
 
-export function getOrg(db: Db, orgId: string): OrgView {
-  const row = db.prepare(`SELECT ${ORG_COLUMNS} FROM orgs WHERE id = ?`).get(orgId) as OrgRow | undefined;
+export async function getOrg(sql: Sql, orgId: string): Promise<OrgView> {
+  const row = await sql.one<OrgRow>(`SELECT ${ORG_COLUMNS} FROM orgs WHERE id = ?`, [orgId]);
   if (!row) throw notFound('ORG-4m9fs', 'organization not found');
   return toOrgView(row);
 }
@@ -36,33 +36,32 @@ export function getOrg(db: Db, orgId: string): OrgView {
 const NAME = freeTextColumn('name');
 const PRIMARY_DOMAIN = asciiColumn('primary_domain');
 
-function condition(q: OrgSearchQuery, args: unknown[]): string {
-  if ('nameQuery' in q) return textCondition(NAME, q.nameQuery.name, q.nameQuery.method, args);
-  if ('domainQuery' in q) return textCondition(PRIMARY_DOMAIN, q.domainQuery.domain, q.domainQuery.method, args);
+function condition(engine: Engine, q: OrgSearchQuery, args: unknown[]): string {
+  if ('nameQuery' in q) return textCondition(engine, NAME, q.nameQuery.name, q.nameQuery.method, args);
+  if ('domainQuery' in q) return textCondition(engine, PRIMARY_DOMAIN, q.domainQuery.domain, q.domainQuery.method, args);
   args.push(q.stateQuery.state);
   return 'state = ?';
 }
 
 const SORT_COLUMNS = {
   ORG_FIELD_NAME_UNSPECIFIED: 'created_at',
-  ORG_FIELD_NAME_NAME: 'name COLLATE NOCASE',
+  // lower() is NOCASE's ASCII folding on SQLite, and a caseless order on PostgreSQL.
+  ORG_FIELD_NAME_NAME: 'lower(name)',
 } as const;
 
 export const DEFAULT_LIMIT = 100;
 
 /** ListOrgs: every organization of the instance, with ZITADEL's paging (asc defaults to false). */
-export function searchOrgs(db: Db, req: ListOrgsQuery): ListOrgsResponse {
+export async function searchOrgs(sql: Sql, req: ListOrgsQuery): Promise<ListOrgsResponse> {
   const args: unknown[] = [];
-  const conditions = (req.queries ?? []).map((q) => condition(q, args));
+  const conditions = (req.queries ?? []).map((q) => condition(sql.engine, q, args));
   const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
   const sortingColumn = req.sortingColumn ?? 'ORG_FIELD_NAME_UNSPECIFIED';
   const order = `${SORT_COLUMNS[sortingColumn]} ${req.query?.asc ? 'ASC' : 'DESC'}, id`;
   const limit = req.query?.limit || DEFAULT_LIMIT;
   const offset = req.query?.offset ?? 0;
-  const total = db.prepare(`SELECT count(*) FROM orgs ${where}`).pluck().get(...args) as number;
-  const rows = db
-    .prepare(`SELECT ${ORG_COLUMNS} FROM orgs ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
-    .all(...args, limit, offset) as OrgRow[];
+  const total = (await sql.one<{ n: number }>(`SELECT count(*) AS n FROM orgs ${where}`, args))!.n;
+  const rows = await sql.all<OrgRow>(`SELECT ${ORG_COLUMNS} FROM orgs ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, [...args, limit, offset]);
   return {
     details: { totalResult: String(total), viewTimestamp: new Date().toISOString() },
     sortingColumn,

@@ -1,11 +1,11 @@
 import type { ObjectDetails } from '@tessera/contracts';
 import type { KeyRing } from '../../security/key-ring.js';
-import { inTransaction, type Db } from '../../storage/db.js';
+import type { Sql, Storage } from '../../storage/port.js';
 import { failedPrecondition } from '../errors.js';
 import { randomAlphanumeric } from '../passwords.js';
 import { findUserRow } from '../users/queries.js';
 import { requireMachine, touchUser } from '../users/commands.js';
-import { revokeAllTokens } from '../users/lifecycle.js';
+import { revokeAllTokensOf } from '../tokens/revocations.js';
 import { hashClientSecret } from './hash.js';
 
 /** ZITADEL's secret shape: 64 characters of [A-Za-z0-9], about 381 bits. */
@@ -25,44 +25,51 @@ export interface SecretChangeOptions {
  * here and exists nowhere else: the row keeps an HMAC, the event keeps nothing of it.
  */
 export function generateMachineSecret(
-  db: Db,
+  storage: Storage,
   secretKeys: KeyRing,
   orgId: string,
   userId: string,
   editorUserId: string | null,
   options: SecretChangeOptions = {},
-): { clientId: string; clientSecret: string; details: ObjectDetails } {
-  return inTransaction(db, () => {
-    const user = findUserRow(db, orgId, userId);
+): Promise<{ clientId: string; clientSecret: string; details: ObjectDetails }> {
+  return storage.command(async (tx) => {
+    const user = await findUserRow(tx, orgId, userId);
     requireMachine(user);
-    if (options.revokeTokens) revokeAllTokens(db, orgId, userId, editorUserId);
+    if (options.revokeTokens) await revokeTokens(tx, orgId, userId, editorUserId);
     const clientSecret = randomAlphanumeric(CLIENT_SECRET_LENGTH);
-    const d = touchUser(db, orgId, userId, editorUserId, 'user.machine.secret.set');
+    const d = await touchUser(tx, orgId, userId, editorUserId, 'user.machine.secret.set');
     const { id, key } = secretKeys.current;
-    db.prepare(
+    await tx.run(
       `INSERT INTO machine_secrets (user_id, hash, key_id, created_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (user_id) DO UPDATE SET hash = excluded.hash, key_id = excluded.key_id, created_at = excluded.created_at`,
-    ).run(userId, hashClientSecret(key, clientSecret), id, d.changeDate);
+      [userId, hashClientSecret(key, clientSecret), id, d.changeDate],
+    );
     return { clientId: user.username, clientSecret, details: d };
   });
 }
 
 /** RemoveMachineSecret: the user is left without a secret, so client-credentials sign-in stops at once. */
 export function removeMachineSecret(
-  db: Db,
+  storage: Storage,
   orgId: string,
   userId: string,
   editorUserId: string | null,
   options: SecretChangeOptions = {},
-): ObjectDetails {
-  return inTransaction(db, () => {
-    const user = findUserRow(db, orgId, userId);
+): Promise<ObjectDetails> {
+  return storage.command(async (tx) => {
+    const user = await findUserRow(tx, orgId, userId);
     requireMachine(user);
     if (user.secret_created_at === null) {
       throw failedPrecondition('USER-NoSecret', 'this service user has no client secret to remove');
     }
-    if (options.revokeTokens) revokeAllTokens(db, orgId, userId, editorUserId);
-    db.prepare('DELETE FROM machine_secrets WHERE user_id = ?').run(userId);
-    return touchUser(db, orgId, userId, editorUserId, 'user.machine.secret.removed');
+    if (options.revokeTokens) await revokeTokens(tx, orgId, userId, editorUserId);
+    await tx.run('DELETE FROM machine_secrets WHERE user_id = ?', [userId]);
+    return touchUser(tx, orgId, userId, editorUserId, 'user.machine.secret.removed');
   });
+}
+
+/** "Revoke Tokens" inside the secret's own transaction: the same effect and event as the action itself. */
+async function revokeTokens(tx: Sql, orgId: string, userId: string, editorUserId: string | null): Promise<void> {
+  await revokeAllTokensOf(tx, userId);
+  await touchUser(tx, orgId, userId, editorUserId, 'user.token.revoked_all');
 }

@@ -1,5 +1,5 @@
 import type { KeyRing } from '../../security/key-ring.js';
-import type { Db } from '../../storage/db.js';
+import type { Storage } from '../../storage/port.js';
 import { hashClientSecret } from './hash.js';
 
 /**
@@ -8,13 +8,13 @@ import { hashClientSecret } from './hash.js';
  * key store deletes it (InstanceKeys.prune). Parallel requests of one client race harmlessly:
  * only the first update still finds the old key id.
  */
-export function rehashClientSecret(db: Db, keys: KeyRing, userId: string, fromKeyId: number, secret: string): void {
+export async function rehashClientSecret(storage: Storage, keys: KeyRing, userId: string, fromKeyId: number, secret: string): Promise<void> {
   const { id, key } = keys.current;
   if (id === fromKeyId) return;
-  db.prepare('UPDATE machine_secrets SET hash = ?, key_id = ? WHERE user_id = ? AND key_id = ?').run(
+  await storage.run('UPDATE machine_secrets SET hash = ?, key_id = ? WHERE user_id = ? AND key_id = ?', [
     hashClientSecret(key, secret),
     id,
     userId,
     fromKeyId,
-  );
+  ]);
 }

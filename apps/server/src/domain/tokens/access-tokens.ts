@@ -1,8 +1,8 @@
 import type { AccessTokenType } from '@tessera/contracts';
 import type { Config } from '../../config.js';
-import { dataVersionOf, VersionedCache } from '../../storage/data-version.js';
-import type { Db } from '../../storage/db.js';
-import { instanceKeyRing } from '../../storage/instance-keys.js';
+import { VersionedCache } from '../../storage/data-version.js';
+import type { InstanceKeyRing, InstanceKeys } from '../../storage/instance-keys.js';
+import type { Storage } from '../../storage/port.js';
 import type { AccessTokenVerifier, VerifiedAccessToken } from '../access-token.js';
 import type { AccessTokenClaims } from './claims.js';
 import { DecodedTokenCache, type Decoded } from './decoded-cache.js';
@@ -67,21 +67,33 @@ export class AccessTokens implements AccessTokenVerifier {
   readonly revocations: RevocationList;
   readonly managementAudience: string;
   readonly #opaque: OpaqueTokenCodec;
+  readonly #opaqueRing: InstanceKeyRing;
   readonly #jwt: JwtAccessTokens;
   readonly #lifetimeMs: number;
-  readonly #userState;
   readonly #users: VersionedCache<string, UserState>;
   readonly #decoded = new DecodedTokenCache(DECODED_CACHE_SIZE);
 
-  constructor(db: Db, config: Config) {
-    this.keys = new SigningKeys(db, config.jwtAlg, config.accessTokenLifetimeSeconds);
-    this.revocations = new RevocationList(db);
+  private constructor(
+    private readonly storage: Storage,
+    instanceKeys: InstanceKeys,
+    config: Config,
+    keys: SigningKeys,
+    revocations: RevocationList,
+  ) {
+    this.keys = keys;
+    this.revocations = revocations;
     this.managementAudience = managementAudience(config.issuer);
-    this.#opaque = new OpaqueTokenCodec(instanceKeyRing(db, 'opaque'));
+    this.#opaqueRing = instanceKeys.ring('opaque');
+    this.#opaque = new OpaqueTokenCodec(this.#opaqueRing);
     this.#jwt = new JwtAccessTokens(this.keys, config.issuer);
     this.#lifetimeMs = config.accessTokenLifetimeSeconds * 1000;
-    this.#userState = db.prepare("SELECT state, tokens_valid_after, token_generation, org_id FROM users WHERE id = ? AND type = 'machine'");
-    this.#users = new VersionedCache(dataVersionOf(db), USER_STATE_CACHE_SIZE);
+    this.#users = new VersionedCache(storage.version, USER_STATE_CACHE_SIZE);
+  }
+
+  static async open(storage: Storage, instanceKeys: InstanceKeys, config: Config): Promise<AccessTokens> {
+    const keys = await SigningKeys.open(storage, instanceKeys, config.jwtAlg, config.accessTokenLifetimeSeconds);
+    const revocations = await RevocationList.open(storage);
+    return new AccessTokens(storage, instanceKeys, config, keys, revocations);
   }
 
   async issue(req: IssueRequest, nowMs = Date.now()): Promise<IssuedToken> {
@@ -105,7 +117,9 @@ export class AccessTokens implements AccessTokenVerifier {
     const now = Date.now();
     if (claims.exp * 1000 <= now || claims.exp * 1000 - claims.iatMs > this.#lifetimeMs || claims.iatMs > now + MAX_FUTURE_IAT_MS) return null;
     if (this.revocations.has(claims.jti)) return null;
-    const user = this.#users.get(claims.sub, (id) => this.#userState.get(id) as UserState | undefined);
+    const user = await this.#users.get(claims.sub, (id) =>
+      this.storage.one<UserState>("SELECT state, tokens_valid_after, token_generation, org_id FROM users WHERE id = ? AND type = 'machine'", [id]),
+    );
     if (!user || user.state !== 'USER_STATE_ACTIVE' || !ofCurrentGeneration(claims, user)) return null;
     return {
       jti: claims.jti,
@@ -125,20 +139,29 @@ export class AccessTokens implements AccessTokenVerifier {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
     const hit = this.#decoded.get(token);
     if (hit) return this.#stillKeyed(hit) ? hit.claims : null;
-    const decoded = token.includes('.') ? await this.#jwt.verify(token) : this.#opaque.decode(token);
+    const decoded = token.includes('.') ? await this.#jwt.verify(token) : await this.#openOpaque(token);
     if (!decoded) return null;
     this.#decoded.set(token, decoded);
     return decoded.claims;
   }
 
   /** RFC 7009 for one token; past the revocation limits, for all of its user's tokens (revocations.ts). */
-  revoke(token: VerifiedAccessToken): Revoked {
+  revoke(token: VerifiedAccessToken): Promise<Revoked> {
     return this.revocations.revoke(token.jti, token.exp, token.userId);
   }
 
   close(): void {
     this.keys.close();
     this.revocations.close();
+  }
+
+  /** A token sealed under a key made on another node a moment ago waits for one re-read of the keys. */
+  async #openOpaque(token: string): Promise<Decoded | null> {
+    const decoded = this.#opaque.decode(token);
+    if (decoded) return decoded;
+    const keyId = OpaqueTokenCodec.keyIdOf(token);
+    if (keyId === undefined || this.#opaque.hasKey(keyId) || !(await this.#opaqueRing.find(keyId))) return null;
+    return this.#opaque.decode(token);
   }
 
   /** A cached token counts only while the key that signed or sealed it is still kept. */

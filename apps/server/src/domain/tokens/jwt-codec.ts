@@ -89,8 +89,8 @@ export class JwtAccessTokens {
     return claims && { claims, kid: verified.protectedHeader.kid! };
   }
 
-  #keyFor(h: JWTHeaderParameters) {
-    const key = h.kid ? this.keys.get(h.kid) : undefined;
+  async #keyFor(h: JWTHeaderParameters) {
+    const key = h.kid ? await this.keys.find(h.kid) : undefined;
     if (!key || key.alg !== h.alg) throw new Error('unknown signing key');
     return key.publicKey;
   }

@@ -90,6 +90,13 @@ export class OpaqueTokenCodec {
     return { claims, keyId };
   }
 
+  /** The id of the key a well-formed token names, without opening it. */
+  static keyIdOf(token: string): number | undefined {
+    if (token.length > MAX_TOKEN_LENGTH || !BASE64URL.test(token)) return undefined;
+    const raw = Buffer.from(token.slice(0, 8), 'base64url');
+    return raw[0] === VERSION && raw.length >= 1 + KEY_ID_BYTES ? raw.readUInt32BE(1) : raw[0] === VERSION_1 ? 0 : undefined;
+  }
+
   /** Whether the ring still holds the key a decoded token named (a cached token counts only then). */
   hasKey(id: number): boolean {
     return this.keys.get(id) !== undefined;

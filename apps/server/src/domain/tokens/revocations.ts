@@ -1,6 +1,8 @@
-import { inTransaction, type Db } from '../../storage/db.js';
+import type { Sql, Storage } from '../../storage/port.js';
 
 const PRUNE_MS = 10 * 60_000;
+/** Revocations made on another node are re-read at most this often, once the database has changed. */
+const RELOAD_MS = 500;
 
 /**
  * Live individual revocations one service user may hold. Any client with a secret may revoke its
@@ -29,17 +31,18 @@ export type Revoked = 'one' | 'all' | 'expired';
  * moves on (claims.ts). "Revoke Tokens", deactivation and a revocation past the limits do this.
  * tokens_valid_after still moves too: it is what judges tokens issued before generations existed.
  */
-export function revokeAllTokensOf(db: Db, userId: string, nowMs = Date.now()): void {
-  db.prepare('UPDATE users SET token_generation = token_generation + 1, tokens_valid_after = max(tokens_valid_after, ?) WHERE id = ?').run(
-    nowMs,
-    userId,
+export async function revokeAllTokensOf(tx: Sql, userId: string, nowMs = Date.now()): Promise<void> {
+  await tx.run(
+    'UPDATE users SET token_generation = token_generation + 1, tokens_valid_after = CASE WHEN tokens_valid_after > ? THEN tokens_valid_after ELSE ? END WHERE id = ?',
+    [nowMs, nowMs, userId],
   );
 }
 
 /**
  * Individually revoked tokens (RFC 7009). Only the jti is kept, with the user who revoked it, and
  * only until the token would have expired anyway. Checks are answered from memory; the table
- * exists so revocations survive a restart. At most `perClient` live entries per user and `total`
+ * makes revocations survive a restart and reach the other nodes, which re-read it (at most every
+ * RELOAD_MS) once the database has changed. At most `perClient` live entries per user and `total`
  * in all: a revocation past either revokes all of that user's tokens instead (revokeAllTokensOf),
  * which takes one row, not one per token.
  */
@@ -48,53 +51,78 @@ export class RevocationList {
   readonly #owners = new Map<string, string>();
   /** user -> (jti -> expiry, epoch seconds). */
   readonly #byUser = new Map<string, Map<string, number>>();
-  readonly #insert;
-  readonly #forgetUser;
-  readonly #prune;
   readonly #timer: NodeJS.Timeout;
+  #seenVersion = -1;
+  #reloadedAt = 0;
+  #reloading: Promise<void> | undefined;
 
-  constructor(
-    private readonly db: Db,
-    private readonly limits: RevocationLimits = { perClient: REVOCATIONS_PER_CLIENT, total: REVOCATIONS_TOTAL },
+  private constructor(
+    private readonly storage: Storage,
+    private readonly limits: RevocationLimits,
   ) {
-    this.#insert = db.prepare('INSERT OR IGNORE INTO revoked_tokens (jti, expires_at, user_id) VALUES (?, ?, ?)');
-    this.#forgetUser = db.prepare('DELETE FROM revoked_tokens WHERE user_id = ?');
-    this.#prune = db.prepare('DELETE FROM revoked_tokens WHERE expires_at <= ?');
-    this.#prune.run(nowSeconds());
-    const rows = db.prepare('SELECT jti, expires_at, user_id FROM revoked_tokens').all() as { jti: string; expires_at: number; user_id: string | null }[];
-    for (const r of rows) this.#remember(r.jti, r.expires_at, r.user_id ?? '');
-    this.#timer = setInterval(() => this.prune(), PRUNE_MS);
+    this.#timer = setInterval(() => void this.prune().catch(() => undefined), PRUNE_MS);
     this.#timer.unref();
   }
 
+  static async open(storage: Storage, limits: RevocationLimits = { perClient: REVOCATIONS_PER_CLIENT, total: REVOCATIONS_TOTAL }): Promise<RevocationList> {
+    const list = new RevocationList(storage, limits);
+    await storage.run('DELETE FROM revoked_tokens WHERE expires_at <= ?', [nowSeconds()]);
+    await list.#reload();
+    return list;
+  }
+
   has(jti: string): boolean {
+    this.#follow();
     return this.#owners.has(jti);
   }
 
   /** exp: the token's own expiry (epoch seconds); the entry is dropped after it. userId: whose token it is. */
-  revoke(jti: string, exp: number, userId: string): Revoked {
+  async revoke(jti: string, exp: number, userId: string): Promise<Revoked> {
     if (exp <= nowSeconds()) return 'expired';
     if (this.#owners.has(jti)) return 'one';
     const mine = this.#byUser.get(userId);
     if ((mine?.size ?? 0) >= this.limits.perClient || this.#owners.size >= this.limits.total) {
-      inTransaction(this.db, () => {
-        revokeAllTokensOf(this.db, userId);
-        this.#forgetUser.run(userId);
+      await this.storage.command(async (tx) => {
+        await revokeAllTokensOf(tx, userId);
+        await tx.run('DELETE FROM revoked_tokens WHERE user_id = ?', [userId]);
       });
       for (const j of mine?.keys() ?? []) this.#owners.delete(j);
       this.#byUser.delete(userId);
       return 'all';
     }
-    this.#insert.run(jti, exp, userId);
     this.#remember(jti, exp, userId);
+    await this.storage.command((tx) =>
+      tx.run('INSERT INTO revoked_tokens (jti, expires_at, user_id) VALUES (?, ?, ?) ON CONFLICT (jti) DO NOTHING', [jti, exp, userId]),
+    );
     return 'one';
+  }
+
+  /** Once the database has changed (another node may have revoked), re-read the table in the background. */
+  #follow(): void {
+    const v = this.storage.version.current();
+    if (v === this.#seenVersion || this.#reloading || Date.now() - this.#reloadedAt < RELOAD_MS) return;
+    this.#reloading = this.#reload()
+      .catch(() => undefined)
+      .finally(() => (this.#reloading = undefined));
+  }
+
+  async #reload(): Promise<void> {
+    const v = this.storage.version.current();
+    const rows = await this.storage.all<{ jti: string; expires_at: number; user_id: string | null }>(
+      'SELECT jti, expires_at, user_id FROM revoked_tokens',
+    );
+    this.#owners.clear();
+    this.#byUser.clear();
+    for (const r of rows) this.#remember(r.jti, r.expires_at, r.user_id ?? '');
+    this.#seenVersion = v;
+    this.#reloadedAt = Date.now();
   }
 
   get size(): number {
     return this.#owners.size;
   }
 
-  prune(now = nowSeconds()): void {
+  async prune(now = nowSeconds()): Promise<void> {
     for (const [userId, entries] of this.#byUser) {
       for (const [jti, exp] of entries) {
         if (exp > now) continue;
@@ -103,11 +131,7 @@ export class RevocationList {
       }
       if (entries.size === 0) this.#byUser.delete(userId);
     }
-    try {
-      this.#prune.run(now);
-    } catch {
-      // The database is closing; the next start prunes.
-    }
+    await this.storage.run('DELETE FROM revoked_tokens WHERE expires_at <= ?', [now]);
   }
 
   close(): void {

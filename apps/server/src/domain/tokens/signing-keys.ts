@@ -1,7 +1,6 @@
-import { dataVersionOf, type DataVersion } from '../../storage/data-version.js';
-import { inTransaction, type Db } from '../../storage/db.js';
-import { instanceKeys } from '../../storage/instance-keys.js';
-import { truncateWal, withSecureDelete } from '../../storage/scrub.js';
+import type { InstanceKeys } from '../../storage/instance-keys.js';
+import type { Sql, Storage } from '../../storage/port.js';
+import { scrubbed } from '../../storage/scrub.js';
 import { fromRow, generateSigningKey, toRow, type PublicJwk, type PublishedKey, type SigningAlg, type SigningKey, type SigningKeyRow } from './key-material.js';
 
 /**
@@ -35,112 +34,155 @@ export interface RotateOptions {
  * published until the last token it signed has expired. With retireNow every other key is deleted
  * outright, so what it signed is refused at once.
  */
-export function rotateSigningKey(db: Db, alg: SigningAlg, lifetimeSeconds: number, opts: RotateOptions = {}): RotationResult {
+export function rotateSigningKey(
+  storage: Storage,
+  instanceKeys: InstanceKeys,
+  alg: SigningAlg,
+  lifetimeSeconds: number,
+  opts: RotateOptions = {},
+): Promise<RotationResult> {
+  return scrubbed(storage, () => storage.command((tx) => rotateIn(tx, instanceKeys, alg, lifetimeSeconds, opts)));
+}
+
+async function rotateIn(tx: Sql, instanceKeys: InstanceKeys, alg: SigningAlg, lifetimeSeconds: number, opts: RotateOptions): Promise<RotationResult> {
   const now = opts.now ?? nowSeconds();
   const key = generateSigningKey(alg, now);
-  const r = toRow(key, (kid, jwk) => instanceKeys(db).sealSigningKey(kid, jwk));
-  const result = withSecureDelete(db, () =>
-    inTransaction(db, () => {
-      const active = db.prepare('SELECT kid FROM signing_keys WHERE retired_at IS NULL').pluck().all() as string[];
-      let withdrawn: string[] = [];
-      if (opts.retireNow) {
-        withdrawn = db.prepare('SELECT kid FROM signing_keys ORDER BY created_at').pluck().all() as string[];
-        db.prepare('DELETE FROM signing_keys').run();
-      } else {
-        db.prepare('UPDATE signing_keys SET retired_at = ?, private_jwk = NULL WHERE retired_at IS NULL').run(now);
-      }
-      db.prepare(
-        'INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at, retired_at) VALUES (?, ?, ?, ?, ?, NULL)',
-      ).run(r.kid, r.alg, r.private_jwk, r.public_jwk, r.created_at);
-      const retired = opts.retireNow ? [] : active;
-      return { kid: key.kid, alg, retired, withdrawn, pruned: pruneSigningKeys(db, lifetimeSeconds, now) };
-    }),
-  );
-  truncateWal(db);
-  return result;
+  const r = toRow(key, (kid, jwk) => instanceKeys.sealSigningKey(kid, jwk));
+  // The active row is locked, so two nodes rotating at once take turns.
+  const active = (await tx.all<{ kid: string }>(`SELECT kid FROM signing_keys WHERE retired_at IS NULL${tx.engine === 'pg' ? ' FOR UPDATE' : ''}`)).map((k) => k.kid);
+  let withdrawn: string[] = [];
+  if (opts.retireNow) {
+    withdrawn = (await tx.all<{ kid: string }>('SELECT kid FROM signing_keys ORDER BY created_at')).map((k) => k.kid);
+    await tx.run('DELETE FROM signing_keys');
+  } else {
+    await tx.run('UPDATE signing_keys SET retired_at = ?, private_jwk = NULL WHERE retired_at IS NULL', [now]);
+  }
+  await tx.run('INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at, retired_at) VALUES (?, ?, ?, ?, ?, NULL)', [
+    r.kid,
+    r.alg,
+    r.private_jwk,
+    r.public_jwk,
+    r.created_at,
+  ]);
+  const retired = opts.retireNow ? [] : active;
+  return { kid: key.kid, alg, retired, withdrawn, pruned: await pruneSigningKeys(tx, lifetimeSeconds, now) };
 }
 
 /** Deletes retired keys whose every token has expired. */
-export function pruneSigningKeys(db: Db, lifetimeSeconds: number, now = nowSeconds()): string[] {
+export async function pruneSigningKeys(tx: Sql, lifetimeSeconds: number, now = nowSeconds()): Promise<string[]> {
   const cutoff = now - lifetimeSeconds - PUBLISH_GRACE_SECONDS;
-  const gone = db.prepare('SELECT kid FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at < ?').pluck().all(cutoff) as string[];
-  if (gone.length) db.prepare('DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at < ?').run(cutoff);
+  const gone = (await tx.all<{ kid: string }>('SELECT kid FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at < ?', [cutoff])).map((k) => k.kid);
+  if (gone.length) await tx.run('DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at < ?', [cutoff]);
   return gone;
 }
 
-/** First start, or a change of TESSERA_JWT_ALG: there must be an active key of the configured algorithm. */
-export function ensureActiveSigningKey(db: Db, alg: SigningAlg, lifetimeSeconds: number): void {
-  const active = db.prepare('SELECT alg FROM signing_keys WHERE retired_at IS NULL').pluck().all() as string[];
-  if (active.length !== 1 || active[0] !== alg) rotateSigningKey(db, alg, lifetimeSeconds);
-  else pruneSigningKeys(db, lifetimeSeconds);
+/**
+ * First start, or a change of TESSERA_JWT_ALG: there must be an active key of the configured
+ * algorithm. Checked again inside the command, so nodes starting together make one key.
+ */
+export async function ensureActiveSigningKey(storage: Storage, instanceKeys: InstanceKeys, alg: SigningAlg, lifetimeSeconds: number): Promise<void> {
+  const fine = async (sql: Sql) => {
+    const active = await sql.all<{ alg: string }>('SELECT alg FROM signing_keys WHERE retired_at IS NULL');
+    return active.length === 1 && active[0]!.alg === alg;
+  };
+  if (await fine(storage)) {
+    await storage.command((tx) => pruneSigningKeys(tx, lifetimeSeconds));
+    return;
+  }
+  await scrubbed(storage, () =>
+    storage.command(async (tx) => {
+      if (tx.engine === 'pg') await tx.run('LOCK TABLE signing_keys IN EXCLUSIVE MODE');
+      if (!(await fine(tx))) await rotateIn(tx, instanceKeys, alg, lifetimeSeconds, {});
+    }),
+  );
 }
 
+/** Unknown kids re-read the keys at most this often, so made-up kids cannot turn into a read each. */
+const UNKNOWN_KID_COOLDOWN_MS = 1_000;
+
 /**
- * The signing keys in memory: the active one signs, every published one verifies. Re-read when
- * the signing_keys rows changed, which is looked for on each use against the connection's data
- * version: a rotation by the CLI (another process) is seen within 0.1 s (storage/data-version.ts),
- * one by this process at once.
+ * The signing keys in memory: the active one signs, every published one verifies. Re-read (in the
+ * background) once the database's change version moved and the signing_keys rows differ: a
+ * rotation by this process shows at once, one by the CLI or another node within about a second. A
+ * token whose kid is not known yet makes its check wait for one re-read (find).
  */
 export class SigningKeys {
   #keys = new Map<string, PublishedKey>();
   #active!: SigningKey;
   #fingerprint = '';
   #seenVersion = -1;
-  readonly #version: DataVersion;
-  readonly #selectAll;
-  readonly #selectFingerprint;
+  #refreshing: Promise<void> | undefined;
+  #lastForced = 0;
 
-  constructor(
-    private readonly db: Db,
+  private constructor(
+    private readonly storage: Storage,
+    private readonly instanceKeys: InstanceKeys,
     private readonly alg: SigningAlg,
     private readonly lifetimeSeconds: number,
-  ) {
-    this.#selectAll = db.prepare('SELECT kid, alg, private_jwk, public_jwk, created_at, retired_at FROM signing_keys');
-    this.#selectFingerprint = db.prepare('SELECT kid, retired_at FROM signing_keys');
-    this.#version = dataVersionOf(db);
-    ensureActiveSigningKey(db, alg, lifetimeSeconds);
-    this.reload();
+  ) {}
+
+  static async open(storage: Storage, instanceKeys: InstanceKeys, alg: SigningAlg, lifetimeSeconds: number): Promise<SigningKeys> {
+    const keys = new SigningKeys(storage, instanceKeys, alg, lifetimeSeconds);
+    await ensureActiveSigningKey(storage, instanceKeys, alg, lifetimeSeconds);
+    await keys.reload();
+    return keys;
   }
 
   get active(): SigningKey {
-    this.#maybeRefresh();
+    this.#follow();
     return this.#active;
   }
 
   /** A key that may still verify tokens: the active one, or a retired one within its lifetime. */
   get(kid: string): PublishedKey | undefined {
-    this.#maybeRefresh();
+    this.#follow();
     const k = this.#keys.get(kid);
     return k && this.#published(k, nowSeconds()) ? k : undefined;
   }
 
+  /** As get(); a kid not known here yet (made on another node a moment ago) waits for one re-read. */
+  async find(kid: string): Promise<PublishedKey | undefined> {
+    const known = this.get(kid);
+    if (known || this.#keys.has(kid) || Date.now() - this.#lastForced < UNKNOWN_KID_COOLDOWN_MS) return known;
+    this.#lastForced = Date.now();
+    await this.refresh();
+    return this.get(kid);
+  }
+
   /** The JWKS document (RFC 7517): public parts only. */
   jwks(): { keys: PublicJwk[] } {
-    this.#maybeRefresh();
+    this.#follow();
     const now = nowSeconds();
     return { keys: [...this.#keys.values()].filter((k) => this.#published(k, now)).map((k) => k.publicJwk) };
   }
 
-  rotate(opts: Omit<RotateOptions, 'now'> = {}): RotationResult {
-    const result = rotateSigningKey(this.db, this.alg, this.lifetimeSeconds, opts);
-    this.reload();
+  async rotate(opts: Omit<RotateOptions, 'now'> = {}): Promise<RotationResult> {
+    const result = await rotateSigningKey(this.storage, this.instanceKeys, this.alg, this.lifetimeSeconds, opts);
+    await this.reload();
     return result;
   }
 
   /** Reloads when the table changed (a rotation elsewhere). */
-  refresh(): void {
+  refresh(): Promise<void> {
+    this.#refreshing ??= this.#refresh().finally(() => (this.#refreshing = undefined));
+    return this.#refreshing;
+  }
+
+  async #refresh(): Promise<void> {
+    const v = this.storage.version.current();
     try {
-      const rows = this.#selectFingerprint.all() as Pick<SigningKeyRow, 'kid' | 'retired_at'>[];
-      if (fingerprint(rows) !== this.#fingerprint) this.reload();
+      const rows = await this.storage.all<Pick<SigningKeyRow, 'kid' | 'retired_at'>>('SELECT kid, retired_at FROM signing_keys');
+      if (fingerprint(rows) !== this.#fingerprint) await this.reload();
+      this.#seenVersion = v;
     } catch {
-      // A closed database during shutdown, or a key this process cannot open: keep the keys we have.
+      // An unreachable database, or a key this process cannot open: keep the keys we have.
     }
   }
 
-  reload(): void {
-    const rows = this.#selectAll.all() as SigningKeyRow[];
+  async reload(): Promise<void> {
+    const rows = await this.storage.all<SigningKeyRow>('SELECT kid, alg, private_jwk, public_jwk, created_at, retired_at FROM signing_keys');
     const keys = new Map<string, PublishedKey>();
-    const open = (kid: string, stored: string) => instanceKeys(this.db).openSigningKey(kid, stored);
+    const open = (kid: string, stored: string) => this.instanceKeys.openSigningKey(kid, stored);
     for (const r of rows) {
       const prev = this.#keys.get(r.kid);
       keys.set(r.kid, prev && prev.retiredAt === r.retired_at ? prev : fromRow(r, open));
@@ -158,11 +200,8 @@ export class SigningKeys {
     // Nothing to stop: keys are re-read on use, not on a timer.
   }
 
-  #maybeRefresh(): void {
-    const v = this.#version.current();
-    if (v === this.#seenVersion) return;
-    this.#seenVersion = v;
-    this.refresh();
+  #follow(): void {
+    if (this.storage.version.current() !== this.#seenVersion && !this.#refreshing) void this.refresh();
   }
 
   #published(k: PublishedKey, now: number): boolean {

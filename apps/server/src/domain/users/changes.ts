@@ -1,6 +1,6 @@
 import type { ListUserChangesResponse, listUserChangesSchema } from '@tessera/contracts';
 import type { z } from 'zod';
-import type { Db } from '../../storage/db.js';
+import type { Sql } from '../../storage/port.js';
 import { findUserRow } from './queries.js';
 
 export type ListUserChanges = z.output<typeof listUserChangesSchema>;
@@ -41,19 +41,18 @@ interface ChangeRow {
  * ListUserChanges: the user's events, newest first unless asc. `sequence` pages: the changes after
  * it in the chosen direction. A user of another organization is "not found".
  */
-export function listUserChanges(db: Db, orgId: string, userId: string, req: ListUserChanges): ListUserChangesResponse {
-  findUserRow(db, orgId, userId);
+export async function listUserChanges(sql: Sql, orgId: string, userId: string, req: ListUserChanges): Promise<ListUserChangesResponse> {
+  await findUserRow(sql, orgId, userId);
   const asc = req.query?.asc ?? false;
   const cursor = req.query?.sequence || undefined;
   const limit = req.query?.limit || DEFAULT_CHANGES_LIMIT;
-  const rows = db
-    .prepare(
+  const rows = await sql.all<ChangeRow>(
       `SELECT e.sequence, e.created_at, e.type, e.editor_user_id, e.resource_owner, u.display_name AS editor_name
        FROM events e LEFT JOIN users u ON u.id = e.editor_user_id
        WHERE e.aggregate_type = 'user' AND e.aggregate_id = ? ${cursor === undefined ? '' : `AND e.sequence ${asc ? '>' : '<'} ?`}
        ORDER BY e.sequence ${asc ? 'ASC' : 'DESC'} LIMIT ?`,
-    )
-    .all(...[userId, ...(cursor === undefined ? [] : [cursor]), limit]) as ChangeRow[];
+      [userId, ...(cursor === undefined ? [] : [cursor]), limit],
+  );
   return {
     result: rows.map((r) => ({
       changeDate: r.created_at,

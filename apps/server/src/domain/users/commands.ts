@@ -1,7 +1,7 @@
 import type { AddMachineUserRequest, ObjectDetails } from '@tessera/contracts';
 import type { addMachineUserSchema, updateMachineSchema } from '@tessera/contracts';
 import type { z } from 'zod';
-import { inTransaction, type Db } from '../../storage/db.js';
+import { isUniqueViolation, type Sql, type Storage } from '../../storage/port.js';
 import { newId } from '../../storage/ids.js';
 import { storedForms } from '../../storage/search-forms.js';
 import { alreadyExists, failedPrecondition } from '../errors.js';
@@ -13,22 +13,19 @@ export type AddMachineUser = z.output<typeof addMachineUserSchema>;
 export type UpdateMachine = z.output<typeof updateMachineSchema>;
 export type { AddMachineUserRequest };
 
-const isUniqueViolation = (err: unknown) =>
-  (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';
-
 /** AddMachineUser: a service user in the organization; its username is also its OAuth client_id. */
-export function addMachineUser(
-  db: Db,
+export async function addMachineUser(
+  storage: Storage,
   orgId: string,
   editorUserId: string | null,
   input: AddMachineUser,
-): { userId: string; details: ObjectDetails } {
+): Promise<{ userId: string; details: ObjectDetails }> {
   try {
-    return inTransaction(db, () => {
-      const taken = db.prepare('SELECT 1 FROM users WHERE username = ? COLLATE NOCASE').get(input.userName);
+    return await storage.command(async (tx) => {
+      const taken = await tx.one('SELECT 1 FROM users WHERE lower(username) = lower(?)', [input.userName]);
       if (taken) throw duplicate();
       const userId = newId();
-      const ev = appendEvent(db, {
+      const ev = await appendEvent(tx, {
         type: 'user.machine.added',
         aggregateType: 'user',
         aggregateId: userId,
@@ -37,11 +34,12 @@ export function addMachineUser(
         payload: { userName: input.userName, name: input.name, description: input.description, accessTokenType: input.accessTokenType },
       });
       const name = storedForms(input.name);
-      db.prepare(
+      await tx.run(
         `INSERT INTO users (id, org_id, type, username, display_name, display_name_nfc, display_name_fold, description, state,
                             access_token_type, sequence, created_at, changed_at)
          VALUES (?, ?, 'machine', ?, ?, ?, ?, ?, 'USER_STATE_ACTIVE', ?, ?, ?, ?)`,
-      ).run(userId, orgId, input.userName, input.name, name.nfc, name.fold, input.description, input.accessTokenType, ev.sequence, ev.createdAt, ev.createdAt);
+        [userId, orgId, input.userName, input.name, name.nfc, name.fold, input.description, input.accessTokenType, ev.sequence, ev.createdAt, ev.createdAt],
+      );
       return { userId, details: details(ev.sequence, ev.createdAt, orgId, ev.createdAt) };
     });
   } catch (err) {
@@ -56,16 +54,16 @@ function duplicate() {
 }
 
 /** Records a change to a user: its event, and the row's sequence and change date. Inside a transaction. */
-export function touchUser(
-  db: Db,
+export async function touchUser(
+  tx: Sql,
   orgId: string,
   userId: string,
   editorUserId: string | null,
   type: string,
   payload: Record<string, unknown> = {},
-): ObjectDetails {
-  const ev = appendEvent(db, { type, aggregateType: 'user', aggregateId: userId, resourceOwner: orgId, editorUserId, payload });
-  db.prepare('UPDATE users SET sequence = ?, changed_at = ? WHERE id = ?').run(ev.sequence, ev.createdAt, userId);
+): Promise<ObjectDetails> {
+  const ev = await appendEvent(tx, { type, aggregateType: 'user', aggregateId: userId, resourceOwner: orgId, editorUserId, payload });
+  await tx.run('UPDATE users SET sequence = ?, changed_at = ? WHERE id = ?', [ev.sequence, ev.createdAt, userId]);
   return details(ev.sequence, ev.createdAt, orgId);
 }
 
@@ -81,14 +79,14 @@ export function requireMachine(user: UserRow): void {
  * event and answers the current details, so scripts can apply the same state again without an error.
  */
 export function updateMachine(
-  db: Db,
+  storage: Storage,
   orgId: string,
   userId: string,
   editorUserId: string | null,
   input: UpdateMachine,
-): ObjectDetails {
-  return inTransaction(db, () => {
-    const user = findUserRow(db, orgId, userId);
+): Promise<ObjectDetails> {
+  return storage.command(async (tx) => {
+    const user = await findUserRow(tx, orgId, userId);
     requireMachine(user);
     const changed: Record<string, string> = {};
     if (input.name !== user.display_name) changed.name = input.name;
@@ -96,9 +94,10 @@ export function updateMachine(
     if (input.accessTokenType !== user.access_token_type) changed.accessTokenType = input.accessTokenType;
     if (Object.keys(changed).length === 0) return details(user.sequence, user.changed_at, orgId);
     const name = storedForms(input.name);
-    db.prepare(
+    await tx.run(
       'UPDATE users SET display_name = ?, display_name_nfc = ?, display_name_fold = ?, description = ?, access_token_type = ? WHERE id = ?',
-    ).run(input.name, name.nfc, name.fold, input.description, input.accessTokenType, userId);
-    return touchUser(db, orgId, userId, editorUserId, 'user.machine.changed', changed);
+      [input.name, name.nfc, name.fold, input.description, input.accessTokenType, userId],
+    );
+    return touchUser(tx, orgId, userId, editorUserId, 'user.machine.changed', changed);
   });
 }

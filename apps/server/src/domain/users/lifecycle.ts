@@ -1,5 +1,5 @@
 import { INSTANCE_OWNER_ROLE, type ObjectDetails } from '@tessera/contracts';
-import { inTransaction, type Db } from '../../storage/db.js';
+import type { Sql, Storage } from '../../storage/port.js';
 import { failedPrecondition, permissionDenied } from '../errors.js';
 import { appendEvent, details } from '../events.js';
 import { revokeAllTokensOf } from '../tokens/revocations.js';
@@ -13,30 +13,27 @@ export interface Editor {
   instanceOwner: boolean;
 }
 
-const isInstanceOwner = (db: Db, userId: string) =>
-  db
-    .prepare(`SELECT 1 FROM instance_members m, json_each(m.roles) r WHERE m.user_id = ? AND r.value = ?`)
-    .get(userId, INSTANCE_OWNER_ROLE) !== undefined;
-
-const otherActiveInstanceOwners = (db: Db, userId: string) =>
-  db
-    .prepare(
-      `SELECT count(*) FROM instance_members m JOIN users u ON u.id = m.user_id, json_each(m.roles) r
-       WHERE m.user_id <> ? AND u.state = 'USER_STATE_ACTIVE' AND r.value = ?`,
-    )
-    .pluck()
-    .get(userId, INSTANCE_OWNER_ROLE) as number;
+/** Instance members are few (the instance's administrators): their roles are read whole and checked here. */
+async function instanceOwners(sql: Sql): Promise<{ userId: string; active: boolean }[]> {
+  const rows = await sql.all<{ user_id: string; roles: string; state: string }>(
+    'SELECT m.user_id, m.roles, u.state FROM instance_members m JOIN users u ON u.id = m.user_id',
+  );
+  return rows
+    .filter((r) => (JSON.parse(r.roles) as string[]).includes(INSTANCE_OWNER_ROLE))
+    .map((r) => ({ userId: r.user_id, active: r.state === 'USER_STATE_ACTIVE' }));
+}
 
 /**
  * Deleting or deactivating must never lock everyone out: not yourself (the session or token you are
  * using would die mid-call), not the last active instance owner, and an instance owner only at the
  * hands of another instance owner (an organization's manager must not remove the instance's admin).
  */
-function guardLockout(db: Db, user: UserRow, editor: Editor, verb: 'delete' | 'deactivate'): void {
+async function guardLockout(tx: Sql, user: UserRow, editor: Editor, verb: 'delete' | 'deactivate'): Promise<void> {
   if (user.id === editor.userId) throw failedPrecondition('USER-Self', `you cannot ${verb} yourself`);
-  if (!isInstanceOwner(db, user.id)) return;
+  const owners = await instanceOwners(tx);
+  if (!owners.some((o) => o.userId === user.id)) return;
   if (!editor.instanceOwner) throw permissionDenied(`only an instance owner may ${verb} an instance owner`);
-  if (otherActiveInstanceOwners(db, user.id) === 0) {
+  if (!owners.some((o) => o.userId !== user.id && o.active)) {
     throw failedPrecondition('USER-LastInstanceOwner', `the last instance owner cannot be ${verb}d`);
   }
 }
@@ -45,23 +42,23 @@ function guardLockout(db: Db, user: UserRow, editor: Editor, verb: 'delete' | 'd
  * DeactivateUser. Every token issued before it stays refused for good, even after a reactivation
  * (ZITADEL bug #8489: deactivated users kept using their tokens).
  */
-export function deactivateUser(db: Db, orgId: string, userId: string, editor: Editor): ObjectDetails {
-  return inTransaction(db, () => {
-    const user = findUserRow(db, orgId, userId);
+export function deactivateUser(storage: Storage, orgId: string, userId: string, editor: Editor): Promise<ObjectDetails> {
+  return storage.command(async (tx) => {
+    const user = await findUserRow(tx, orgId, userId);
     if (user.state === 'USER_STATE_INACTIVE') throw failedPrecondition('USER-AlreadyInactive', 'user is already deactivated');
-    guardLockout(db, user, editor, 'deactivate');
-    db.prepare("UPDATE users SET state = 'USER_STATE_INACTIVE' WHERE id = ?").run(userId);
-    revokeAllTokensOf(db, userId);
-    return touchUser(db, orgId, userId, editor.userId, 'user.deactivated');
+    await guardLockout(tx, user, editor, 'deactivate');
+    await tx.run("UPDATE users SET state = 'USER_STATE_INACTIVE' WHERE id = ?", [userId]);
+    await revokeAllTokensOf(tx, userId);
+    return touchUser(tx, orgId, userId, editor.userId, 'user.deactivated');
   });
 }
 
-export function reactivateUser(db: Db, orgId: string, userId: string, editor: Editor): ObjectDetails {
-  return inTransaction(db, () => {
-    const user = findUserRow(db, orgId, userId);
+export function reactivateUser(storage: Storage, orgId: string, userId: string, editor: Editor): Promise<ObjectDetails> {
+  return storage.command(async (tx) => {
+    const user = await findUserRow(tx, orgId, userId);
     if (user.state !== 'USER_STATE_INACTIVE') throw failedPrecondition('USER-NotInactive', 'user is not deactivated');
-    db.prepare("UPDATE users SET state = 'USER_STATE_ACTIVE' WHERE id = ?").run(userId);
-    return touchUser(db, orgId, userId, editor.userId, 'user.reactivated');
+    await tx.run("UPDATE users SET state = 'USER_STATE_ACTIVE' WHERE id = ?", [userId]);
+    return touchUser(tx, orgId, userId, editor.userId, 'user.reactivated');
   });
 }
 
@@ -69,11 +66,11 @@ export function reactivateUser(db: Db, orgId: string, userId: string, editor: Ed
  * RemoveUser: the row goes, and with it (by cascade) its secret and memberships. Its events stay:
  * they are the audit trail, and they never held a secret.
  */
-export function removeUser(db: Db, orgId: string, userId: string, editor: Editor): ObjectDetails {
-  return inTransaction(db, () => {
-    const user = findUserRow(db, orgId, userId);
-    guardLockout(db, user, editor, 'delete');
-    const ev = appendEvent(db, {
+export function removeUser(storage: Storage, orgId: string, userId: string, editor: Editor): Promise<ObjectDetails> {
+  return storage.command(async (tx) => {
+    const user = await findUserRow(tx, orgId, userId);
+    await guardLockout(tx, user, editor, 'delete');
+    const ev = await appendEvent(tx, {
       type: 'user.removed',
       aggregateType: 'user',
       aggregateId: userId,
@@ -81,7 +78,7 @@ export function removeUser(db: Db, orgId: string, userId: string, editor: Editor
       editorUserId: editor.userId,
       payload: { userName: user.username },
     });
-    db.prepare('DELETE FROM users WHERE id = ?').run(userId);
+    await tx.run('DELETE FROM users WHERE id = ?', [userId]);
     return details(ev.sequence, ev.createdAt, orgId);
   });
 }
@@ -90,11 +87,11 @@ export function removeUser(db: Db, orgId: string, userId: string, editor: Editor
  * "Revoke Tokens": every access token the service user holds stops working at once, and none it
  * is issued afterwards, even within the same millisecond or from a clock that ran fast.
  */
-export function revokeAllTokens(db: Db, orgId: string, userId: string, editorUserId: string | null): ObjectDetails {
-  return inTransaction(db, () => {
-    const user = findUserRow(db, orgId, userId);
+export function revokeAllTokens(storage: Storage, orgId: string, userId: string, editorUserId: string | null): Promise<ObjectDetails> {
+  return storage.command(async (tx) => {
+    const user = await findUserRow(tx, orgId, userId);
     requireMachine(user);
-    revokeAllTokensOf(db, userId);
-    return touchUser(db, orgId, userId, editorUserId, 'user.token.revoked_all');
+    await revokeAllTokensOf(tx, userId);
+    return touchUser(tx, orgId, userId, editorUserId, 'user.token.revoked_all');
   });
 }

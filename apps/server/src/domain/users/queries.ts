@@ -1,17 +1,15 @@
 import type { MachineUserView } from '@tessera/contracts';
-import type { Db } from '../../storage/db.js';
+import type { Sql } from '../../storage/port.js';
 import { notFound } from '../errors.js';
 import { toUserView, USER_COLUMNS, USER_FROM, type UserRow } from './views.js';
 
-export function getUser(db: Db, orgId: string, userId: string): MachineUserView {
-  return toUserView(findUserRow(db, orgId, userId));
+export async function getUser(sql: Sql, orgId: string, userId: string): Promise<MachineUserView> {
+  return toUserView(await findUserRow(sql, orgId, userId));
 }
 
 /** A user of this organization; another organization's user is "not found", exactly like a missing one. */
-export function findUserRow(db: Db, orgId: string, userId: string): UserRow {
-  const row = db.prepare(`SELECT ${USER_COLUMNS} FROM ${USER_FROM} WHERE u.id = ? AND u.org_id = ?`).get(userId, orgId) as
-    | UserRow
-    | undefined;
+export async function findUserRow(sql: Sql, orgId: string, userId: string): Promise<UserRow> {
+  const row = await sql.one<UserRow>(`SELECT ${USER_COLUMNS} FROM ${USER_FROM} WHERE u.id = ? AND u.org_id = ?`, [userId, orgId]);
   if (!row) throw notFound('USER-NotFound', 'user not found');
   return row;
 }

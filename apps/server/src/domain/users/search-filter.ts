@@ -1,4 +1,5 @@
 import type { TextQueryMethod, UserQuery } from '@tessera/contracts';
+import type { Engine } from '../../storage/port.js';
 import { asciiColumn, freeTextColumn, ignoresCase, termForm, textCondition } from '../text-query.js';
 
 /** A search's WHERE clause over `users u`, and an optional full-text expression that narrows it. */
@@ -16,14 +17,14 @@ export interface UserFilter {
 const USERNAME = asciiColumn('u.username');
 const DISPLAY_NAME = freeTextColumn('u.display_name');
 
-function condition(q: UserQuery, args: unknown[]): string {
-  if ('userNameQuery' in q) return textCondition(USERNAME, q.userNameQuery.userName, q.userNameQuery.method, args);
-  if ('displayNameQuery' in q) return textCondition(DISPLAY_NAME, q.displayNameQuery.displayName, q.displayNameQuery.method, args);
+function condition(engine: Engine, q: UserQuery, args: unknown[]): string {
+  if ('userNameQuery' in q) return textCondition(engine, USERNAME, q.userNameQuery.userName, q.userNameQuery.method, args);
+  if ('displayNameQuery' in q) return textCondition(engine, DISPLAY_NAME, q.displayNameQuery.displayName, q.displayNameQuery.method, args);
   if ('typeQuery' in q) {
     args.push(q.typeQuery.type === 'TYPE_HUMAN' ? 'human' : 'machine');
     return 'u.type = ?';
   }
-  return `(${q.orQuery.queries.map((sub) => condition(sub, args)).join(' OR ')})`;
+  return `(${q.orQuery.queries.map((sub) => condition(engine, sub, args)).join(' OR ')})`;
 }
 
 /**
@@ -52,10 +53,14 @@ function ftsExpression(q: UserQuery): string | undefined {
   return undefined;
 }
 
-/** ListUsers' queries, ANDed, within one organization. */
-export function userFilter(orgId: string, queries: UserQuery[]): UserFilter {
+/**
+ * ListUsers' queries, ANDed, within one organization. On PostgreSQL the planner narrows a LIKE by its
+ * pg_trgm indexes itself; SQLite's FTS5 index is asked first, through `fts`.
+ */
+export function userFilter(engine: Engine, orgId: string, queries: UserQuery[]): UserFilter {
   const args: unknown[] = [orgId];
-  const where = ['u.org_id = ?', ...queries.map((q) => condition(q, args))].join(' AND ');
+  const where = ['u.org_id = ?', ...queries.map((q) => condition(engine, q, args))].join(' AND ');
+  if (engine === 'pg') return { where, args };
   const fts = queries.map(ftsExpression).filter((e) => e !== undefined);
   return { where, args, ...(fts.length ? { fts: fts.join(' AND ') } : {}) };
 }

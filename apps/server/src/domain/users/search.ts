@@ -1,5 +1,5 @@
 import type { ListUsersQuery, ListUsersResponse } from '@tessera/contracts';
-import type { Db } from '../../storage/db.js';
+import type { Sql } from '../../storage/port.js';
 import { userFilter, type UserFilter } from './search-filter.js';
 import { toUserView, USER_COLUMNS, USER_FROM, type UserRow } from './views.js';
 
@@ -12,18 +12,24 @@ export const DEFAULT_LIMIT = 100;
  */
 export const SELECTIVE_HITS = 2000;
 
+// lower() is NOCASE's ASCII folding on SQLite, and a caseless order on PostgreSQL.
 const SORT_COLUMNS: Record<string, string> = {
   USER_FIELD_NAME_UNSPECIFIED: 'u.created_at',
   USER_FIELD_NAME_CREATION_DATE: 'u.created_at',
-  USER_FIELD_NAME_USER_NAME: 'u.username COLLATE NOCASE',
-  USER_FIELD_NAME_DISPLAY_NAME: 'u.display_name COLLATE NOCASE',
+  USER_FIELD_NAME_USER_NAME: 'lower(u.username)',
+  USER_FIELD_NAME_DISPLAY_NAME: 'lower(u.display_name)',
   USER_FIELD_NAME_STATE: 'u.state',
 };
 
+/**
+ * A row's key within one call: SQLite's rowid (the cheapest lookup there), PostgreSQL's primary key.
+ */
+type Key = number | string;
+
 interface Page {
   total: number;
-  /** users.rowid of the page's rows, in order; only meaningful within this call. */
-  rowids: number[];
+  /** The keys of the page's rows, in order. */
+  keys: Key[];
 }
 
 interface Plan {
@@ -32,18 +38,17 @@ interface Plan {
   order: string;
   offset: number;
   limit: number;
+  key: string;
 }
 
-/** Few hits: look each one up, then sort them all (at most SELECTIVE_HITS rows). */
-function viaFullText(db: Db, p: Plan, ids: string[]): Page {
-  const ordered = db
-    .prepare(
-      `SELECT u.rowid FROM json_each(?) j CROSS JOIN users u ON u.id = j.value
-       WHERE ${p.filter.where} ORDER BY ${p.order}`,
-    )
-    .pluck()
-    .all(JSON.stringify(ids), ...p.filter.args) as number[];
-  return { total: ordered.length, rowids: ordered.slice(p.offset, p.offset + p.limit) };
+/** Few hits (SQLite's FTS5): look each one up, then sort them all (at most SELECTIVE_HITS rows). */
+async function viaFullText(sql: Sql, p: Plan, ids: string[]): Promise<Page> {
+  const ordered = await sql.all<{ k: number }>(
+    `SELECT u.rowid AS k FROM json_each(?) j CROSS JOIN users u ON u.id = j.value
+     WHERE ${p.filter.where} ORDER BY ${p.order}`,
+    [JSON.stringify(ids), ...p.filter.args],
+  );
+  return { total: ordered.length, keys: ordered.slice(p.offset, p.offset + p.limit).map((r) => r.k) };
 }
 
 /**
@@ -51,74 +56,80 @@ function viaFullText(db: Db, p: Plan, ids: string[]): Page {
  * index order, and the total is those plus a count of the rest of the index, so every entry is read
  * once. Counting first and then paging would read a rare term's whole range twice.
  */
-function viaCreationOrder(db: Db, p: Plan): Page {
+async function viaCreationOrder(sql: Sql, p: Plan): Promise<Page> {
   const wanted = p.offset + p.limit;
-  const walked = db
-    .prepare(`SELECT u.rowid AS rowid, u.created_at AS createdAt FROM users u WHERE ${p.filter.where} ORDER BY ${p.order} LIMIT ?`)
-    .all(...p.filter.args, wanted) as { rowid: number; createdAt: string }[];
-  const rowids = walked.slice(p.offset).map((r) => r.rowid);
-  if (walked.length < wanted) return { total: walked.length, rowids };
+  const walked = await sql.all<{ k: Key; createdAt: string }>(
+    `SELECT ${p.key} AS k, u.created_at AS "createdAt" FROM users u WHERE ${p.filter.where} ORDER BY ${p.order} LIMIT ?`,
+    [...p.filter.args, wanted],
+  );
+  const keys = walked.slice(p.offset).map((r) => r.k);
+  if (walked.length < wanted) return { total: walked.length, keys };
   // Rows created in the same millisecond as the last one walked may sit on either side of it.
   const last = walked.at(-1)!.createdAt;
   const sameInstant = walked.filter((r) => r.createdAt === last).length;
-  const rest = db
-    .prepare(`SELECT count(*) FROM users u WHERE ${p.filter.where} AND u.created_at ${p.asc ? '>=' : '<='} ?`)
-    .pluck()
-    .get(...p.filter.args, last) as number;
-  return { total: walked.length - sameInstant + rest, rowids };
+  const rest = await sql.one<{ n: number }>(
+    `SELECT count(*) AS n FROM users u WHERE ${p.filter.where} AND u.created_at ${p.asc ? '>=' : '<='} ?`,
+    [...p.filter.args, last],
+  );
+  return { total: walked.length - sameInstant + rest!.n, keys };
 }
 
-function viaCountAndPage(db: Db, p: Plan): Page {
-  const total = db.prepare(`SELECT count(*) FROM users u WHERE ${p.filter.where}`).pluck().get(...p.filter.args) as number;
-  const rowids = db
-    .prepare(`SELECT u.rowid FROM users u WHERE ${p.filter.where} ORDER BY ${p.order} LIMIT ? OFFSET ?`)
-    .pluck()
-    .all(...p.filter.args, p.limit, p.offset) as number[];
-  return { total, rowids };
+async function viaCountAndPage(sql: Sql, p: Plan): Promise<Page> {
+  const total = (await sql.one<{ n: number }>(`SELECT count(*) AS n FROM users u WHERE ${p.filter.where}`, p.filter.args))!.n;
+  const rows = await sql.all<{ k: Key }>(`SELECT ${p.key} AS k FROM users u WHERE ${p.filter.where} ORDER BY ${p.order} LIMIT ? OFFSET ?`, [
+    ...p.filter.args,
+    p.limit,
+    p.offset,
+  ]);
+  return { total, keys: rows.map((r) => r.k) };
 }
 
 /** The full-text hits as user ids, or undefined when there are too many for looking them up to pay. */
-function fullTextHits(db: Db, fts: string): string[] | undefined {
-  const ids = db
-    .prepare('SELECT CAST(rowid AS TEXT) FROM users_fts WHERE users_fts MATCH ? LIMIT ?')
-    .pluck()
-    .all(fts, SELECTIVE_HITS + 1) as string[];
-  return ids.length > SELECTIVE_HITS ? undefined : ids;
+async function fullTextHits(sql: Sql, fts: string): Promise<string[] | undefined> {
+  const rows = await sql.all<{ id: string }>('SELECT CAST(rowid AS TEXT) AS id FROM users_fts WHERE users_fts MATCH ? LIMIT ?', [
+    fts,
+    SELECTIVE_HITS + 1,
+  ]);
+  return rows.length > SELECTIVE_HITS ? undefined : rows.map((r) => r.id);
 }
 
-function loadRows(db: Db, rowids: number[]): UserRow[] {
-  if (rowids.length === 0) return [];
-  const rows = db
-    .prepare(`SELECT ${USER_COLUMNS}, u.rowid AS _rowid FROM ${USER_FROM} WHERE u.rowid IN (SELECT value FROM json_each(?))`)
-    .all(JSON.stringify(rowids)) as (UserRow & { _rowid: number })[];
-  const byRowid = new Map(rows.map((r) => [r._rowid, r]));
-  return rowids.map((id) => byRowid.get(id)).filter((r) => r !== undefined);
+async function loadRows(sql: Sql, keys: Key[]): Promise<UserRow[]> {
+  if (keys.length === 0) return [];
+  const rows =
+    sql.engine === 'pg'
+      ? await sql.all<UserRow & { k: Key }>(`SELECT ${USER_COLUMNS}, u.id AS k FROM ${USER_FROM} WHERE u.id = ANY(?::text[])`, [keys])
+      : await sql.all<UserRow & { k: Key }>(`SELECT ${USER_COLUMNS}, u.rowid AS k FROM ${USER_FROM} WHERE u.rowid IN (SELECT value FROM json_each(?))`, [
+          JSON.stringify(keys),
+        ]);
+  const byKey = new Map(rows.map((r) => [r.k, r]));
+  return keys.map((k) => byKey.get(k)).filter((r) => r !== undefined);
 }
 
-/** ListUsers: ZITADEL's paging (offset/limit, asc defaults to false = descending) and filters. */
-export function searchUsers(db: Db, orgId: string, req: ListUsersQuery): ListUsersResponse {
+/**
+ * ListUsers: ZITADEL's paging (offset/limit, asc defaults to false = descending) and filters. The
+ * count and the page are separate reads: a user created between them can make the total one off.
+ */
+export async function searchUsers(sql: Sql, orgId: string, req: ListUsersQuery): Promise<ListUsersResponse> {
   const sortingColumn = req.sortingColumn ?? 'USER_FIELD_NAME_UNSPECIFIED';
   const asc = req.query?.asc ?? false;
   const sortColumn = SORT_COLUMNS[sortingColumn]!;
   const plan: Plan = {
-    filter: userFilter(orgId, req.queries ?? []),
+    filter: userFilter(sql.engine, orgId, req.queries ?? []),
     asc,
     order: `${sortColumn} ${asc ? 'ASC' : 'DESC'}, u.id`,
     offset: req.query?.offset ?? 0,
     limit: req.query?.limit || DEFAULT_LIMIT,
+    key: sql.engine === 'pg' ? 'u.id' : 'u.rowid',
   };
-  // One read transaction: the count, the page and its rows come from the same snapshot.
-  return db.transaction((): ListUsersResponse => {
-    const hits = plan.filter.fts === undefined ? undefined : fullTextHits(db, plan.filter.fts);
-    const page = hits
-      ? viaFullText(db, plan, hits)
-      : sortColumn === 'u.created_at'
-        ? viaCreationOrder(db, plan)
-        : viaCountAndPage(db, plan);
-    return {
-      details: { totalResult: String(page.total), viewTimestamp: new Date().toISOString() },
-      sortingColumn,
-      result: loadRows(db, page.rowids).map(toUserView),
-    };
-  })();
+  const hits = plan.filter.fts === undefined ? undefined : await fullTextHits(sql, plan.filter.fts);
+  const page = hits
+    ? await viaFullText(sql, plan, hits)
+    : sortColumn === 'u.created_at'
+      ? await viaCreationOrder(sql, plan)
+      : await viaCountAndPage(sql, plan);
+  return {
+    details: { totalResult: String(page.total), viewTimestamp: new Date().toISOString() },
+    sortingColumn,
+    result: (await loadRows(sql, page.keys)).map(toUserView),
+  };
 }

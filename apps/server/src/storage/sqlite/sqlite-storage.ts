@@ -1,0 +1,126 @@
+import Database from 'better-sqlite3';
+import type { Db } from '../db.js';
+import type { ChangeVersion, Params, Sql, Storage } from '../port.js';
+import { StatementCache } from './statements.js';
+
+/** How often another process's commits (the CLI, a second process on the file) are looked for. */
+const EXTERNAL_POLL_MS = 100;
+
+/**
+ * The SQLite adapter: better-sqlite3 answers synchronously, so each call is one step on the event
+ * loop and the await around it costs next to nothing.
+ *
+ * Two connections, because the port is async: while a command awaits inside its transaction,
+ * other requests run. Commands and plain writes take turns on the writer connection (one open
+ * transaction at a time); plain reads go to a second connection, which in WAL mode sees only
+ * committed rows and never waits for the writer, so no request reads what a command may still
+ * roll back.
+ */
+export class SqliteStorage implements Storage {
+  readonly engine = 'sqlite' as const;
+  readonly version: SqliteVersion;
+  readonly #writer: StatementCache;
+  readonly #reader: StatementCache;
+  readonly #readerDb: Db;
+  readonly #tx: Sql;
+  #turn: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  /** db: the writer connection, opened with openDatabase() and migrated. */
+  constructor(readonly db: Db) {
+    this.#readerDb = db.memory ? db : new Database(db.name, { readonly: true, fileMustExist: true });
+    if (this.#readerDb !== db) this.#readerDb.pragma('busy_timeout = 5000');
+    this.#writer = new StatementCache(db);
+    this.#reader = new StatementCache(this.#readerDb);
+    this.version = new SqliteVersion(this.#readerDb);
+    const writer = this.#writer;
+    this.#tx = {
+      engine: 'sqlite',
+      one: async <T>(text: string, params: Params = []) => writer.get(text).get(...params) as T | undefined,
+      all: async <T>(text: string, params: Params = []) => writer.get(text).all(...params) as T[],
+      run: async (text: string, params: Params = []) => writer.get(text).run(...params).changes,
+    };
+  }
+
+  async one<T>(text: string, params: Params = []): Promise<T | undefined> {
+    return this.#reader.get(text).get(...params) as T | undefined;
+  }
+
+  async all<T>(text: string, params: Params = []): Promise<T[]> {
+    return this.#reader.get(text).all(...params) as T[];
+  }
+
+  run(text: string, params: Params = []): Promise<number> {
+    return this.command((tx) => tx.run(text, params));
+  }
+
+  /** One IMMEDIATE transaction at a time on the writer; the next waits its turn, not the thread. */
+  command<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    const result = this.#turn.then(() => this.#transaction(fn));
+    this.#turn = result.catch(() => undefined);
+    return result;
+  }
+
+  async #transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const value = await fn(this.#tx);
+      this.db.exec('COMMIT');
+      return value;
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    } finally {
+      this.version.bump();
+    }
+  }
+
+  async ping(): Promise<void> {
+    this.#reader.get('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#turn;
+    if (this.#readerDb !== this.db) this.#readerDb.close();
+    this.db.close();
+  }
+}
+
+/**
+ * Moves at once for every command run through this process, and within EXTERNAL_POLL_MS for
+ * commits by another process (PRAGMA data_version on the reader connection).
+ */
+export class SqliteVersion implements ChangeVersion {
+  readonly #external;
+  #lastExternal: unknown;
+  #polledAt = 0;
+  #version = 0;
+
+  constructor(reader: Db) {
+    this.#external = reader.prepare('PRAGMA data_version').pluck();
+    this.#lastExternal = this.#external.get();
+  }
+
+  bump(): void {
+    this.#version++;
+  }
+
+  current(): number {
+    const now = Date.now();
+    if (now - this.#polledAt >= EXTERNAL_POLL_MS) {
+      this.#polledAt = now;
+      try {
+        const external = this.#external.get();
+        if (external !== this.#lastExternal) {
+          this.#lastExternal = external;
+          this.#version++;
+        }
+      } catch {
+        this.#version++; // a closed connection: trust nothing kept
+      }
+    }
+    return this.#version;
+  }
+}
