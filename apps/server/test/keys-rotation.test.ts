@@ -88,7 +88,7 @@ describe('rotate-key opaque', () => {
     t.db.prepare("UPDATE instance_keys SET delete_after = unixepoch() - 1 WHERE purpose = 'opaque' AND id = 0").run();
     await orgsMe(old).expect(401);
     await orgsMe(fresh).expect(200);
-    expect(t.ctx.instanceKeys.prune()).toEqual([{ purpose: 'opaque', id: 0 }]); // what the server does every minute
+    expect(await t.ctx.instanceKeys.prune()).toEqual([{ purpose: 'opaque', id: 0 }]); // what the server does every minute
     expect(keyIds('opaque')).toEqual([1]);
     expect(holdsKey(databaseBytes(t.config.dbFile), key0)).toBe(false);
   });
@@ -190,7 +190,7 @@ describe('rotate-key client-secret-hmac', () => {
     await afterDataVersionPoll();
     const renewed = { ...c, ...(await generateSecret(admin, c.userId)) };
     expect(t.db.prepare('SELECT key_id FROM machine_secrets WHERE user_id = ?').pluck().get(c.userId)).toBe(2);
-    expect(t.ctx.instanceKeys.prune()).toEqual([{ purpose: 'client-secret-hmac', id: 1 }]);
+    expect(await t.ctx.instanceKeys.prune()).toEqual([{ purpose: 'client-secret-hmac', id: 1 }]);
     await tokenRequest(t.app, renewed).expect(200);
   });
 });

@@ -118,7 +118,7 @@ describe('POST /oauth/v2/revoke (RFC 7009)', () => {
     t = await t.restart();
     await orgsMe(token).expect(401);
     // Once past its expiry a row is useless and goes.
-    t.ctx.tokens.revocations.prune(Math.floor(Date.now() / 1000) + 43_201);
+    await t.ctx.tokens.revocations.prune(Math.floor(Date.now() / 1000) + 43_201);
     expect(t.db.prepare('SELECT count(*) FROM revoked_tokens').pluck().get()).toBe(0);
     expect(t.ctx.tokens.revocations.size).toBe(0);
   });

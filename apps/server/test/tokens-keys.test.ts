@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import request from 'supertest';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PUBLISH_GRACE_SECONDS } from '../src/domain/tokens/signing-keys.js';
-import { afterDataVersionPoll, tessera } from './support/keys.js';
+import { tessera } from './support/keys.js';
 import { createTestApp, signIn, type TestApp } from './support/test-app.js';
 import { accessToken, createClient, grantOrgRoles, type Client } from './support/tokens.js';
 
@@ -104,8 +104,8 @@ describe('the rotation CLI', () => {
     expect(stdout).toMatch(
       new RegExp(`^New signing key ${newKid} \\(ES256\\) now signs JWT access tokens\\.\\nRetired ${oldKid}: its private key is deleted; its public key stays published until \\d{4}-`),
     );
-    await afterDataVersionPoll(); // no timer to wait for: the next request after the poll sees the new key
-    expect(kidOf(await accessToken(t.app, c))).toBe(newKid);
+    // The server notices within its poll and re-reads the keys in the background: within a second.
+    await vi.waitFor(async () => expect(kidOf(await accessToken(t.app, c))).toBe(newKid), { timeout: 1_000, interval: 20 });
     expect((await jwks(t)).keys).toHaveLength(2);
   });
 

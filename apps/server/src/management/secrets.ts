@@ -11,8 +11,10 @@ export const secretEndpoints: Endpoint[] = [
     path: '/users/:userId/secret',
     permission: 'user.write',
     body: machineSecretOptionsSchema,
-    handler: ({ ctx, orgId, principal, params, body }) =>
-      generateMachineSecret(ctx.storage, ctx.secretKey, orgId, params.userId!, principal.userId, body),
+    handler: async ({ ctx, orgId, principal, params, body }) => {
+      await ctx.instanceKeys.fresh(); // hashed with the key that is current now, wherever it was rotated
+      return generateMachineSecret(ctx.storage, ctx.secretKey, orgId, params.userId!, principal.userId, body);
+    },
   }),
   endpoint({
     method: 'delete',

@@ -50,6 +50,7 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
     const addressAt = address.reserve(ip);
 
     const row = credentials ? await byUsername(credentials.clientId) : undefined;
+    await ctx.instanceKeys.fresh();
     // The key the stored hash was made with; without a row the current one. Both paths make the
     // same two ring calls and one HMAC, so an unknown client costs what a known one does.
     const current = ctx.secretKey.current;

@@ -101,6 +101,16 @@ export class InstanceKeys {
     if (this.storage.version.current() !== this.#seenVersion && !this.#refreshing) void this.refresh();
   }
 
+  /**
+   * Resolves once the keys in memory are those of the database as of now: re-read first if the
+   * database changed since the last look. Paths that seal, open or check call it, so a key rotated
+   * or withdrawn elsewhere is used or refused from the first request that follows the change.
+   */
+  async fresh(): Promise<void> {
+    // A re-read already under way may have started before the change: then one more.
+    for (let i = 0; i < 3 && this.storage.version.current() !== this.#seenVersion; i++) await this.refresh();
+  }
+
   /** Re-reads the keys if their rows changed since the last look. */
   refresh(): Promise<void> {
     this.#refreshing ??= this.#refresh().finally(() => (this.#refreshing = undefined));

@@ -75,7 +75,7 @@ export class AccessTokens implements AccessTokenVerifier {
 
   private constructor(
     private readonly storage: Storage,
-    instanceKeys: InstanceKeys,
+    private readonly instanceKeys: InstanceKeys,
     config: Config,
     keys: SigningKeys,
     revocations: RevocationList,
@@ -97,6 +97,7 @@ export class AccessTokens implements AccessTokenVerifier {
   }
 
   async issue(req: IssueRequest, nowMs = Date.now()): Promise<IssuedToken> {
+    await this.#freshKeys();
     const exp = Math.floor((nowMs + this.#lifetimeMs) / 1000);
     const claims = { sub: req.userId, clientId: req.clientId, orgId: req.orgId, scope: req.scope, aud: req.aud, iatMs: nowMs, exp, gen: req.generation ?? 0 };
     const { token, jti } =
@@ -137,6 +138,7 @@ export class AccessTokens implements AccessTokenVerifier {
   /** Signature or seal only: no expiry, revocation or user checks. */
   async decode(token: string): Promise<AccessTokenClaims | null> {
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_LENGTH) return null;
+    await this.#freshKeys();
     const hit = this.#decoded.get(token);
     if (hit) return this.#stillKeyed(hit) ? hit.claims : null;
     const decoded = token.includes('.') ? await this.#jwt.verify(token) : await this.#openOpaque(token);
@@ -153,6 +155,12 @@ export class AccessTokens implements AccessTokenVerifier {
   close(): void {
     this.keys.close();
     this.revocations.close();
+  }
+
+  /** Keys rotated or withdrawn elsewhere (the CLI, another node) count from the first call after the change. */
+  async #freshKeys(): Promise<void> {
+    await this.keys.fresh();
+    await this.instanceKeys.fresh();
   }
 
   /** A token sealed under a key made on another node a moment ago waits for one re-read of the keys. */

@@ -162,6 +162,12 @@ export class SigningKeys {
     return result;
   }
 
+  /** As InstanceKeys.fresh(): the keys of the database as of now, re-read first if it changed. */
+  async fresh(): Promise<void> {
+    // A re-read already under way may have started before the change: then one more.
+    for (let i = 0; i < 3 && this.storage.version.current() !== this.#seenVersion; i++) await this.refresh();
+  }
+
   /** Reloads when the table changed (a rotation elsewhere). */
   refresh(): Promise<void> {
     this.#refreshing ??= this.#refresh().finally(() => (this.#refreshing = undefined));

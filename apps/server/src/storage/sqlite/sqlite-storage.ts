@@ -32,7 +32,7 @@ export class SqliteStorage implements Storage {
     if (this.#readerDb !== db) this.#readerDb.pragma('busy_timeout = 5000');
     this.#writer = new StatementCache(db);
     this.#reader = new StatementCache(this.#readerDb);
-    this.version = new SqliteVersion(this.#readerDb);
+    this.version = new SqliteVersion(db, this.#readerDb);
     const writer = this.#writer;
     this.#tx = {
       engine: 'sqlite',
@@ -89,16 +89,20 @@ export class SqliteStorage implements Storage {
 }
 
 /**
- * Moves at once for every command run through this process, and within EXTERNAL_POLL_MS for
- * commits by another process (PRAGMA data_version on the reader connection).
+ * Moves at once for every row written through this process's writer connection (SQLite's
+ * total_changes(), an in-memory counter that costs no lock; commands also bump it on commit), and
+ * within EXTERNAL_POLL_MS for commits by another process (PRAGMA data_version on the reader).
  */
 export class SqliteVersion implements ChangeVersion {
+  readonly #changes;
   readonly #external;
+  #lastChanges = -1;
   #lastExternal: unknown;
   #polledAt = 0;
   #version = 0;
 
-  constructor(reader: Db) {
+  constructor(writer: Db, reader: Db) {
+    this.#changes = writer.prepare('SELECT total_changes()').pluck();
     this.#external = reader.prepare('PRAGMA data_version').pluck();
     this.#lastExternal = this.#external.get();
   }
@@ -108,6 +112,15 @@ export class SqliteVersion implements ChangeVersion {
   }
 
   current(): number {
+    try {
+      const changes = this.#changes.get() as number;
+      if (changes !== this.#lastChanges) {
+        this.#lastChanges = changes;
+        this.#version++;
+      }
+    } catch {
+      this.#version++;
+    }
     const now = Date.now();
     if (now - this.#polledAt >= EXTERNAL_POLL_MS) {
       this.#polledAt = now;
