@@ -132,7 +132,7 @@ describe('tokens issued before the upgrade (first-format opaque tokens, JWTs wit
 describe('the upgrade', () => {
   it('adds token generations and revocation owners to a database of the previous schema in place', async () => {
     const old = openDatabase(path.join(t.dir, 'before-005.db'));
-    for (const f of ['001_initial.sql', '003_user_search.sql']) {
+    for (const f of ['001_initial.sqlite.sql', '003_user_search.sqlite.sql']) {
       old.exec(fs.readFileSync(new URL(`../src/storage/migrations/${f}`, import.meta.url), 'utf8'));
     }
     old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');

@@ -230,7 +230,7 @@ describe('search forms of names stored before migration 004', () => {
   it('fills them in place, so existing users and organizations are found', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-unicode-'));
     const old = openDatabase(path.join(dir, 'tessera.db'));
-    for (const f of ['001_initial.sql', '003_user_search.sql']) old.exec(fs.readFileSync(new URL(`../src/storage/migrations/${f}`, import.meta.url), 'utf8'));
+    for (const f of ['001_initial.sqlite.sql', '003_user_search.sqlite.sql']) old.exec(fs.readFileSync(new URL(`../src/storage/migrations/${f}`, import.meta.url), 'utf8'));
     old.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;
       INSERT INTO schema_migrations VALUES (1, 'initial', 'x'), (3, 'user_search', 'x');
       INSERT INTO orgs VALUES ('1', 'Ünïcödé Alt', 'alt.localhost', 'ORG_STATE_ACTIVE', 1, 'x', 'x');`);

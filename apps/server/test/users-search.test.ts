@@ -71,7 +71,7 @@ function expected(seeds: Seed[], org: string, term: string, method: TextQueryMet
 describe('user search', () => {
   it('indexes the users that existed before the search migration', () => {
     const old = openDatabase(path.join(dir, 'before-003.db'));
-    old.exec(fs.readFileSync(new URL('../src/storage/migrations/001_initial.sql', import.meta.url), 'utf8'));
+    old.exec(fs.readFileSync(new URL('../src/storage/migrations/001_initial.sqlite.sql', import.meta.url), 'utf8'));
     old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
     old.prepare("INSERT INTO schema_migrations VALUES (1, 'initial', 'x')").run();
     old.prepare("INSERT INTO orgs VALUES ('1', 'One', 'one.localhost', 'ORG_STATE_ACTIVE', 1, 'x', 'x')").run();
