@@ -16,7 +16,7 @@ export interface ServerProcess {
   exited: Promise<number | string>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = net.createServer().listen(0, '127.0.0.1', () => {
       const { port } = s.address() as net.AddressInfo;
@@ -25,9 +25,12 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** The built server (dist/main.js) as a real process on a free port, on the given database file. */
+/**
+ * The built server (dist/main.js) as a real process on the given database file, on a free port
+ * unless env.PORT names one (a node that restarts behind a load balancer keeps its address).
+ */
 export async function startServerProcess(dbFile: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [MAIN], {
     env: {
