@@ -1,11 +1,46 @@
 import { defineConfig } from 'vitest/config';
 
+const shared = {
+  environment: 'node',
+  pool: 'forks',
+  testTimeout: 20_000,
+  hookTimeout: 20_000,
+} as const;
+
+/**
+ * The HTTP suites that also run on PostgreSQL (TESSERA_TEST_ENGINE=pg; npm test starts a throwaway
+ * server and sets TESSERA_TEST_DATABASE_URL). The other files stay on SQLite only, because they
+ * read or write rows through SQLite's own connection (t.db) to stage or check state, test SQLite's
+ * files, pages, migrations and pragmas, or run the built server as a process on its default engine;
+ * storage-pg-* test the PostgreSQL adapter itself.
+ */
+const onBothEngines = [
+  'test/authz-matrix.test.ts',
+  'test/bad-input-console.test.ts',
+  'test/bad-input-oauth.test.ts',
+  'test/oauth-interop.test.ts',
+  'test/perf-bearer-path.test.ts',
+  'test/request-id.test.ts',
+  'test/security-token-lifetime.test.ts',
+  'test/web-cors.test.ts',
+  'test/oauth-boundary.test.ts',
+  'test/perf-fresh-grants.test.ts',
+  'test/security-client-enumeration.test.ts',
+  'test/security-failure-limiter.test.ts',
+  'test/security-properties.test.ts',
+  'test/security-proxy-trust.test.ts',
+  'test/security-signin-throttle.test.ts',
+  'test/tokens-properties.test.ts',
+  'test/web-security.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    environment: 'node',
-    pool: 'forks',
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    projects: [
+      { test: { ...shared, name: 'sqlite', include: ['test/**/*.test.ts'] } },
+      ...(process.env.TESSERA_TEST_DATABASE_URL
+        ? [{ test: { ...shared, name: 'pg', include: onBothEngines, env: { TESSERA_TEST_ENGINE: 'pg' } } }]
+        : []),
+    ],
   },
 });

@@ -24,7 +24,7 @@ async function victims(app: TestApp): Promise<{ bearer: Client & Victim; jwt: Cl
   const orgId = admin.whoami.orgId;
   const bearer = { ...(await createClient(admin, 'victim-bearer')), orgId };
   const jwt = { ...(await createClient(admin, 'victim-jwt', 'ACCESS_TOKEN_TYPE_JWT')), orgId };
-  for (const c of [bearer, jwt]) grantOrgRoles(app.db, orgId, c.userId, ['ORG_OWNER']);
+  for (const c of [bearer, jwt]) await grantOrgRoles(app.storage, orgId, c.userId, ['ORG_OWNER']);
   const res = await request(app.app).post('/api/session').send({ username: 'admin', password: 'correct horse battery staple' }).expect(200);
   const cookie = res.headers['set-cookie']![0]!.split(';')[0]!;
   return { bearer, jwt, cookie };

@@ -22,7 +22,7 @@ const keyIds = (purpose: string) => t.db.prepare('SELECT id FROM instance_keys W
 async function manager(type: 'ACCESS_TOKEN_TYPE_BEARER' | 'ACCESS_TOKEN_TYPE_JWT', name: string): Promise<Client> {
   const admin = await signIn(t.app);
   const c = await createClient(admin, name, type);
-  grantOrgRoles(t.db, admin.whoami.orgId, c.userId, ['ORG_OWNER']);
+  await grantOrgRoles(t.storage, admin.whoami.orgId, c.userId, ['ORG_OWNER']);
   return c;
 }
 

@@ -57,7 +57,7 @@ describe('migration 006 on an existing database', () => {
     // A token sealed with the key as it was in settings opens: existing BEARER tokens stay valid.
     const admin = await signIn(t.app);
     const c = await createClient(admin, 'upgraded');
-    grantOrgRoles(t.db, admin.whoami.orgId, c.userId, ['ORG_OWNER']);
+    await grantOrgRoles(t.storage, admin.whoami.orgId, c.userId, ['ORG_OWNER']);
     const victim = { ...c, orgId: admin.whoami.orgId };
     const token = sealOpaque(Buffer.from(old.settings.access_token_key, 'base64url'), victim, t.ctx.tokens.managementAudience);
     await request(t.app).get('/management/v1/orgs/me').set('Authorization', `Bearer ${token}`).expect(200);

@@ -27,8 +27,8 @@ beforeAll(async () => {
   s = await signIn(t.app);
   bearer = await createClient(s, 'oidc-bearer');
   jwt = await createClient(s, 'oidc-jwt', 'ACCESS_TOKEN_TYPE_JWT');
-  grantOrgRoles(t.db, s.whoami.orgId, bearer.userId, ['ORG_OWNER']);
-  grantOrgRoles(t.db, s.whoami.orgId, jwt.userId, ['ORG_OWNER_VIEWER']);
+  await grantOrgRoles(t.storage, s.whoami.orgId, bearer.userId, ['ORG_OWNER']);
+  await grantOrgRoles(t.storage, s.whoami.orgId, jwt.userId, ['ORG_OWNER_VIEWER']);
 });
 afterAll(async () => {
   server.closeAllConnections();

@@ -13,8 +13,8 @@ beforeAll(async () => {
   s = await signIn(t.app);
   alice = await createClient(s, 'alice');
   bob = await createClient(s, 'bob', 'ACCESS_TOKEN_TYPE_JWT');
-  grantOrgRoles(t.db, s.whoami.orgId, alice.userId, ['ORG_OWNER']);
-  grantOrgRoles(t.db, s.whoami.orgId, bob.userId, ['ORG_OWNER']);
+  await grantOrgRoles(t.storage, s.whoami.orgId, alice.userId, ['ORG_OWNER']);
+  await grantOrgRoles(t.storage, s.whoami.orgId, bob.userId, ['ORG_OWNER']);
 });
 afterAll(() => t.cleanup());
 

@@ -20,7 +20,7 @@ beforeAll(async () => {
   t = await createTestApp();
   s = await signIn(t.app);
   owner = await createClient(s, 'parity-owner');
-  grantOrgRoles(t.db, s.whoami.orgId, owner.userId, ['ORG_OWNER']);
+  await grantOrgRoles(t.storage, s.whoami.orgId, owner.userId, ['ORG_OWNER']);
   token = await accessToken(t.app, owner);
   const app = express();
   app.set('etag', false);

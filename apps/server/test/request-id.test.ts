@@ -28,7 +28,7 @@ beforeAll(async () => {
   t = await createTestApp({ TESSERA_LOG_LEVEL: 'info' }, undefined, sink);
   s = await signIn(t.app);
   client = await createClient(s, 'request-id-bot');
-  grantOrgRoles(t.db, s.whoami.orgId, client.userId, ['ORG_OWNER']);
+  await grantOrgRoles(t.storage, s.whoami.orgId, client.userId, ['ORG_OWNER']);
   token = await accessToken(t.app, client);
 });
 afterAll(() => t.cleanup());

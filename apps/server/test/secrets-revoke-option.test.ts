@@ -21,7 +21,7 @@ afterEach(() => t.cleanup());
 /** A service user that may read its organization, and a token it got with its current secret. */
 async function machineWithToken(name: string): Promise<Client & { token: string }> {
   const c = await createClient(s, name);
-  grantOrgRoles(t.db, s.whoami.orgId, c.userId, ['ORG_OWNER']);
+  await grantOrgRoles(t.storage, s.whoami.orgId, c.userId, ['ORG_OWNER']);
   return { ...c, token: await accessToken(t.app, c) };
 }
 

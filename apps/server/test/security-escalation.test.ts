@@ -31,10 +31,10 @@ beforeAll(async () => {
     .expect(200);
   otherUser = made.body.userId as string;
   owner = await createClient(admin, 'home-owner');
-  grantOrgRoles(t.db, homeOrg, owner.userId, ['ORG_OWNER']);
+  await grantOrgRoles(t.storage, homeOrg, owner.userId, ['ORG_OWNER']);
   ownerToken = await accessToken(t.app, owner);
   manager = await createClient(admin, 'home-user-manager');
-  grantOrgRoles(t.db, homeOrg, manager.userId, ['ORG_USER_MANAGER']);
+  await grantOrgRoles(t.storage, homeOrg, manager.userId, ['ORG_USER_MANAGER']);
   managerToken = await accessToken(t.app, manager);
 });
 afterAll(() => t?.cleanup());

@@ -25,7 +25,7 @@ beforeAll(async () => {
     .expect(200);
   const userId = made.body.userId as string;
   const secret = await admin.agent.put(`${M}/users/${userId}/secret`).set('x-csrf-token', admin.csrf).set('x-zitadel-orgid', orgB).expect(200);
-  grantOrgRoles(t.db, orgB, userId, ['ORG_OWNER']);
+  await grantOrgRoles(t.storage, orgB, userId, ['ORG_OWNER']);
   token = await accessToken(t.app, { userId, clientId: 'b-owner', clientSecret: secret.body.clientSecret });
 });
 afterAll(() => t?.cleanup());

@@ -33,7 +33,7 @@ const TYPES = ['ACCESS_TOKEN_TYPE_BEARER', 'ACCESS_TOKEN_TYPE_JWT'] as const;
 let made = 0;
 async function owner(type: (typeof TYPES)[number] = 'ACCESS_TOKEN_TYPE_BEARER'): Promise<Client> {
   const c = await createClient(s, `gen-${++made}`, type);
-  grantOrgRoles(t.db, s.whoami.orgId, c.userId, ['ORG_OWNER']);
+  await grantOrgRoles(t.storage, s.whoami.orgId, c.userId, ['ORG_OWNER']);
   return c;
 }
 

@@ -15,7 +15,7 @@ beforeAll(async () => {
   t = await createTestApp();
   s = await signIn(t.app);
   c = await createClient(s, 'minted');
-  grantOrgRoles(t.db, s.whoami.orgId, c.userId, ['ORG_OWNER']);
+  await grantOrgRoles(t.storage, s.whoami.orgId, c.userId, ['ORG_OWNER']);
 });
 afterAll(() => t.cleanup());
 

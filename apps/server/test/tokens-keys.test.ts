@@ -14,7 +14,7 @@ afterEach(() => t?.cleanup());
 async function jwtClient(app: TestApp): Promise<Client> {
   const s = await signIn(app.app);
   const c = await createClient(s, `jwt-${Math.random().toString(36).slice(2, 8)}`, 'ACCESS_TOKEN_TYPE_JWT');
-  grantOrgRoles(app.db, s.whoami.orgId, c.userId, ['ORG_OWNER']);
+  await grantOrgRoles(app.storage, s.whoami.orgId, c.userId, ['ORG_OWNER']);
   return c;
 }
 const jwks = async (app: TestApp) => (await request(app.app).get('/oauth/v2/keys').expect(200)).body as JSONWebKeySet;

@@ -12,7 +12,7 @@ beforeAll(async () => {
   s = await signIn(t.app);
   owner = await createClient(s, 'owner');
   ownerJwt = await createClient(s, 'owner-jwt', 'ACCESS_TOKEN_TYPE_JWT');
-  for (const c of [owner, ownerJwt]) grantOrgRoles(t.db, s.whoami.orgId, c.userId, ['ORG_OWNER']);
+  for (const c of [owner, ownerJwt]) await grantOrgRoles(t.storage, s.whoami.orgId, c.userId, ['ORG_OWNER']);
 });
 afterAll(() => t.cleanup());
 
@@ -87,7 +87,7 @@ describe('a user whose tokens were withdrawn', () => {
   it('a deactivated user\'s existing token is refused on the next call, of either type', async () => {
     for (const type of ['ACCESS_TOKEN_TYPE_BEARER', 'ACCESS_TOKEN_TYPE_JWT'] as const) {
       const c = await createClient(s, `leaving-${type.slice(18).toLowerCase()}`, type);
-      grantOrgRoles(t.db, s.whoami.orgId, c.userId, ['ORG_OWNER']);
+      await grantOrgRoles(t.storage, s.whoami.orgId, c.userId, ['ORG_OWNER']);
       const token = await accessToken(t.app, c);
       await orgsMe(token).expect(200);
       deactivateInSql(t.db, c.userId);
@@ -115,7 +115,7 @@ describe('a user whose tokens were withdrawn', () => {
 
   it('a deleted user\'s token is refused', async () => {
     const c = await createClient(s, 'deleted');
-    grantOrgRoles(t.db, s.whoami.orgId, c.userId, ['ORG_OWNER']);
+    await grantOrgRoles(t.storage, s.whoami.orgId, c.userId, ['ORG_OWNER']);
     const token = await accessToken(t.app, c);
     await orgsMe(token).expect(200);
     t.db.prepare('DELETE FROM users WHERE id = ?').run(c.userId);

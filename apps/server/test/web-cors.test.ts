@@ -58,7 +58,7 @@ describe('CORS over HTTP', () => {
     t = await createTestApp({ TESSERA_CORS_ORIGINS: APP });
     const admin = await signIn(t.app);
     const c = await createClient(admin, 'cors-bot');
-    grantOrgRoles(t.db, admin.whoami.orgId, c.userId, ['ORG_OWNER']);
+    await grantOrgRoles(t.storage, admin.whoami.orgId, c.userId, ['ORG_OWNER']);
     token = await accessToken(t.app, c);
   });
   afterAll(() => t.cleanup());

@@ -19,5 +19,6 @@ export const GrpcCode = {
   ResourceExhausted: 8,
   FailedPrecondition: 9,
   Internal: 13,
+  Unavailable: 14,
   Unauthenticated: 16,
 } as const;

@@ -73,7 +73,8 @@ export function consoleSessionRouter(ctx: AppContext): Router {
     const countedAt = limits.address.reserve(ip);
     let user: { id: string; password_hash: string; state: string } | undefined;
     try {
-      user = await ctx.storage.one("SELECT id, password_hash, state FROM users WHERE lower(username) = lower(?) AND type = 'human'", [username]);
+      // No username holds NUL, and PostgreSQL's text cannot: such a name finds no one, as any unknown one.
+      user = username.includes('\u0000') ? undefined : await ctx.storage.one("SELECT id, password_hash, state FROM users WHERE lower(username) = lower(?) AND type = 'human'", [username]);
     } catch (err) {
       void place.run(async () => undefined); // give the place back
       throw err;

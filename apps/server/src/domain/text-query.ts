@@ -12,16 +12,23 @@ import type { Engine } from '../storage/port.js';
 export interface TextColumn {
   exact: string;
   caselessLike: string;
+  /**
+   * PostgreSQL's form of the same, and its operator: exactly the expressions its trigram index
+   * holds (storage/migrations/001_initial.pg.sql), so a LIKE there is narrowed by the index.
+   */
+  caselessPg: { expr: string; op: 'LIKE' | 'ILIKE' };
 }
 
 /** A free-text column with stored forms beside it (`<column>_nfc`, `<column>_fold`, NULL where the column serves). */
 export const freeTextColumn = (column: string): TextColumn => ({
   exact: `coalesce(${column}_nfc, ${column})`,
   caselessLike: `coalesce(${column}_fold, ${column})`,
+  // lower() folds ASCII only on these columns (COLLATE "C"), as a missing fold implies.
+  caselessPg: { expr: `coalesce(${column}_fold, lower(${column}))`, op: 'LIKE' },
 });
 
 /** A column that only ever holds ASCII (user names, domains): already NFC, and its fold is its ASCII lowercase. */
-export const asciiColumn = (column: string): TextColumn => ({ exact: column, caselessLike: column });
+export const asciiColumn = (column: string): TextColumn => ({ exact: column, caselessLike: column, caselessPg: { expr: column, op: 'ILIKE' } });
 
 export const ignoresCase = (method: TextQueryMethod): boolean => method.endsWith('_IGNORE_CASE');
 
@@ -42,14 +49,14 @@ const LIKE_PATTERNS: Record<string, (term: string) => string> = {
  * ZITADEL's TextQueryMethod as an SQL condition; values are bound, never spliced into the SQL. Both the
  * column and the term are compared in the method's search form (storage/search-forms.ts); lengths are
  * counted in code points, as both engines' substr counts characters (not JavaScript's UTF-16 units).
- * SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE does the same in Tessera's databases (the caseless
- * column is a stored fold, or a name whose fold is its ASCII lowercase, so ILIKE's folding can add nothing).
+ * SQLite's LIKE ignores ASCII case; on PostgreSQL the caseless side is lowered (or ILIKE'd) in the C
+ * collation, which folds ASCII alone too.
  */
 export function textCondition(engine: Engine, column: TextColumn, value: string, method: TextQueryMethod, args: unknown[]): string {
   const term = termForm(value, method);
   if (ignoresCase(method)) {
     args.push(LIKE_PATTERNS[method.slice('TEXT_QUERY_METHOD_'.length, -'_IGNORE_CASE'.length)]!(escapeLike(term)));
-    return `${column.caselessLike} ${engine === 'pg' ? 'ILIKE' : 'LIKE'} ? ESCAPE '\\'`;
+    return engine === 'pg' ? `${column.caselessPg.expr} ${column.caselessPg.op} ? ESCAPE '\\'` : `${column.caselessLike} LIKE ? ESCAPE '\\'`;
   }
   const form = column.exact;
   switch (method) {

@@ -1,3 +1,4 @@
+import { StorageUnavailable } from '../storage/port.js';
 import { STATUS_CODES } from 'node:http';
 import { GrpcCode, type ApiError } from '@tessera/contracts';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
@@ -82,6 +83,14 @@ export function gatewayErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const known = toGatewayError(err);
     if (known) return sendGatewayError(res, known.status, known.body);
+    if (err instanceof StorageUnavailable) {
+      res.setHeader('Retry-After', '1');
+      return sendGatewayError(res, 503, {
+        code: GrpcCode.Unavailable,
+        message: 'the database is unavailable; try again shortly',
+        details: [{ id: 'STORAGE-UNAVAILABLE', message: 'the database is unavailable' }],
+      });
+    }
     logger.error({ err, reqId: req.id }, 'unhandled error');
     sendGatewayError(res, 500, {
       code: GrpcCode.Internal,

@@ -43,7 +43,12 @@ export function clientLookup(storage: Storage): (clientId: string) => Promise<Cl
     pickAfter = now + DECOY_REFRESH_MS;
     decoy = ((await storage.one<{ k: number | string }>(withSecret)) ?? (await storage.one<{ k: number | string }>(anyUser)))?.k ?? decoy;
   };
-  const read = (name: string) => storage.one<ClientRow & { found: number }>(lookup, [name, name, decoy]);
+  // PostgreSQL's text cannot hold NUL, and no username has one: such a name is looked up as '' (which
+  // finds no client, at the same cost), never sent to fail as an error.
+  const read = (given: string) => {
+    const name = given.includes('\u0000') ? '' : given;
+    return storage.one<ClientRow & { found: number }>(lookup, [name, name, decoy]);
+  };
 
   return async (name) => {
     let row = await read(name);

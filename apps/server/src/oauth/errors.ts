@@ -97,6 +97,15 @@ export class InvalidToken extends OAuthError {
   }
 }
 
+/** RFC 6749 4.1.2.1's temporarily_unavailable: the database cannot be reached; try again shortly. */
+export class TemporarilyUnavailable extends OAuthError {
+  readonly error = 'temporarily_unavailable';
+  readonly status = 503;
+  override headers() {
+    return { 'Retry-After': '1' };
+  }
+}
+
 export class ServerError extends OAuthError {
   readonly error = 'server_error';
   readonly status = 500;

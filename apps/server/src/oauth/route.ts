@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../logger.js';
-import { OAuthError, ServerError, sendOAuthError } from './errors.js';
+import { StorageUnavailable } from '../storage/port.js';
+import { OAuthError, ServerError, sendOAuthError, TemporarilyUnavailable } from './errors.js';
 
 /** An OAuth endpoint: plain Node request and response, so it runs with or without Express. */
 export type OAuthHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -16,6 +17,7 @@ export function oauthRoute(
   const fail = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
     if (res.headersSent) return;
     if (err instanceof OAuthError) return sendOAuthError(res, err);
+    if (err instanceof StorageUnavailable) return sendOAuthError(res, new TemporarilyUnavailable('the database is unavailable; try again shortly'));
     logger.error({ err, reqId: req.id }, 'unhandled error on the OAuth boundary');
     sendOAuthError(res, new ServerError('internal error'));
   };

@@ -78,7 +78,7 @@ export function useCorpusServer(): Fixtures {
 
     const admin = await signIn(fx.t.app);
     fx.client = await createClient(admin, 'corpus-client');
-    grantOrgRoles(fx.t.db, admin.whoami.orgId, fx.client.userId, ['ORG_OWNER']);
+    await grantOrgRoles(fx.t.storage, admin.whoami.orgId, fx.client.userId, ['ORG_OWNER']);
     fx.token = await accessToken(fx.t.app, fx.client);
 
     const session = await rawRequest(fx.base, {

@@ -10,6 +10,7 @@ import { closeContext, createContext, type AppContext } from '../../src/context.
 import { ensureFirstInstance } from '../../src/domain/setup.js';
 import { createLogger } from '../../src/logger.js';
 import type { Db } from '../../src/storage/db.js';
+import { createDatabase, dropDatabase } from '../../../../scripts/throwaway-postgres.mjs';
 import { openStorage } from '../../src/storage/open.js';
 import type { Storage } from '../../src/storage/port.js';
 import { SqliteStorage } from '../../src/storage/sqlite/sqlite-storage.js';
@@ -33,6 +34,27 @@ export interface TestApp {
 }
 
 /**
+ * The engine this run of the suite tests: vitest's "pg" project sets TESSERA_TEST_ENGINE=pg, and
+ * each app then gets a database of its own on the server at TESSERA_TEST_DATABASE_URL.
+ */
+export const TEST_ENGINE: 'sqlite' | 'pg' = process.env.TESSERA_TEST_ENGINE === 'pg' ? 'pg' : 'sqlite';
+
+/** Per folder, the PostgreSQL database its app uses, so a restart finds the same one. */
+const pgDatabases = new Map<string, string>();
+
+async function engineEnv(folder: string): Promise<Record<string, string>> {
+  if (TEST_ENGINE !== 'pg') return {};
+  let url = pgDatabases.get(folder);
+  if (!url) {
+    const server = process.env.TESSERA_TEST_DATABASE_URL;
+    if (!server) throw new Error('TESSERA_TEST_ENGINE=pg needs TESSERA_TEST_DATABASE_URL');
+    url = await createDatabase(server, `t_${path.basename(folder).replace(/[^a-z0-9]/gi, '').toLowerCase()}`);
+    pgDatabases.set(folder, url);
+  }
+  return { TESSERA_DATABASE_URL: url };
+}
+
+/**
  * log: where log lines go (pino's destination), for tests that read what was logged; pair it with
  * TESSERA_LOG_LEVEL in env, since the default level is silent.
  */
@@ -47,6 +69,7 @@ export async function createTestApp(
     TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD,
     TESSERA_LOG_LEVEL: 'silent',
     TESSERA_CONSOLE_DIR: path.join(folder, 'console'),
+    ...(await engineEnv(folder)),
     ...env,
   });
   const storage = await openStorage(config);
@@ -68,6 +91,9 @@ export async function createTestApp(
     cleanup: async () => {
       await close();
       fs.rmSync(folder, { recursive: true, force: true });
+      const url = pgDatabases.get(folder);
+      pgDatabases.delete(folder);
+      if (url) await dropDatabase(url);
     },
   };
 }

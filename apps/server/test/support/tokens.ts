@@ -1,6 +1,7 @@
 import type { App } from '../../src/app.js';
 import request from 'supertest';
 import { basicAuthorization } from '../../src/oauth/basic-auth.js';
+import type { Storage } from '../../src/storage/port.js';
 import type { Db } from '../../src/storage/db.js';
 import { createServiceUser, generateSecret } from './service-users.js';
 import type { SignedIn } from './test-app.js';
@@ -45,12 +46,13 @@ export async function accessToken(app: App, c: Client, scope = GUIDE_SCOPE): Pro
  * Makes the user a manager of an organization by writing the row directly: the members API is
  * built elsewhere, and these tests are about tokens, not about granting roles.
  */
-export function grantOrgRoles(db: Db, orgId: string, userId: string, roles: string[]): void {
+export async function grantOrgRoles(storage: Storage, orgId: string, userId: string, roles: string[]): Promise<void> {
   const now = new Date().toISOString();
-  db.prepare(
+  await storage.run(
     `INSERT INTO org_members (org_id, user_id, roles, sequence, created_at, changed_at) VALUES (?, ?, ?, 0, ?, ?)
      ON CONFLICT (org_id, user_id) DO UPDATE SET roles = excluded.roles`,
-  ).run(orgId, userId, JSON.stringify(roles), now, now);
+    [orgId, userId, JSON.stringify(roles), now, now],
+  );
 }
 
 /** What the other engineers' "Deactivate" and "Revoke Tokens" do to the row. */

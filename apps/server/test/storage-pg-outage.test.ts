@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import request from 'supertest';
+import { startPostgres, type ThrowawayPostgres } from '../../../scripts/throwaway-postgres.mjs';
+import { createTestApp, signIn, type TestApp } from './support/test-app.js';
+import { createClient, tokenRequest } from './support/tokens.js';
+
+// PostgreSQL only: it takes its own throwaway server down and brings it back. Skipped without
+// TESSERA_TEST_DATABASE_URL, i.e. where npm test has not provided PostgreSQL's binaries running.
+const run = process.env.TESSERA_TEST_DATABASE_URL ? describe : describe.skip;
+
+run('PostgreSQL down for a few seconds', () => {
+  let pg: ThrowawayPostgres;
+  let t: TestApp;
+  beforeAll(async () => {
+    pg = await startPostgres();
+    t = await createTestApp({ TESSERA_DATABASE_URL: pg.url });
+  }, 60_000);
+  afterAll(async () => {
+    await t?.cleanup();
+    await pg?.stop();
+  });
+
+  it('answers 503 in each protocol while it is down, and serves again by itself when it is back', async () => {
+    const admin = await signIn(t.app);
+    const client = await createClient(admin, 'outage-client');
+    await tokenRequest(t.app, client).expect(200);
+
+    await pg.stop({ keepData: true, mode: 'immediate' });
+    await request(t.app).get('/readyz').expect(503);
+    const token = await tokenRequest(t.app, client).expect(503);
+    expect(token.body).toEqual({ error: 'temporarily_unavailable', error_description: 'the database is unavailable; try again shortly' });
+    const api = await admin.agent.get('/management/v1/orgs/me').expect(503);
+    expect(api.body.code).toBe(14);
+    expect(api.body.details[0].id).toBe('STORAGE-UNAVAILABLE');
+
+    await pg.start();
+    await vi.waitFor(() => request(t.app).get('/readyz').expect(200), { timeout: 10_000, interval: 100 });
+    await vi.waitFor(() => tokenRequest(t.app, client).expect(200), { timeout: 10_000, interval: 100 });
+    await admin.agent.get('/management/v1/orgs/me').expect(200);
+  }, 60_000);
+});
