@@ -151,6 +151,7 @@ describe('rotate-key client-secret-hmac', () => {
     const r = await tessera(['rotate-key', 'client-secret-hmac'], env());
     expect(r.stdout).toContain('2 client secret(s) are still hashed with an older key: each is re-hashed with key 1 the next time its client authenticates');
     await afterDataVersionPoll();
+    await t.ctx.instanceKeys.fresh(); // what every request that uses the keys does first
     const key1 = t.ctx.secretKey.get(1)!;
 
     // The client notices nothing; parallel first uses race harmlessly.
