@@ -39,7 +39,8 @@ export function discoveryEndpoint(ctx: AppContext): RequestHandler {
 
 /** GET /oauth/v2/keys: the JWKS (RFC 7517), with retired keys until their last token has expired. */
 export function keysEndpoint(ctx: AppContext): RequestHandler {
-  return (_req, res) => {
+  return async (_req, res) => {
+    await ctx.tokens.keys.fresh(); // a key rotated elsewhere is published from the first request after the change
     res.set({ 'Cache-Control': PUBLIC_CACHE, 'Content-Type': 'application/jwk-set+json; charset=utf-8' }).send(JSON.stringify(ctx.tokens.keys.jwks()));
   };
 }
