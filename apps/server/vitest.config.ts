@@ -30,6 +30,7 @@ const onBothEngines = [
   'test/security-properties.test.ts',
   'test/security-proxy-trust.test.ts',
   'test/security-signin-throttle.test.ts',
+  'test/security-throttle-nodes.test.ts',
   'test/tokens-properties.test.ts',
   'test/web-security.test.ts',
 ];

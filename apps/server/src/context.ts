@@ -3,7 +3,7 @@ import type { AccessTokenVerifier } from './domain/access-token.js';
 import { Authorizer } from './domain/permissions.js';
 import { AccessTokens } from './domain/tokens/access-tokens.js';
 import { createLogger, type Logger } from './logger.js';
-import { FailureLimiter } from './security/failure-limiter.js';
+import { MemoryGate, SharedGate, type AttemptGate, type AttemptLimits } from './security/attempt-gate.js';
 import type { KeyRing } from './security/key-ring.js';
 import type { InstanceKeys } from './storage/instance-keys.js';
 import { openInstanceKeys } from './storage/open-instance-keys.js';
@@ -34,7 +34,7 @@ export interface AppContext {
    * 2 run at once (domain/passwords.ts): at scrypt's ~0.3 s or more per hash, one window admits a
    * few thousand new keys, far from the cap, so a key still inside its window is never forgotten.
    */
-  loginLimits: { pair: FailureLimiter; address: FailureLimiter };
+  loginGate: AttemptGate;
   /**
    * OAuth client authentication failures (token, introspection, revocation): 10 per
    * (client_id, address) and 100 per address in 15 minutes. A client secret has ~380 bits, so this
@@ -44,7 +44,7 @@ export interface AppContext {
    * forget one address's count takes 20,000 failed requests to win back at most 100 of them, and
    * the secret's strength, not this count, is what stops guessing.
    */
-  clientAuthLimits: { pair: FailureLimiter; address: FailureLimiter };
+  clientAuthGate: AttemptGate;
   /** Things to stop when the app closes (timers, caches). */
   onClose: (() => void)[];
 }
@@ -60,8 +60,11 @@ export async function createContext(config: Config, storage: Storage, logger: Lo
   });
   const sessionStore = new DbSessionStore(storage, config.sessionIdleMs);
   const fifteenMinutes = 15 * 60_000;
-  const loginLimits = { pair: new FailureLimiter(5, fifteenMinutes, 50_000), address: new FailureLimiter(50, fifteenMinutes, 50_000) };
-  const clientAuthLimits = { pair: new FailureLimiter(10, fifteenMinutes, 20_000), address: new FailureLimiter(100, fifteenMinutes, 20_000) };
+  // One process (SQLite) counts in memory; nodes sharing PostgreSQL count in its throttles table.
+  const gate = (namespace: string, limits: AttemptLimits) =>
+    storage.engine === 'pg' ? new SharedGate(storage, namespace, limits) : new MemoryGate(limits);
+  const loginGate = gate('signin', { pair: 5, address: 50, windowMs: fifteenMinutes, maxKeys: 50_000 });
+  const clientAuthGate = gate('client', { pair: 10, address: 100, windowMs: fifteenMinutes, maxKeys: 20_000 });
   const tokens = await AccessTokens.open(storage, instanceKeys, config);
   return {
     config,
@@ -74,14 +77,12 @@ export async function createContext(config: Config, storage: Storage, logger: Lo
     instanceKeys,
     accessTokens: tokens,
     tokens,
-    loginLimits,
-    clientAuthLimits,
+    loginGate,
+    clientAuthGate,
     onClose: [
       () => sessionStore.close(),
-      () => loginLimits.pair.close(),
-      () => loginLimits.address.close(),
-      () => clientAuthLimits.pair.close(),
-      () => clientAuthLimits.address.close(),
+      () => loginGate.close(),
+      () => clientAuthGate.close(),
       () => tokens.close(),
       () => instanceKeys.close(),
     ],

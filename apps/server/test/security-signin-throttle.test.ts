@@ -55,13 +55,13 @@ describe('console sign-in under parallel requests', () => {
     for (const a of answers.filter((x) => x.status !== 401)) expectRefused(a);
 
     // Only the checked attempts count: with 49 in all, exactly one more may be checked.
-    for (let i = checked; i < 49; i++) t.ctx.loginLimits.address.fail(ADDRESS);
+    await t.ctx.loginGate.fail('address', ADDRESS, 49 - checked);
     expect(tally(await times(2, (i) => signInOver(server.url, `late-${i}`, 'wrong')))).toEqual({ 401: 1, 429: 1 });
   });
 
   it('counts every attempt toward the 50 per address before it is checked, across usernames', { timeout: 120_000 }, async () => {
     // As after 45 failures from this address earlier in the window.
-    for (let i = 0; i < 45; i++) t.ctx.loginLimits.address.fail(ADDRESS);
+    await t.ctx.loginGate.fail('address', ADDRESS, 45);
     const answers = await times(10, (i) => signInOver(server.url, `name-${i}`, 'wrong'));
     expect(tally(answers)).toEqual({ 401: 5, 429: 5 });
     for (const a of answers.filter((x) => x.status === 429)) expect(a.body.details?.[0]?.id).toBe('SESSION-THROTTLED');

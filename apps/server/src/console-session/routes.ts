@@ -41,7 +41,6 @@ function save(req: Request): Promise<void> {
 export function consoleSessionRouter(ctx: AppContext): Router {
   const r = Router();
   r.use(declaredBodyLimit(8 * 1024), express.json({ limit: 8 * 1024 }));
-  const limits = ctx.loginLimits;
 
   r.get('/', async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await whoami(ctx, req, requireSession(ctx, req)));
@@ -55,22 +54,21 @@ export function consoleSessionRouter(ctx: AppContext): Router {
     const { username, password } = loginRequestSchema.parse(req.body);
     const ip = throttleBucket(req.ip ?? 'unknown');
     const pairKey = `${ip}|${username.toLowerCase()}`;
-    // From the check to the counting, one synchronous turn: no other request can slip in between.
+    // Checked and counted in one step: no other request can slip in between (security/attempt-gate.ts).
     // The attempt is counted before its hash starts (about a second of scrypt): counted after it,
     // every request arriving meanwhile would pass the check too.
-    const wait = Math.max(limits.pair.retryAfter(pairKey), limits.address.retryAfter(ip));
-    if (wait > 0) {
-      res.set('Retry-After', String(wait));
-      throw new DomainError('resource_exhausted', 'SESSION-THROTTLED', `too many failed sign-ins; try again in ${wait} s`);
+    const admission = await ctx.loginGate.enter(pairKey, ip);
+    if (typeof admission === 'number') {
+      res.set('Retry-After', String(admission));
+      throw new DomainError('resource_exhausted', 'SESSION-THROTTLED', `too many failed sign-ins; try again in ${admission} s`);
     }
     // A request the hash queue refuses is never checked, so it is not counted either.
     const place = passwordHashes.enter();
     if (!place) {
+      await admission.withdraw();
       res.set('Retry-After', String(passwordHashes.retryAfterSeconds()));
       throw new DomainError('resource_exhausted', 'SESSION-BUSY', 'too many sign-ins are being checked right now; try again shortly');
     }
-    limits.pair.reserve(pairKey);
-    const countedAt = limits.address.reserve(ip);
     let user: { id: string; password_hash: string; state: string } | undefined;
     try {
       // No username holds NUL, and PostgreSQL's text cannot: such a name finds no one, as any unknown one.
@@ -85,8 +83,7 @@ export function consoleSessionRouter(ctx: AppContext): Router {
       throw unauthenticated('username or password is incorrect', 'SESSION-INVALID-CREDENTIALS');
     }
     // A success is not a failure: it gives back its count at the address and clears its own pair.
-    limits.address.release(ip, countedAt);
-    limits.pair.reset(pairKey);
+    await admission.succeeded();
     await regenerate(req); // a new id at sign-in: no session fixation
     req.session.userId = user.id;
     req.session.csrfToken = newCsrfToken();

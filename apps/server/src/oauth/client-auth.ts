@@ -34,7 +34,6 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
   const byUsername = clientLookup(ctx.storage);
   // Compared against when there is no stored hash; random, so it matches nothing.
   const dummyHash = randomBytes(32);
-  const { pair, address } = ctx.clientAuthLimits;
   const trust = proxyTrust(ctx.config.trustProxy);
 
   return async (req, form) => {
@@ -42,12 +41,10 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
     const ip = throttleBucket(clientAddress(req, trust));
     // No username is longer than 200 characters, so longer ids share a key: keys stay small.
     const pairKey = `${(credentials?.clientId ?? '').slice(0, 200).toLowerCase()}\n${ip}`;
-    // Checked and counted in one synchronous turn, before the lookup's await: no parallel request
-    // can pass the check before this one is counted. A success gives its count back below.
-    const wait = Math.max(pair.retryAfter(pairKey), address.retryAfter(ip));
-    if (wait > 0) throw new SlowDown(wait);
-    pair.reserve(pairKey);
-    const addressAt = address.reserve(ip);
+    // Checked and counted in one step, before the lookup: no parallel request can pass the check
+    // before this one is counted (security/attempt-gate.ts). A success gives its count back below.
+    const admission = await ctx.clientAuthGate.enter(pairKey, ip);
+    if (typeof admission === 'number') throw new SlowDown(admission);
 
     const row = credentials ? await byUsername(credentials.clientId) : undefined;
     await ctx.instanceKeys.fresh();
@@ -57,8 +54,7 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
     const key = ctx.secretKey.get(row?.hash ? row.key_id! : current.id) ?? current.key;
     const secretOk = verifyClientSecret(key, credentials?.clientSecret ?? '', row?.hash ?? dummyHash);
     if (!credentials || !row?.hash || !secretOk) throw credentials ? new InvalidClient(FAILED) : noCredentials(req);
-    address.release(ip, addressAt);
-    pair.reset(pairKey);
+    await admission.succeeded();
     // Made with a key rotated out since: re-hashed with the current key now that the secret is known.
     if (row.key_id !== ctx.secretKey.current.id) {
       await rehashClientSecret(ctx.storage, ctx.secretKey, row.id, row.key_id!, credentials.clientSecret);

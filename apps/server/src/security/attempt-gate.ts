@@ -1,0 +1,162 @@
+import type { Storage } from '../storage/port.js';
+import { FailureLimiter } from './failure-limiter.js';
+
+/**
+ * Failure limits on a slow or guessable check (a password, a client secret), counted per
+ * (address, name) pair and per address. An attempt is checked and counted in one step before the
+ * work it guards starts, so parallel attempts cannot all pass a check made before any of them was
+ * counted. A success gives back its count at the address and clears its own pair.
+ */
+export interface AttemptLimits {
+  pair: number;
+  address: number;
+  windowMs: number;
+  /** In memory only: at most this many keys per limit (context.ts says why that is safe). */
+  maxKeys: number;
+}
+
+export interface Admission {
+  /** The attempt succeeded: its count at the address is given back and its pair's cleared. */
+  succeeded(): Promise<void>;
+  /** The attempt was never checked (e.g. no room to hash it): both its counts are given back. */
+  withdraw(): Promise<void>;
+}
+
+export interface AttemptGate {
+  /** An admission, counted under both keys; or the seconds to wait when either is at its limit. */
+  enter(pairKey: string, addressKey: string): Promise<Admission | number>;
+  /** Counts failures with no request behind them (tests). */
+  fail(kind: 'pair' | 'address', key: string, times?: number): Promise<void>;
+  close(): void;
+}
+
+/**
+ * One process's gate (SQLite, which one process serves): sliding windows in memory. The check and
+ * the count run in one synchronous turn; enter() has no await before it has counted.
+ */
+export class MemoryGate implements AttemptGate {
+  readonly pair: FailureLimiter;
+  readonly address: FailureLimiter;
+
+  constructor(limits: AttemptLimits) {
+    this.pair = new FailureLimiter(limits.pair, limits.windowMs, limits.maxKeys);
+    this.address = new FailureLimiter(limits.address, limits.windowMs, limits.maxKeys);
+  }
+
+  async enter(pairKey: string, addressKey: string): Promise<Admission | number> {
+    const wait = Math.max(this.pair.retryAfter(pairKey), this.address.retryAfter(addressKey));
+    if (wait > 0) return wait;
+    const pairAt = this.pair.reserve(pairKey);
+    const addressAt = this.address.reserve(addressKey);
+    return {
+      succeeded: async () => {
+        this.address.release(addressKey, addressAt);
+        this.pair.reset(pairKey);
+      },
+      withdraw: async () => {
+        this.address.release(addressKey, addressAt);
+        this.pair.release(pairKey, pairAt);
+      },
+    };
+  }
+
+  async fail(kind: 'pair' | 'address', key: string, times = 1): Promise<void> {
+    for (let i = 0; i < times; i++) this[kind].fail(key);
+  }
+
+  close(): void {
+    this.pair.close();
+    this.address.close();
+  }
+}
+
+/** Expired rows are deleted about this often; each node draws its own delay around it. */
+const PRUNE_MS = 5 * 60_000;
+/** Keys a node remembers as refused, so a flood of refused attempts costs it no writes. */
+const MEMO_MAX = 10_000;
+
+/**
+ * Several nodes' gate (PostgreSQL): the counts live in the `throttles` table, so a guesser spread
+ * over the nodes meets the same limits as on one. One statement counts both keys; its row locks
+ * make concurrent attempts take numbers one after another, so exactly the limit is checked. The
+ * window is fixed (it starts at a key's first counted attempt), not sliding as in memory. A refused
+ * attempt gives its counts back, so only checked attempts count, as in memory; the node remembers
+ * the refusal until the window ends and answers further attempts for that key without a write.
+ */
+export class SharedGate implements AttemptGate {
+  readonly #blocked = new Map<string, number>();
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly namespace: string,
+    private readonly limits: AttemptLimits,
+  ) {
+    const prune = () => void storage.run('DELETE FROM throttles WHERE window_end <= ?', [Date.now()]).catch(() => undefined);
+    this.#timer = setInterval(prune, PRUNE_MS * (0.5 + Math.random()));
+    this.#timer.unref();
+  }
+
+  async enter(pairKey: string, addressKey: string): Promise<Admission | number> {
+    const keys = { pair: this.#key('pair', pairKey), address: this.#key('address', addressKey) };
+    const now = Date.now();
+    const memo = Math.max(this.#blockedUntil(keys.pair, now), this.#blockedUntil(keys.address, now));
+    if (memo > now) return Math.max(1, Math.ceil((memo - now) / 1000));
+    const rows = await this.#count([keys.pair, keys.address], now);
+    const over = rows.filter((r) => r.count > (r.key === keys.pair ? this.limits.pair : this.limits.address));
+    if (over.length) {
+      const until = Math.max(...over.map((r) => r.window_end));
+      for (const r of over) this.#block(r.key, r.window_end);
+      await this.#giveBack([keys.pair, keys.address]);
+      return Math.max(1, Math.ceil((until - now) / 1000));
+    }
+    return {
+      succeeded: async () => {
+        await this.#giveBack([keys.address]);
+        await this.storage.run('DELETE FROM throttles WHERE key = ?', [keys.pair]);
+      },
+      withdraw: () => this.#giveBack([keys.pair, keys.address]),
+    };
+  }
+
+  async fail(kind: 'pair' | 'address', key: string, times = 1): Promise<void> {
+    for (let i = 0; i < times; i++) await this.#count([this.#key(kind, key)], Date.now());
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+  }
+
+  #key(kind: 'pair' | 'address', key: string): string {
+    return `${this.namespace}:${kind}:${key}`;
+  }
+
+  /** One more attempt under each key, atomically per row; a window past its end starts again at 1. */
+  #count(keys: string[], now: number): Promise<{ key: string; count: number; window_end: number }[]> {
+    const end = now + this.limits.windowMs;
+    return this.storage.all(
+      `INSERT INTO throttles (key, count, window_end) VALUES ${keys.map(() => '(?, 1, ?)').join(', ')}
+       ON CONFLICT (key) DO UPDATE SET
+         count = CASE WHEN throttles.window_end <= ? THEN 1 ELSE throttles.count + 1 END,
+         window_end = CASE WHEN throttles.window_end <= ? THEN excluded.window_end ELSE throttles.window_end END
+       RETURNING key, count, window_end`,
+      [...keys.flatMap((k) => [k, end]), now, now],
+    );
+  }
+
+  async #giveBack(keys: string[]): Promise<void> {
+    await this.storage.run(`UPDATE throttles SET count = count - 1 WHERE key IN (${keys.map(() => '?').join(', ')}) AND count > 0`, keys);
+  }
+
+  #blockedUntil(key: string, now: number): number {
+    const until = this.#blocked.get(key);
+    if (until === undefined) return 0;
+    if (until <= now) this.#blocked.delete(key);
+    return until;
+  }
+
+  #block(key: string, until: number): void {
+    if (this.#blocked.size >= MEMO_MAX) this.#blocked.delete(this.#blocked.keys().next().value!);
+    this.#blocked.set(key, until);
+  }
+}
