@@ -31,6 +31,7 @@ const onBothEngines = [
   'test/security-proxy-trust.test.ts',
   'test/security-signin-throttle.test.ts',
   'test/security-throttle-nodes.test.ts',
+  'test/keys-rotation-nodes.test.ts',
   'test/tokens-properties.test.ts',
   'test/web-security.test.ts',
 ];

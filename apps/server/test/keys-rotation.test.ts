@@ -35,10 +35,14 @@ describe('rotate-key signing', () => {
     expect(holdsKey(databaseBytes(t.config.dbFile), d)).toBe(true);
 
     expect((await tessera(['rotate-key', 'signing'], env())).code).toBe(0);
-    const rows = t.db.prepare('SELECT kid, private_jwk IS NOT NULL AS private FROM signing_keys ORDER BY created_at').all();
-    expect(rows).toEqual([{ kid: kidOf(old), private: 0 }, { kid: expect.any(String), private: 1 }]);
-    expect(holdsKey(databaseBytes(t.config.dbFile), d)).toBe(false);
+    // Staged: the new key is published at once and signs two seconds later; the old one signs until then.
+    const rows = () => t.db.prepare('SELECT kid, private_jwk IS NOT NULL AS private FROM signing_keys ORDER BY created_at').all();
+    expect(rows()).toEqual([{ kid: kidOf(old), private: 1 }, { kid: expect.any(String), private: 1 }]);
     await afterDataVersionPoll();
+    expect(kidOf(await accessToken(t.app, c))).toBe(kidOf(old));
+    // Once the new key signs, the old one is retired: its private key goes from the file, its public key stays.
+    await vi.waitFor(() => expect(rows()).toEqual([{ kid: kidOf(old), private: 0 }, { kid: expect.any(String), private: 1 }]), { timeout: 5_000, interval: 100 });
+    expect(holdsKey(databaseBytes(t.config.dbFile), d)).toBe(false);
     await orgsMe(old).expect(200);
     expect(kidOf(await accessToken(t.app, c))).not.toBe(kidOf(old));
   });

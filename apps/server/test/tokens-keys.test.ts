@@ -4,7 +4,7 @@ import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import request from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PUBLISH_GRACE_SECONDS } from '../src/domain/tokens/signing-keys.js';
-import { tessera } from './support/keys.js';
+import { afterDataVersionPoll, tessera } from './support/keys.js';
 import { createTestApp, signIn, type TestApp } from './support/test-app.js';
 import { accessToken, createClient, grantOrgRoles, type Client } from './support/tokens.js';
 
@@ -102,10 +102,13 @@ describe('the rotation CLI', () => {
     expect(code).toBe(0);
     const newKid = keyRows(t).find((r) => r.retired_at === null)!.kid;
     expect(stdout).toMatch(
-      new RegExp(`^New signing key ${newKid} \\(ES256\\) now signs JWT access tokens\\.\\nRetired ${oldKid}: its private key is deleted; its public key stays published until \\d{4}-`),
+      new RegExp(`^New signing key ${newKid} \\(ES256\\) is published now and signs JWT access tokens from \\d{4}-.*\\nRetired ${oldKid} from then on: its private key is deleted; its public key stays published until \\d{4}-`),
     );
-    // The server notices within its poll and re-reads the keys in the background: within a second.
-    await vi.waitFor(async () => expect(kidOf(await accessToken(t.app, c))).toBe(newKid), { timeout: 1_000, interval: 20 });
+    // Published at once (the server re-reads its keys on the first request after the change)...
+    await afterDataVersionPoll();
+    expect((await jwks(t)).keys.map((k) => k.kid)).toContain(newKid);
+    // ...and signing once its two seconds of staging are over.
+    await vi.waitFor(async () => expect(kidOf(await accessToken(t.app, c))).toBe(newKid), { timeout: 4_000, interval: 50 });
     expect((await jwks(t)).keys).toHaveLength(2);
   });
 

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { rotateInstanceKey, type InstanceKeyRotation } from '../domain/keys/rotate-instance-key.js';
-import { PUBLISH_GRACE_SECONDS, rotateSigningKey } from '../domain/tokens/signing-keys.js';
+import { PUBLISH_GRACE_SECONDS, rotateSigningKey, SIGNING_KEY_STAGE_SECONDS } from '../domain/tokens/signing-keys.js';
 import type { InstanceKeys } from '../storage/instance-keys.js';
 import { openStorage } from '../storage/open.js';
 import type { Storage } from '../storage/port.js';
@@ -75,11 +75,17 @@ async function rotateMaster(storage: Storage, config: Config, to: NonNullable<Co
 }
 
 async function rotateSigning(storage: Storage, keys: InstanceKeys, config: Config, retireNow: boolean): Promise<string> {
-  const r = await rotateSigningKey(storage, keys, config.jwtAlg, config.accessTokenLifetimeSeconds, { retireNow });
-  const until = Math.floor(Date.now() / 1000) + config.accessTokenLifetimeSeconds + PUBLISH_GRACE_SECONDS;
-  const lines = [`New signing key ${r.kid} (${r.alg}) now signs JWT access tokens.`];
+  const stageSeconds = retireNow ? 0 : SIGNING_KEY_STAGE_SECONDS;
+  const r = await rotateSigningKey(storage, keys, config.jwtAlg, config.accessTokenLifetimeSeconds, { retireNow, stageSeconds });
+  const activation = Math.floor(Date.now() / 1000) + stageSeconds;
+  const until = activation + config.accessTokenLifetimeSeconds + PUBLISH_GRACE_SECONDS;
+  const lines = [
+    stageSeconds
+      ? `New signing key ${r.kid} (${r.alg}) is published now and signs JWT access tokens from ${iso(activation)}, once every node serves it in its JWKS.`
+      : `New signing key ${r.kid} (${r.alg}) now signs JWT access tokens.`,
+  ];
   if (r.retired.length) {
-    lines.push(`Retired ${r.retired.join(', ')}: its private key is deleted; its public key stays published until ${iso(until)}, so the tokens it signed stay valid until they expire.`);
+    lines.push(`Retired ${r.retired.join(', ')} from then on: its private key is deleted; its public key stays published until ${iso(until)}, so the tokens it signed stay valid until they expire.`);
   }
   if (r.withdrawn.length) {
     lines.push(`Withdrew ${r.withdrawn.join(', ')}: deleted at once, so every JWT they signed is refused from now on; clients get new tokens from the token endpoint.`);

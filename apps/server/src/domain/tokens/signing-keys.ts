@@ -9,6 +9,13 @@ import { fromRow, generateSigningKey, toRow, type PublicJwk, type PublishedKey, 
  */
 export const PUBLISH_GRACE_SECONDS = 300;
 
+/**
+ * How long a rotated-in key is published before it signs: more than the time a change takes to
+ * reach every node (SECURITY.md: p99 tens of ms, at worst about a second), so every node's JWKS
+ * serves the new key before any token signed with it exists.
+ */
+export const SIGNING_KEY_STAGE_SECONDS = 2;
+
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 export interface RotationResult {
@@ -24,6 +31,11 @@ export interface RotationResult {
 
 export interface RotateOptions {
   now?: number;
+  /**
+   * Publish the new key now and let it sign this many seconds later; the old key signs until then
+   * and is retired at that moment (SIGNING_KEY_STAGE_SECONDS for rotations while nodes serve).
+   */
+  stageSeconds?: number;
   /** The old keys stop verifying at once, for a key that may have leaked. */
   retireNow?: boolean;
 }
@@ -46,7 +58,9 @@ export function rotateSigningKey(
 
 async function rotateIn(tx: Sql, instanceKeys: InstanceKeys, alg: SigningAlg, lifetimeSeconds: number, opts: RotateOptions): Promise<RotationResult> {
   const now = opts.now ?? nowSeconds();
-  const key = generateSigningKey(alg, now);
+  // The new key signs from this moment; until then it is published only, and the old one still signs.
+  const activation = now + (opts.retireNow ? 0 : (opts.stageSeconds ?? 0));
+  const key = generateSigningKey(alg, activation);
   const r = toRow(key, (kid, jwk) => instanceKeys.sealSigningKey(kid, jwk));
   // The active row is locked, so two nodes rotating at once take turns.
   const active = (await tx.all<{ kid: string }>(`SELECT kid FROM signing_keys WHERE retired_at IS NULL${tx.engine === 'pg' ? ' FOR UPDATE' : ''}`)).map((k) => k.kid);
@@ -55,7 +69,10 @@ async function rotateIn(tx: Sql, instanceKeys: InstanceKeys, alg: SigningAlg, li
     withdrawn = (await tx.all<{ kid: string }>('SELECT kid FROM signing_keys ORDER BY created_at')).map((k) => k.kid);
     await tx.run('DELETE FROM signing_keys');
   } else {
-    await tx.run('UPDATE signing_keys SET retired_at = ?, private_jwk = NULL WHERE retired_at IS NULL', [now]);
+    await tx.run(
+      `UPDATE signing_keys SET retired_at = ?${activation > now ? '' : ', private_jwk = NULL'} WHERE retired_at IS NULL`,
+      [activation],
+    );
   }
   await tx.run('INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at, retired_at) VALUES (?, ?, ?, ?, ?, NULL)', [
     r.kid,
@@ -68,8 +85,9 @@ async function rotateIn(tx: Sql, instanceKeys: InstanceKeys, alg: SigningAlg, li
   return { kid: key.kid, alg, retired, withdrawn, pruned: await pruneSigningKeys(tx, lifetimeSeconds, now) };
 }
 
-/** Deletes retired keys whose every token has expired. */
+/** Deletes the private keys of keys whose retirement has come, and retired keys whose every token has expired. */
 export async function pruneSigningKeys(tx: Sql, lifetimeSeconds: number, now = nowSeconds()): Promise<string[]> {
+  await tx.run('UPDATE signing_keys SET private_jwk = NULL WHERE retired_at IS NOT NULL AND retired_at <= ? AND private_jwk IS NOT NULL', [now]);
   const cutoff = now - lifetimeSeconds - PUBLISH_GRACE_SECONDS;
   const gone = (await tx.all<{ kid: string }>('SELECT kid FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at < ?', [cutoff])).map((k) => k.kid);
   if (gone.length) await tx.run('DELETE FROM signing_keys WHERE retired_at IS NOT NULL AND retired_at < ?', [cutoff]);
@@ -108,8 +126,8 @@ const UNKNOWN_KID_COOLDOWN_MS = 1_000;
  */
 export class SigningKeys {
   #keys = new Map<string, PublishedKey>();
-  #active!: SigningKey;
   #fingerprint = '';
+  readonly #timer: NodeJS.Timeout;
   #seenVersion = -1;
   #refreshing: Promise<void> | undefined;
   #lastForced = 0;
@@ -119,7 +137,11 @@ export class SigningKeys {
     private readonly instanceKeys: InstanceKeys,
     private readonly alg: SigningAlg,
     private readonly lifetimeSeconds: number,
-  ) {}
+  ) {
+    // A key whose retirement has come (a staged rotation's predecessor) loses its private key.
+    this.#timer = setInterval(() => void this.#retireDue().catch(() => undefined), 1_000);
+    this.#timer.unref();
+  }
 
   static async open(storage: Storage, instanceKeys: InstanceKeys, alg: SigningAlg, lifetimeSeconds: number): Promise<SigningKeys> {
     const keys = new SigningKeys(storage, instanceKeys, alg, lifetimeSeconds);
@@ -128,9 +150,17 @@ export class SigningKeys {
     return keys;
   }
 
+  /** The newest key that may sign now: created (activated) already, not yet retired. */
   get active(): SigningKey {
     this.#follow();
-    return this.#active;
+    const now = nowSeconds();
+    let best: SigningKey | undefined;
+    for (const k of this.#keys.values()) {
+      if (!('privateKey' in k) || k.createdAt > now || (k.retiredAt !== null && k.retiredAt <= now)) continue;
+      if (!best || k.createdAt > best.createdAt) best = k as SigningKey;
+    }
+    if (!best) throw new Error('no active signing key');
+    return best;
   }
 
   /** A key that may still verify tokens: the active one, or a retired one within its lifetime. */
@@ -193,17 +223,21 @@ export class SigningKeys {
       const prev = this.#keys.get(r.kid);
       keys.set(r.kid, prev && prev.retiredAt === r.retired_at ? prev : fromRow(r, open));
     }
-    const active = [...keys.values()]
-      .filter((k): k is SigningKey => k.retiredAt === null && 'privateKey' in k)
-      .sort((a, b) => b.createdAt - a.createdAt)[0];
-    if (!active) throw new Error('no active signing key');
+    if (![...keys.values()].some((k) => k.retiredAt === null && 'privateKey' in k)) throw new Error('no active signing key');
     this.#keys = keys;
-    this.#active = active;
     this.#fingerprint = fingerprint(rows);
   }
 
   close(): void {
-    // Nothing to stop: keys are re-read on use, not on a timer.
+    clearInterval(this.#timer);
+  }
+
+  async #retireDue(): Promise<void> {
+    const now = nowSeconds();
+    const due = [...this.#keys.values()].some((k) => 'privateKey' in k && k.retiredAt !== null && k.retiredAt <= now);
+    if (!due) return;
+    await scrubbed(this.storage, () => this.storage.command((tx) => pruneSigningKeys(tx, this.lifetimeSeconds, now)));
+    await this.reload();
   }
 
   #follow(): void {
