@@ -54,7 +54,8 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
     const key = ctx.secretKey.get(row?.hash ? row.key_id! : current.id) ?? current.key;
     const secretOk = verifyClientSecret(key, credentials?.clientSecret ?? '', row?.hash ?? dummyHash);
     if (!credentials || !row?.hash || !secretOk) throw credentials ? new InvalidClient(FAILED) : noCredentials(req);
-    await admission.succeeded();
+    // Given back without holding up the answer: a late give-back can only make the count stricter for a moment.
+    admission.succeeded().catch((err: unknown) => ctx.logger.warn({ err }, 'could not give back a client authentication count'));
     // Made with a key rotated out since: re-hashed with the current key now that the secret is known.
     if (row.key_id !== ctx.secretKey.current.id) {
       await rehashClientSecret(ctx.storage, ctx.secretKey, row.id, row.key_id!, credentials.clientSecret);

@@ -111,9 +111,12 @@ export class SharedGate implements AttemptGate {
       return Math.max(1, Math.ceil((until - now) / 1000));
     }
     return {
+      // One round trip: the address's count given back, the pair's row gone.
       succeeded: async () => {
-        await this.#giveBack([keys.address]);
-        await this.storage.run('DELETE FROM throttles WHERE key = ?', [keys.pair]);
+        await this.storage.run(
+          'WITH back AS (UPDATE throttles SET count = count - 1 WHERE key = ? AND count > 0) DELETE FROM throttles WHERE key = ?',
+          [keys.address, keys.pair],
+        );
       },
       withdraw: () => this.#giveBack([keys.pair, keys.address]),
     };
