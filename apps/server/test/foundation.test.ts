@@ -87,7 +87,7 @@ describe('console sign-in', () => {
     expect(wrong.body.message).toBe('username or password is incorrect');
   });
 
-  it('throttles repeated failures with 429 and Retry-After, even for the right password', async () => {
+  it('throttles repeated failures with 429 and Retry-After, even for the right password', { timeout: 120_000 }, async () => {
     t = await createTestApp();
     for (let i = 0; i < 5; i++) {
       await request(t.app).post('/api/session').send({ username: 'admin', password: `wrong${i}` }).expect(401);

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hashClientSecret, verifyClientSecret } from '../src/domain/secrets/hash.js';
 import { inMemoryRequest } from './support/in-memory-request.js';
 import { call } from './support/service-users.js';
-import { createTestApp, signIn, type TestApp } from './support/test-app.js';
+import { createTestApp, signIn, TEST_ENGINE, type TestApp } from './support/test-app.js';
 import { basic, createClient, type Client } from './support/tokens.js';
 
 let t: TestApp;
@@ -103,16 +103,27 @@ describe('unknown client versus wrong secret at the token endpoint', () => {
       const gap = Math.abs(median(times.unknown) - median(times.wrong));
       const trimmedGap = Math.abs(trimmedMean(times.unknown) - trimmedMean(times.wrong));
       const control = median(times.unknown) - median(times.skipsLookup);
-      report += `round ${round}: hmac ${hmac.toFixed(2)} µs; medians unknown ${median(times.unknown).toFixed(2)}, wrong ${median(times.wrong).toFixed(2)}, skips lookup ${median(times.skipsLookup).toFixed(2)} µs; gap ${gap.toFixed(2)}, trimmed gap ${trimmedGap.toFixed(2)}, control ${control.toFixed(2)}\n`;
-      if (gap < limit && trimmedGap < limit) {
+      // On PostgreSQL each request waits for a round trip to another process, whose jitter alone moves a
+      // median by several µs between two halves of one kind's own samples. A gap within what the
+      // measurement resolves (three times that split-half spread) is no signal; on SQLite the yardstick
+      // stays half an HMAC.
+      const resolution = TEST_ENGINE === 'pg' ? 3 * Math.max(splitHalf(times.unknown), splitHalf(times.wrong)) : 0;
+      const allowed = Math.max(limit, resolution);
+      report += `round ${round}: hmac ${hmac.toFixed(2)} µs; medians unknown ${median(times.unknown).toFixed(2)}, wrong ${median(times.wrong).toFixed(2)}, skips lookup ${median(times.skipsLookup).toFixed(2)} µs; gap ${gap.toFixed(2)}, trimmed gap ${trimmedGap.toFixed(2)}, allowed ${allowed.toFixed(2)}, control ${control.toFixed(2)}\n`;
+      if (gap < allowed && trimmedGap < allowed) {
         // The same yardstick does see a skipped database read: the measurement can tell.
-        expect(control, report).toBeGreaterThan(limit);
+        expect(control, report).toBeGreaterThan(allowed);
         return;
       }
     }
     expect.fail(`unknown client and wrong secret differ in timing by half an HMAC or more:\n${report}`);
   });
 });
+
+/** How far apart the medians of the even and the odd samples of one kind are: the measurement's own noise. */
+function splitHalf(xs: number[]): number {
+  return Math.abs(median(xs.filter((_, i) => i % 2 === 0)) - median(xs.filter((_, i) => i % 2 === 1)));
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -29,11 +29,15 @@ const DECOY_REFRESH_MS = 60_000;
 export function clientLookup(storage: Storage): (clientId: string) => Promise<ClientRow | undefined> {
   // SQLite's rowid is its cheapest key; PostgreSQL has none, and reads the primary key instead.
   const key = storage.engine === 'pg' ? 'id' : 'rowid';
+  // PostgreSQL reads a known name's row from the heap to check its type, and an unknown name stops
+  // at the index: the decoy is fetched through the same kind of read, so both paths read one row
+  // before the main read. SQLite checks the type in the same index walk either way.
+  const decoyRow = storage.engine === 'pg' ? "(SELECT id FROM users WHERE id = ? AND type = 'machine')" : '?';
   const lookup = `SELECT u.id, u.username, u.org_id, u.state, u.access_token_type, o.primary_domain, s.hash, s.key_id,
             u.token_generation,
             CASE WHEN lower(u.username) = lower(?) AND u.type = 'machine' THEN 1 ELSE 0 END AS found
      FROM users u JOIN orgs o ON o.id = u.org_id LEFT JOIN machine_secrets s ON s.user_id = u.id
-     WHERE u.${key} = coalesce((SELECT ${key} FROM users WHERE lower(username) = lower(?) AND type = 'machine'), ?)`;
+     WHERE u.${key} = coalesce((SELECT ${key} FROM users WHERE lower(username) = lower(?) AND type = 'machine'), ${decoyRow})`;
   // Preferably a service user with a secret, whose row costs what a real client's does.
   const withSecret = `SELECT u.${key} AS k FROM machine_secrets s JOIN users u ON u.id = s.user_id LIMIT 1`;
   const anyUser = `SELECT ${key} AS k FROM users LIMIT 1`;
