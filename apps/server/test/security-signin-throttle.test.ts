@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, createTestApp, type TestApp } from './support/test-app.js';
+import { ADMIN_PASSWORD, createTestApp, signIn, type TestApp } from './support/test-app.js';
+import { createClient } from './support/tokens.js';
 import { listen, signInOver, tally, tokenOver, type Answer, type Listening } from './support/listening.js';
 
 // Every request below comes from 127.0.0.1 over a real socket, with no proxy trust: one address.
@@ -75,6 +76,12 @@ describe('client authentication under parallel requests', () => {
     const answers = await times(30, (i) => tokenOver(server.url, 'svc', `wrong-${i}`));
     expect(tally(answers)).toEqual({ 401: 10, 429: 20 });
     for (const a of answers.filter((x) => x.status === 429)) expect(a.body.error).toBe('slow_down');
+  });
+
+  it('never throttles a burst of right secrets: 30 parallel token requests of one client all get tokens', async () => {
+    const c = await createClient(await signIn(t.app), 'burst-client');
+    const answers = await times(30, () => tokenOver(server.url, c.clientId, c.clientSecret));
+    expect(tally(answers)).toEqual({ 200: 30 });
   });
 
   it('checks exactly 100 of 130 parallel attempts with different client_ids from one address', async () => {

@@ -41,11 +41,10 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
     const ip = throttleBucket(clientAddress(req, trust));
     // No username is longer than 200 characters, so longer ids share a key: keys stay small.
     const pairKey = `${(credentials?.clientId ?? '').slice(0, 200).toLowerCase()}\n${ip}`;
-    // Checked and counted in one step, before the lookup: no parallel request can pass the check
-    // before this one is counted (security/attempt-gate.ts). A success gives its count back below.
-    const admission = await ctx.clientAuthGate.enter(pairKey, ip);
-    if (typeof admission === 'number') throw new SlowDown(admission);
-
+    // Refused before any work once a limit is reached. A failure is counted as it happens, and one that
+    // goes past a limit is answered as refused, so of N parallel wrong secrets exactly the limit get 401.
+    const wait = await ctx.clientAuthGate.check(pairKey, ip);
+    if (wait > 0) throw new SlowDown(wait);
     const row = credentials ? await byUsername(credentials.clientId) : undefined;
     await ctx.instanceKeys.fresh();
     // The key the stored hash was made with; without a row the current one. Both paths make the
@@ -53,9 +52,13 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
     const current = ctx.secretKey.current;
     const key = ctx.secretKey.get(row?.hash ? row.key_id! : current.id) ?? current.key;
     const secretOk = verifyClientSecret(key, credentials?.clientSecret ?? '', row?.hash ?? dummyHash);
-    if (!credentials || !row?.hash || !secretOk) throw credentials ? new InvalidClient(FAILED) : noCredentials(req);
-    // Given back without holding up the answer: a late give-back can only make the count stricter for a moment.
-    admission.succeeded().catch((err: unknown) => ctx.logger.warn({ err }, 'could not give back a client authentication count'));
+    if (!credentials || !row?.hash || !secretOk) {
+      const over = await ctx.clientAuthGate.failed(pairKey, ip);
+      if (over > 0) throw new SlowDown(over);
+      throw credentials ? new InvalidClient(FAILED) : noCredentials(req);
+    }
+    // Cleared without holding up the answer; a late clear only keeps the count stricter for a moment.
+    ctx.clientAuthGate.passed(pairKey).catch((err: unknown) => ctx.logger.warn({ err }, 'could not clear a client authentication count'));
     // Made with a key rotated out since: re-hashed with the current key now that the secret is known.
     if (row.key_id !== ctx.secretKey.current.id) {
       await rehashClientSecret(ctx.storage, ctx.secretKey, row.id, row.key_id!, credentials.clientSecret);

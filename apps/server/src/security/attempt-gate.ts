@@ -23,8 +23,24 @@ export interface Admission {
 }
 
 export interface AttemptGate {
-  /** An admission, counted under both keys; or the seconds to wait when either is at its limit. */
+  /**
+   * For slow checks (a password hash): an admission, counted under both keys before the check
+   * starts; or the seconds to wait when either is at its limit.
+   */
   enter(pairKey: string, addressKey: string): Promise<Admission | number>;
+  /**
+   * For fast checks (a client secret's HMAC): the seconds to wait when either key is at its limit,
+   * else 0; counts nothing, so a burst of right answers in flight never locks their client out.
+   */
+  check(pairKey: string, addressKey: string): Promise<number>;
+  /**
+   * A fast check failed: counted under both keys at once; the seconds to wait if this failure went
+   * past a limit (answer it as refused), else 0. Counts are taken one after another, so of N
+   * parallel failures exactly the limit answer 0.
+   */
+  failed(pairKey: string, addressKey: string): Promise<number>;
+  /** A fast check succeeded: its pair's count is cleared. */
+  passed(pairKey: string): Promise<void>;
   /** Counts failures with no request behind them (tests). */
   fail(kind: 'pair' | 'address', key: string, times?: number): Promise<void>;
   close(): void;
@@ -60,6 +76,21 @@ export class MemoryGate implements AttemptGate {
     };
   }
 
+  async check(pairKey: string, addressKey: string): Promise<number> {
+    return Math.max(this.pair.retryAfter(pairKey), this.address.retryAfter(addressKey));
+  }
+
+  async failed(pairKey: string, addressKey: string): Promise<number> {
+    // Checked before, in the same turn: one process reaches here for at most the limit's failures.
+    this.pair.fail(pairKey);
+    this.address.fail(addressKey);
+    return 0;
+  }
+
+  async passed(pairKey: string): Promise<void> {
+    this.pair.reset(pairKey);
+  }
+
   async fail(kind: 'pair' | 'address', key: string, times = 1): Promise<void> {
     for (let i = 0; i < times; i++) this[kind].fail(key);
   }
@@ -85,6 +116,8 @@ const MEMO_MAX = 10_000;
  */
 export class SharedGate implements AttemptGate {
   readonly #blocked = new Map<string, number>();
+  /** Pair keys this node has seen a row for (read or counted), so that a success knows to clear it. */
+  readonly #counted = new Map<string, number>();
   readonly #timer: NodeJS.Timeout;
 
   constructor(
@@ -120,6 +153,41 @@ export class SharedGate implements AttemptGate {
       },
       withdraw: () => this.#giveBack([keys.pair, keys.address]),
     };
+  }
+
+  async check(pairKey: string, addressKey: string): Promise<number> {
+    const keys = { pair: this.#key('pair', pairKey), address: this.#key('address', addressKey) };
+    const now = Date.now();
+    const memo = Math.max(this.#blockedUntil(keys.pair, now), this.#blockedUntil(keys.address, now));
+    if (memo > now) return Math.max(1, Math.ceil((memo - now) / 1000));
+    const rows = await this.storage.all<{ key: string; count: number; window_end: number }>(
+      'SELECT key, count, window_end FROM throttles WHERE key IN (?, ?) AND window_end > ?',
+      [keys.pair, keys.address, now],
+    );
+    if (rows.some((r) => r.key === keys.pair)) this.#remember(this.#counted, keys.pair, 1);
+    const full = rows.filter((r) => r.count >= (r.key === keys.pair ? this.limits.pair : this.limits.address));
+    if (!full.length) return 0;
+    const until = Math.max(...full.map((r) => r.window_end));
+    for (const r of full) this.#block(r.key, r.window_end);
+    return Math.max(1, Math.ceil((until - now) / 1000));
+  }
+
+  async failed(pairKey: string, addressKey: string): Promise<number> {
+    const keys = { pair: this.#key('pair', pairKey), address: this.#key('address', addressKey) };
+    const now = Date.now();
+    const rows = await this.#count([keys.pair, keys.address], now);
+    this.#remember(this.#counted, keys.pair, 1);
+    const over = rows.filter((r) => r.count > (r.key === keys.pair ? this.limits.pair : this.limits.address));
+    if (!over.length) return 0;
+    for (const r of over) this.#block(r.key, r.window_end);
+    return Math.max(1, Math.ceil((Math.max(...over.map((r) => r.window_end)) - now) / 1000));
+  }
+
+  /** Deletes the pair's row only when this node saw one: a client that never failed costs no write. */
+  async passed(pairKey: string): Promise<void> {
+    const key = this.#key('pair', pairKey);
+    if (!this.#counted.delete(key)) return;
+    await this.storage.run('DELETE FROM throttles WHERE key = ?', [key]);
   }
 
   async fail(kind: 'pair' | 'address', key: string, times = 1): Promise<void> {
@@ -159,7 +227,11 @@ export class SharedGate implements AttemptGate {
   }
 
   #block(key: string, until: number): void {
-    if (this.#blocked.size >= MEMO_MAX) this.#blocked.delete(this.#blocked.keys().next().value!);
-    this.#blocked.set(key, until);
+    this.#remember(this.#blocked, key, until);
+  }
+
+  #remember(memo: Map<string, number>, key: string, value: number): void {
+    if (memo.size >= MEMO_MAX) memo.delete(memo.keys().next().value!);
+    memo.set(key, value);
   }
 }
