@@ -33,6 +33,8 @@ const onBothEngines = [
   'test/security-throttle-nodes.test.ts',
   'test/tokens-properties.test.ts',
   'test/web-security.test.ts',
+  'test/members.test.ts',
+  'test/orgs.test.ts',
 ];
 
 export default defineConfig({
