@@ -35,6 +35,11 @@ const onBothEngines = [
   'test/web-security.test.ts',
   'test/members.test.ts',
   'test/orgs.test.ts',
+  'test/oauth-client-auth.test.ts',
+  'test/oauth-introspect-revoke.test.ts',
+  'test/oauth-token.test.ts',
+  'test/tokens-validation.test.ts',
+  'test/users-auth.test.ts',
 ];
 
 export default defineConfig({
