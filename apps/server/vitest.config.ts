@@ -40,6 +40,16 @@ const onBothEngines = [
   'test/oauth-token.test.ts',
   'test/tokens-validation.test.ts',
   'test/users-auth.test.ts',
+  'test/users-lifecycle.test.ts',
+  'test/secrets-exposure.test.ts',
+  'test/secrets-lifecycle.test.ts',
+  'test/secrets-revoke-option.test.ts',
+  'test/security-escalation.test.ts',
+  'test/security-name-disclosure.test.ts',
+  'test/security-session.test.ts',
+  'test/security-token-generation.test.ts',
+  'test/security-token-revocation-bound.test.ts',
+  'test/tokens-storage.test.ts',
 ];
 
 export default defineConfig({
