@@ -50,6 +50,11 @@ const onBothEngines = [
   'test/security-token-generation.test.ts',
   'test/security-token-revocation-bound.test.ts',
   'test/tokens-storage.test.ts',
+  'test/users-changes.test.ts',
+  'test/users-core.test.ts',
+  'test/users-update.test.ts',
+  'test/users-search-unicode.test.ts',
+  'test/bad-input-management.test.ts',
 ];
 
 export default defineConfig({
