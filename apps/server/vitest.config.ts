@@ -55,6 +55,7 @@ const onBothEngines = [
   'test/users-update.test.ts',
   'test/users-search-unicode.test.ts',
   'test/bad-input-management.test.ts',
+  'test/keys-rotation.test.ts',
 ];
 
 export default defineConfig({
