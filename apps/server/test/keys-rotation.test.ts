@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hashClientSecret } from '../src/domain/secrets/hash.js';
 import { MasterKey } from '../src/security/envelope.js';
-import { afterDataVersionPoll, databaseBytes, holdsKey, masterKeyEnv, tessera } from './support/keys.js';
+import { afterDataVersionPoll, copiedBytes, databaseEnv, holdsKey, masterKeyEnv, tessera } from './support/keys.js';
 import { createTestApp, signIn, type TestApp } from './support/test-app.js';
 import { accessToken, createClient, grantOrgRoles, tokenRequest, type Client } from './support/tokens.js';
 import { generateSecret } from './support/service-users.js';
@@ -14,10 +14,13 @@ afterEach(() => t?.cleanup());
 
 const orgsMe = (token: string) => request(t.app).get('/management/v1/orgs/me').set('Authorization', `Bearer ${token}`);
 const kidOf = (jwt: string) => (JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
-const env = () => ({ TESSERA_DB: t.config.dbFile });
-const storedKey = (purpose: string, id: number) =>
-  t.db.prepare('SELECT material FROM instance_keys WHERE purpose = ? AND id = ?').pluck().get(purpose, id) as string | undefined;
-const keyIds = (purpose: string) => t.db.prepare('SELECT id FROM instance_keys WHERE purpose = ? ORDER BY id').pluck().all(purpose);
+const env = () => databaseEnv(t);
+const storedKey = async (purpose: string, id: number) =>
+  (await t.storage.one<{ material: string }>('SELECT material FROM instance_keys WHERE purpose = ? AND id = ?', [purpose, id]))?.material;
+const keyIds = async (purpose: string) =>
+  (await t.storage.all<{ id: number }>('SELECT id FROM instance_keys WHERE purpose = ? ORDER BY id', [purpose])).map((r) => r.id);
+const secretRow = async (c: Client) =>
+  (await t.storage.one<{ hash: Buffer; key_id: number }>('SELECT hash, key_id FROM machine_secrets WHERE user_id = ?', [c.userId]))!;
 
 async function manager(type: 'ACCESS_TOKEN_TYPE_BEARER' | 'ACCESS_TOKEN_TYPE_JWT', name: string): Promise<Client> {
   const admin = await signIn(t.app);
@@ -32,17 +35,17 @@ describe('rotate-key signing', () => {
     const c = await manager('ACCESS_TOKEN_TYPE_JWT', 'jwt-rotate');
     const old = await accessToken(t.app, c);
     const d = t.ctx.tokens.keys.active.privateKey.export({ format: 'jwk' }).d!;
-    expect(holdsKey(databaseBytes(t.config.dbFile), d)).toBe(true);
+    expect(holdsKey(await copiedBytes(t), d)).toBe(true);
 
     expect((await tessera(['rotate-key', 'signing'], env())).code).toBe(0);
     // Staged: the new key is published at once and signs two seconds later; the old one signs until then.
-    const rows = () => t.db.prepare('SELECT kid, private_jwk IS NOT NULL AS private FROM signing_keys ORDER BY created_at').all();
-    expect(rows()).toEqual([{ kid: kidOf(old), private: 1 }, { kid: expect.any(String), private: 1 }]);
+    const rows = () => t.storage.all('SELECT kid, private_jwk IS NOT NULL AS private FROM signing_keys ORDER BY created_at');
+    expect(await rows()).toEqual([{ kid: kidOf(old), private: 1 }, { kid: expect.any(String), private: 1 }]);
     await afterDataVersionPoll();
     expect(kidOf(await accessToken(t.app, c))).toBe(kidOf(old));
     // Once the new key signs, the old one is retired: its private key goes from the file, its public key stays.
-    await vi.waitFor(() => expect(rows()).toEqual([{ kid: kidOf(old), private: 0 }, { kid: expect.any(String), private: 1 }]), { timeout: 5_000, interval: 100 });
-    expect(holdsKey(databaseBytes(t.config.dbFile), d)).toBe(false);
+    await vi.waitFor(async () => expect(await rows()).toEqual([{ kid: kidOf(old), private: 0 }, { kid: expect.any(String), private: 1 }]), { timeout: 5_000, interval: 100 });
+    expect(holdsKey(await copiedBytes(t), d)).toBe(false);
     await orgsMe(old).expect(200);
     expect(kidOf(await accessToken(t.app, c))).not.toBe(kidOf(old));
   });
@@ -76,7 +79,7 @@ describe('rotate-key opaque', () => {
     const before = Math.floor(Date.now() / 1000);
     const r = await tessera(['rotate-key', 'opaque'], env());
     expect(r.stdout).toMatch(/^New opaque-token key, which seals BEARER access tokens: key 1 \(was key 0\)\.\nKey 0 still opens the tokens it sealed until \d{4}-.*Z \(their lifetime\), then is deleted\./);
-    const deleteAfter = t.db.prepare("SELECT delete_after FROM instance_keys WHERE purpose = 'opaque' AND id = 0").pluck().get() as number;
+    const { delete_after: deleteAfter } = (await t.storage.one<{ delete_after: number }>("SELECT delete_after FROM instance_keys WHERE purpose = 'opaque' AND id = 0"))!;
     expect(deleteAfter - before).toBeGreaterThanOrEqual(43200 + 300);
     expect(deleteAfter - before).toBeLessThan(43200 + 300 + 60);
     await afterDataVersionPoll();
@@ -89,12 +92,13 @@ describe('rotate-key opaque', () => {
     await orgsMe(fresh).expect(200);
 
     // Time passes: the last token key 0 sealed has expired, so key 0 opens nothing, cached or not.
-    t.db.prepare("UPDATE instance_keys SET delete_after = unixepoch() - 1 WHERE purpose = 'opaque' AND id = 0").run();
+    const past = Math.floor(Date.now() / 1000) - 1;
+    await t.storage.command((tx) => tx.run("UPDATE instance_keys SET delete_after = ? WHERE purpose = 'opaque' AND id = 0", [past]));
     await orgsMe(old).expect(401);
     await orgsMe(fresh).expect(200);
     expect(await t.ctx.instanceKeys.prune()).toEqual([{ purpose: 'opaque', id: 0 }]); // what the server does every minute
-    expect(keyIds('opaque')).toEqual([1]);
-    expect(holdsKey(databaseBytes(t.config.dbFile), key0)).toBe(false);
+    expect(await keyIds('opaque')).toEqual([1]);
+    expect(holdsKey(await copiedBytes(t), key0)).toBe(false);
   });
 
   it('--retire-now: deletes the old key, so every token it sealed is refused at once', async () => {
@@ -106,8 +110,8 @@ describe('rotate-key opaque', () => {
 
     const r = await tessera(['rotate-key', 'opaque', '--retire-now'], env());
     expect(r.stdout).toContain('Deleted key 0 at once: every BEARER token it sealed is refused from now on');
-    expect(keyIds('opaque')).toEqual([1]);
-    expect(holdsKey(databaseBytes(t.config.dbFile), key0)).toBe(false);
+    expect(await keyIds('opaque')).toEqual([1]);
+    expect(holdsKey(await copiedBytes(t), key0)).toBe(false);
     await afterDataVersionPoll();
     await orgsMe(old).expect(401);
     await orgsMe(await accessToken(t.app, c)).expect(200);
@@ -127,10 +131,10 @@ describe('rotate-key session', () => {
 
     const r = await tessera(['rotate-key', 'session'], env());
     expect(r.stdout).toMatch(/^New session key, which signs console session cookies: key 1 \(was key 0\)\.\nDeleted key 0 and signed out 1 console session\(s\): operators sign in again\./);
-    expect(t.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
+    expect(await t.storage.one('SELECT count(*) AS n FROM sessions')).toEqual({ n: 0 });
     await admin.agent.get('/api/session').expect(401);
 
-    const newSecret = storedKey('session', 1)!;
+    const newSecret = (await storedKey('session', 1))!;
     await vi.waitFor(() => expect(t.ctx.sessionSecrets).toEqual([newSecret]), { timeout: 5000, interval: 50 });
     const again = await request(t.app).post('/api/session').send({ username: 'admin', password: 'correct horse battery staple' }).expect(200);
     const value = decodeURIComponent(again.headers['set-cookie']![0]!.split(';')[0]!.slice('tessera.sid='.length));
@@ -138,8 +142,8 @@ describe('rotate-key session', () => {
     expect(value).toBe(signedSid(sid, newSecret));
     await request(t.app).get('/api/session').set('Cookie', sessionCookie(signedSid(sid, newSecret))).expect(200);
     await request(t.app).get('/api/session').set('Cookie', sessionCookie(signedSid(sid, oldSecret))).expect(401);
-    expect(keyIds('session')).toEqual([1]);
-    expect(holdsKey(databaseBytes(t.config.dbFile), oldSecret)).toBe(false);
+    expect(await keyIds('session')).toEqual([1]);
+    expect(holdsKey(await copiedBytes(t), oldSecret)).toBe(false);
   });
 });
 
@@ -149,8 +153,7 @@ describe('rotate-key client-secret-hmac', () => {
     const admin = await signIn(t.app);
     const a = await createClient(admin, 'hmac-a');
     const b = await createClient(admin, 'hmac-b');
-    const row = (c: Client) => t.db.prepare('SELECT hash, key_id FROM machine_secrets WHERE user_id = ?').get(c.userId) as { hash: Buffer; key_id: number };
-    const hashA0 = row(a).hash;
+    const hashA0 = (await secretRow(a)).hash;
 
     const r = await tessera(['rotate-key', 'client-secret-hmac'], env());
     expect(r.stdout).toContain('2 client secret(s) are still hashed with an older key: each is re-hashed with key 1 the next time its client authenticates');
@@ -161,21 +164,21 @@ describe('rotate-key client-secret-hmac', () => {
     // The client notices nothing; parallel first uses race harmlessly.
     const answers = await Promise.all(Array.from({ length: 8 }, () => tokenRequest(t.app, a)));
     expect(answers.map((x) => x.status)).toEqual(Array(8).fill(200));
-    expect(row(a).key_id).toBe(1);
-    expect(row(a).hash.equals(hashClientSecret(key1, a.clientSecret))).toBe(true);
-    expect(row(a).hash.equals(hashA0)).toBe(false);
+    expect((await secretRow(a)).key_id).toBe(1);
+    expect((await secretRow(a)).hash.equals(hashClientSecret(key1, a.clientSecret))).toBe(true);
+    expect((await secretRow(a)).hash.equals(hashA0)).toBe(false);
 
     // A wrong secret changes nothing; b's hash still needs key 0, so key 0 is kept.
     await tokenRequest(t.app, { clientId: b.clientId, clientSecret: 'x'.repeat(64) }).expect(401);
-    expect(row(b).key_id).toBe(0);
-    expect(keyIds('client-secret-hmac')).toEqual([0, 1]);
+    expect((await secretRow(b)).key_id).toBe(0);
+    expect(await keyIds('client-secret-hmac')).toEqual([0, 1]);
     const key0 = t.ctx.secretKey.get(0)!;
 
     // b's last use under key 0 re-hashes it, and key 0 goes with it.
     await tokenRequest(t.app, b).expect(200);
-    expect(row(b).key_id).toBe(1);
-    expect(keyIds('client-secret-hmac')).toEqual([1]);
-    expect(holdsKey(databaseBytes(t.config.dbFile), key0)).toBe(false);
+    expect((await secretRow(b)).key_id).toBe(1);
+    expect(await keyIds('client-secret-hmac')).toEqual([1]);
+    expect(holdsKey(await copiedBytes(t), key0)).toBe(false);
     await tokenRequest(t.app, a).expect(200);
     await tokenRequest(t.app, b).expect(200);
   });
@@ -185,16 +188,16 @@ describe('rotate-key client-secret-hmac', () => {
     const admin = await signIn(t.app);
     const r = await tessera(['rotate-key', 'client-secret-hmac'], env());
     expect(r.stdout).toContain('Deleted key 0: no client secret needed it.');
-    expect(keyIds('client-secret-hmac')).toEqual([1]);
+    expect(await keyIds('client-secret-hmac')).toEqual([1]);
     await afterDataVersionPoll();
     const c = await createClient(admin, 'hmac-new');
-    expect(t.db.prepare('SELECT key_id FROM machine_secrets WHERE user_id = ?').pluck().get(c.userId)).toBe(1);
+    expect((await secretRow(c)).key_id).toBe(1);
     await tokenRequest(t.app, c).expect(200);
     // A secret regenerated after a rotation no longer needs the old key either.
     await tessera(['rotate-key', 'client-secret-hmac'], env());
     await afterDataVersionPoll();
     const renewed = { ...c, ...(await generateSecret(admin, c.userId)) };
-    expect(t.db.prepare('SELECT key_id FROM machine_secrets WHERE user_id = ?').pluck().get(c.userId)).toBe(2);
+    expect((await secretRow(c)).key_id).toBe(2);
     expect(await t.ctx.instanceKeys.prune()).toEqual([{ purpose: 'client-secret-hmac', id: 1 }]);
     await tokenRequest(t.app, renewed).expect(200);
   });
@@ -220,7 +223,7 @@ describe('rotate-key master', () => {
     await admin.agent.get('/api/session').expect(200);
 
     const dir = t.dir;
-    t.close();
+    await t.close();
     await expect(createTestApp(master, dir)).rejects.toThrow(/^the configured master key is not the one/);
     t = await createTestApp({ TESSERA_MASTER_KEY: next }, dir);
     for (const token of tokens) await orgsMe(token).expect(200);

@@ -20,11 +20,11 @@ const post = (s: SignedIn, path: string, body: unknown = {}) => s.agent.post(`${
 const put = (s: SignedIn, path: string, body: unknown) => s.agent.put(`${M}${path}`).set('x-csrf-token', s.csrf).send(body as object);
 const del = (s: SignedIn, path: string) => s.agent.delete(`${M}${path}`).set('x-csrf-token', s.csrf);
 const members = async (s: SignedIn = admin) => (await post(s, '/orgs/me/members/_search', { query: { asc: true } }).expect(200)).body;
-const eventCount = () => t.db.prepare('SELECT count(*) FROM events').pluck().get() as number;
-const lastEvent = () =>
-  t.db.prepare('SELECT sequence, type, aggregate_id, editor_user_id, payload FROM events ORDER BY sequence DESC LIMIT 1').get() as {
-    sequence: number; type: string; aggregate_id: string; editor_user_id: string; payload: string;
-  };
+const eventCount = async () => (await t.storage.one<{ n: number }>('SELECT count(*) AS n FROM events'))!.n;
+const lastEvent = async () =>
+  (await t.storage.one<{ sequence: number; type: string; aggregate_id: string; editor_user_id: string; payload: string }>(
+    'SELECT sequence, type, aggregate_id, editor_user_id, payload FROM events ORDER BY sequence DESC LIMIT 1',
+  ))!;
 const error = (code: number, id: string, message: string, field?: string) => ({
   code, message, details: [{ id, message, ...(field ? { field } : {}) }],
 });
@@ -84,7 +84,7 @@ describe('POST /orgs/me/members (AddOrgMember)', () => {
     expect(res.body).toEqual({
       details: { sequence: expect.stringMatching(seq), creationDate: expect.stringMatching(iso), changeDate: expect.stringMatching(iso), resourceOwner: admin.whoami.orgId },
     });
-    const ev = lastEvent();
+    const ev = await lastEvent();
     expect(ev).toMatchObject({ type: 'org.member.added', aggregate_id: admin.whoami.orgId, editor_user_id: admin.whoami.userId });
     expect(String(ev.sequence)).toBe(res.body.details.sequence);
     // Roles are kept in ORG_ROLES order, whatever order they were sent in.
@@ -102,12 +102,12 @@ describe('POST /orgs/me/members (AddOrgMember)', () => {
 
   it('refuses an unknown role with 400 naming it and the roles field', async () => {
     const userId = await createServiceUser(admin, 'svc');
-    const before = eventCount();
+    const before = await eventCount();
     const res = await post(admin, '/orgs/me/members', { userId, roles: ['ORG_OWNER', 'IAM_OWNER'] }).expect(400);
     expect(res.body).toEqual(error(3, 'MEMBER-RoleUnknown', 'unknown role: IAM_OWNER', 'roles'));
     const two = await post(admin, '/orgs/me/members', { userId, roles: ['X', 'Y'] }).expect(400);
     expect(two.body.message).toBe('unknown roles: X, Y');
-    expect(eventCount()).toBe(before);
+    expect(await eventCount()).toBe(before);
   });
 
   it('refuses an empty or repeated role list with 400 on the roles field', async () => {
@@ -134,10 +134,10 @@ describe('POST /orgs/me/members (AddOrgMember)', () => {
   it('refuses a duplicate member with 409 and writes nothing', async () => {
     const userId = await createServiceUser(admin, 'svc');
     await post(admin, '/orgs/me/members', { userId, roles: ['ORG_OWNER'] }).expect(200);
-    const before = eventCount();
+    const before = await eventCount();
     const res = await post(admin, '/orgs/me/members', { userId, roles: ['ORG_OWNER_VIEWER'] }).expect(409);
     expect(res.body).toEqual(error(6, 'MEMBER-AlreadyExists', 'the user is already a manager of this organization', 'userId'));
-    expect(eventCount()).toBe(before);
+    expect(await eventCount()).toBe(before);
     expect((await members()).result[1].roles).toEqual(['ORG_OWNER']);
   });
 
@@ -161,8 +161,8 @@ describe('PUT /orgs/me/members/{userId} (UpdateOrgMember)', () => {
     expect(res.body).toEqual({
       details: { sequence: expect.stringMatching(seq), changeDate: expect.stringMatching(iso), resourceOwner: admin.whoami.orgId },
     });
-    expect(lastEvent()).toMatchObject({ type: 'org.member.changed', sequence: Number(res.body.details.sequence) });
-    expect(JSON.parse(lastEvent().payload)).toEqual({ userId, roles: ['ORG_OWNER_VIEWER', 'ORG_SETTINGS_MANAGER'] });
+    expect(await lastEvent()).toMatchObject({ type: 'org.member.changed', sequence: Number(res.body.details.sequence) });
+    expect(JSON.parse((await lastEvent()).payload)).toEqual({ userId, roles: ['ORG_OWNER_VIEWER', 'ORG_SETTINGS_MANAGER'] });
     const m = (await members()).result[1];
     expect(m.roles).toEqual(['ORG_OWNER_VIEWER', 'ORG_SETTINGS_MANAGER']);
     expect(m.details.sequence).toBe(res.body.details.sequence);
@@ -192,8 +192,8 @@ describe('DELETE /orgs/me/members/{userId} (RemoveOrgMember)', () => {
     expect(res.body).toEqual({
       details: { sequence: expect.stringMatching(seq), changeDate: expect.stringMatching(iso), resourceOwner: admin.whoami.orgId },
     });
-    expect(lastEvent()).toMatchObject({ type: 'org.member.removed', sequence: Number(res.body.details.sequence) });
-    expect(JSON.parse(lastEvent().payload)).toEqual({ userId });
+    expect(await lastEvent()).toMatchObject({ type: 'org.member.removed', sequence: Number(res.body.details.sequence) });
+    expect(JSON.parse((await lastEvent()).payload)).toEqual({ userId });
     expect((await members()).details.totalResult).toBe('1');
     await admin.agent.get(`${M}/users/${userId}`).expect(200);
     const again = await del(admin, `/orgs/me/members/${userId}`).expect(404);

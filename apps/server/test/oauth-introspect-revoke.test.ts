@@ -112,14 +112,14 @@ describe('POST /oauth/v2/revoke (RFC 7009)', () => {
   it('keeps a revocation across a restart, and only until the token expires', async () => {
     const token = await accessToken(t.app, alice);
     await revoke(alice, token).expect(200);
-    const rows = t.db.prepare('SELECT jti, expires_at FROM revoked_tokens').all() as { jti: string; expires_at: number }[];
+    const rows = await t.storage.all<{ jti: string; expires_at: number }>('SELECT jti, expires_at FROM revoked_tokens');
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(r.expires_at).toBeGreaterThan(Date.now() / 1000);
     t = await t.restart();
     await orgsMe(token).expect(401);
     // Once past its expiry a row is useless and goes.
     await t.ctx.tokens.revocations.prune(Math.floor(Date.now() / 1000) + 43_201);
-    expect(t.db.prepare('SELECT count(*) FROM revoked_tokens').pluck().get()).toBe(0);
+    expect(await t.storage.one('SELECT count(*) AS n FROM revoked_tokens')).toEqual({ n: 0 });
     expect(t.ctx.tokens.revocations.size).toBe(0);
   });
 
@@ -135,7 +135,7 @@ describe('GET /oidc/v1/userinfo', () => {
     const withProfile = await accessToken(t.app, alice, `openid profile ${MGMT_SCOPE}`);
     const res = await request(t.app).get('/oidc/v1/userinfo').set('Authorization', `Bearer ${withProfile}`).expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
-    const changed = t.db.prepare('SELECT changed_at FROM users WHERE id = ?').pluck().get(alice.userId) as string;
+    const { changed_at: changed } = (await t.storage.one<{ changed_at: string }>('SELECT changed_at FROM users WHERE id = ?', [alice.userId]))!;
     expect(res.body).toEqual({
       sub: alice.userId,
       name: 'alice display',

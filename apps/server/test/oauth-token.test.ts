@@ -188,7 +188,7 @@ describe('POST /oauth/v2/token: every error row of the reference', () => {
 
   it('a deactivated user: 401 like anyone with a wrong secret, and its state only with the right one', async () => {
     const gone = await createClient(s, 'deactivated');
-    deactivateInSql(t.db, gone.userId);
+    await deactivateInSql(t.storage, gone.userId);
     expectInvalidClient(await tokenRequest(t.app, { clientId: 'deactivated', clientSecret: 'y'.repeat(64) }));
     const res = await tokenRequest(t.app, gone);
     expect(res.status).toBe(400);
@@ -198,7 +198,7 @@ describe('POST /oauth/v2/token: every error row of the reference', () => {
 
   it('a deleted user is an unknown client', async () => {
     const deleted = await createClient(s, 'deleted');
-    t.db.prepare('DELETE FROM users WHERE id = ?').run(deleted.userId);
+    await t.storage.command((tx) => tx.run('DELETE FROM users WHERE id = ?', [deleted.userId]));
     expectInvalidClient(await tokenRequest(t.app, deleted));
   });
 
@@ -264,7 +264,7 @@ describe('POST /oauth/v2/token: every error row of the reference', () => {
 
   it('never leaks a secret into the response or the database', async () => {
     const res = await tokenRequest(t.app, svc).expect(200);
-    const dump = JSON.stringify(t.db.prepare('SELECT * FROM events').all()) + JSON.stringify(t.db.prepare('SELECT key, value FROM settings').all());
+    const dump = JSON.stringify(await t.storage.all('SELECT * FROM events')) + JSON.stringify(await t.storage.all('SELECT key, value FROM settings'));
     expect(dump).not.toContain(svc.clientSecret);
     expect(dump).not.toContain(res.body.access_token);
     expect(res.text).not.toContain(svc.clientSecret);

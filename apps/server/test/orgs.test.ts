@@ -18,10 +18,10 @@ const denied = {
   message: 'No matching permissions found',
   details: [{ id: 'AUTH-5mWD2', message: 'No matching permissions found' }],
 };
-const lastEvent = () =>
-  t.db.prepare('SELECT sequence, type, aggregate_id, editor_user_id, payload FROM events ORDER BY sequence DESC LIMIT 1').get() as {
-    sequence: number; type: string; aggregate_id: string; editor_user_id: string; payload: string;
-  };
+const lastEvent = async () =>
+  (await t.storage.one<{ sequence: number; type: string; aggregate_id: string; editor_user_id: string; payload: string }>(
+    'SELECT sequence, type, aggregate_id, editor_user_id, payload FROM events ORDER BY sequence DESC LIMIT 1',
+  ))!;
 
 describe('GET /management/v1/orgs/me', () => {
   it("answers the caller's organization in ZITADEL's shape", async () => {
@@ -49,7 +49,7 @@ describe('PUT /management/v1/orgs/me', () => {
     expect(res.body).toEqual({
       details: { sequence: expect.stringMatching(seq), changeDate: expect.stringMatching(iso), resourceOwner: admin.whoami.orgId },
     });
-    const ev = lastEvent();
+    const ev = await lastEvent();
     expect(ev).toMatchObject({ type: 'org.changed', aggregate_id: admin.whoami.orgId, editor_user_id: admin.whoami.userId });
     expect(JSON.parse(ev.payload)).toEqual({ name: 'Acme Corp' });
     expect(String(ev.sequence)).toBe(res.body.details.sequence);
@@ -79,14 +79,14 @@ describe('PUT /management/v1/orgs/me', () => {
 
   it("refuses another organization's name, whatever its case, with 409", async () => {
     await createOrg(admin, 'Globex');
-    const before = lastEvent().sequence;
+    const before = (await lastEvent()).sequence;
     const res = await admin.agent.put('/management/v1/orgs/me').set('x-csrf-token', admin.csrf).send({ name: 'GLOBEX' }).expect(409);
     expect(res.body).toEqual({
       code: 6,
       message: 'an organization with this name already exists',
       details: [{ id: 'ORG-AlreadyExists', message: 'an organization with this name already exists', field: 'name' }],
     });
-    expect(lastEvent().sequence).toBe(before);
+    expect((await lastEvent()).sequence).toBe(before);
     // A case-only change of its own name is a rename, not a conflict.
     await admin.agent.put('/management/v1/orgs/me').set('x-csrf-token', admin.csrf).send({ name: 'TESSERA' }).expect(200);
   });
@@ -107,7 +107,7 @@ describe('POST /management/v1/orgs (AddOrg, instance owner only)', () => {
       id: expect.stringMatching(seq),
       details: { sequence: expect.stringMatching(seq), creationDate: expect.stringMatching(iso), changeDate: expect.stringMatching(iso), resourceOwner: res.body.id },
     });
-    expect(lastEvent()).toMatchObject({ type: 'org.added', aggregate_id: res.body.id, editor_user_id: admin.whoami.userId });
+    expect(await lastEvent()).toMatchObject({ type: 'org.added', aggregate_id: res.body.id, editor_user_id: admin.whoami.userId });
     const second = await createOrg(admin, 'Acme-Corp');
     const org = (id: string) => admin.agent.get('/management/v1/orgs/me').set('x-zitadel-orgid', id).expect(200);
     expect((await org(res.body.id)).body.org).toMatchObject({ name: 'Acme Corp', primaryDomain: 'acme-corp.localhost', state: 'ORG_STATE_ACTIVE' });

@@ -11,8 +11,8 @@ beforeEach(async () => {
 });
 afterEach(() => t.cleanup());
 
-const storedHash = (userId: string) =>
-  t.db.prepare('SELECT hash FROM machine_secrets WHERE user_id = ?').pluck().get(userId) as Buffer | undefined;
+const storedHash = async (userId: string) =>
+  (await t.storage.one<{ hash: Buffer }>('SELECT hash FROM machine_secrets WHERE user_id = ?', [userId]))?.hash;
 
 describe('PUT /management/v1/users/{userId}/secret', () => {
   it('answers {clientId, clientSecret, details} with the username as client id', async () => {
@@ -31,12 +31,12 @@ describe('PUT /management/v1/users/{userId}/secret', () => {
   it('replaces the old secret at once: only the newest one verifies', async () => {
     const userId = await createServiceUser(s, 'rotating');
     const first = await generateSecret(s, userId);
-    expect(verifyClientSecret(t.ctx.secretKey.current.key, first.clientSecret, storedHash(userId)!)).toBe(true);
+    expect(verifyClientSecret(t.ctx.secretKey.current.key, first.clientSecret, (await storedHash(userId))!)).toBe(true);
     const second = await generateSecret(s, userId);
     expect(second.clientSecret).not.toBe(first.clientSecret);
-    expect(verifyClientSecret(t.ctx.secretKey.current.key, first.clientSecret, storedHash(userId)!)).toBe(false);
-    expect(verifyClientSecret(t.ctx.secretKey.current.key, second.clientSecret, storedHash(userId)!)).toBe(true);
-    expect(t.db.prepare('SELECT count(*) FROM machine_secrets WHERE user_id = ?').pluck().get(userId)).toBe(1);
+    expect(verifyClientSecret(t.ctx.secretKey.current.key, first.clientSecret, (await storedHash(userId))!)).toBe(false);
+    expect(verifyClientSecret(t.ctx.secretKey.current.key, second.clientSecret, (await storedHash(userId))!)).toBe(true);
+    expect(await t.storage.one('SELECT count(*) AS n FROM machine_secrets WHERE user_id = ?', [userId])).toEqual({ n: 1 });
   });
 
   it('refuses a human user', async () => {
@@ -51,12 +51,12 @@ describe('DELETE /management/v1/users/{userId}/secret', () => {
     await generateSecret(s, userId);
     const res = await call(s, 'delete', `/users/${userId}/secret`).expect(200);
     expect(Object.keys(res.body)).toEqual(['details']);
-    expect(storedHash(userId)).toBeUndefined();
+    expect(await storedHash(userId)).toBeUndefined();
     const user = await call(s, 'get', `/users/${userId}`).expect(200);
     expect(user.body.user.machine).toEqual({ name: 'unsecret display', description: '', hasSecret: false, accessTokenType: 'ACCESS_TOKEN_TYPE_BEARER' });
     expect(user.body.user.details.sequence).toBe(res.body.details.sequence);
-    const last = t.db.prepare('SELECT type FROM events WHERE aggregate_id = ? ORDER BY sequence DESC').pluck().get(userId);
-    expect(last).toBe('user.machine.secret.removed');
+    const last = await t.storage.one<{ type: string }>('SELECT type FROM events WHERE aggregate_id = ? ORDER BY sequence DESC LIMIT 1', [userId]);
+    expect(last?.type).toBe('user.machine.secret.removed');
   });
 
   it('answers FailedPrecondition with a readable message when there is no secret', async () => {

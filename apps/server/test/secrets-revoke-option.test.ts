@@ -26,8 +26,8 @@ async function machineWithToken(name: string): Promise<Client & { token: string 
 }
 
 const orgsMe = (token: string) => request(t.app).get(`${M}/orgs/me`).set('Authorization', `Bearer ${token}`);
-const eventTypes = (userId: string) =>
-  t.db.prepare('SELECT type FROM events WHERE aggregate_id = ? ORDER BY sequence').pluck().all(userId) as string[];
+const eventTypes = async (userId: string) =>
+  (await t.storage.all<{ type: string }>('SELECT type FROM events WHERE aggregate_id = ? ORDER BY sequence', [userId])).map((e) => e.type);
 
 describe('DELETE /users/{userId}/secret with revokeTokens', () => {
   it('refuses the tokens issued so far when asked, in the same command as the removal', async () => {
@@ -37,7 +37,7 @@ describe('DELETE /users/{userId}/secret with revokeTokens', () => {
     expect(Object.keys(res.body)).toEqual(['details']);
     const refused = await orgsMe(m.token).expect(401);
     expect(refused.body.code).toBe(16);
-    expect(eventTypes(m.userId).slice(-2)).toEqual(['user.token.revoked_all', 'user.machine.secret.removed']);
+    expect((await eventTypes(m.userId)).slice(-2)).toEqual(['user.token.revoked_all', 'user.machine.secret.removed']);
     // The answer's details are the user's latest change.
     expect((await call(s, 'get', `/users/${m.userId}`)).body.user.details.sequence).toBe(res.body.details.sequence);
   });
@@ -47,7 +47,7 @@ describe('DELETE /users/{userId}/secret with revokeTokens', () => {
       const m = await machineWithToken(`kept-${name}`);
       await call(s, 'delete', `/users/${m.userId}/secret`, body).expect(200);
       await orgsMe(m.token).expect(200);
-      expect(eventTypes(m.userId)).not.toContain('user.token.revoked_all');
+      expect(await eventTypes(m.userId)).not.toContain('user.token.revoked_all');
       expect((await tokenRequest(t.app, m)).status).toBe(401); // the secret itself is gone either way
     }
   });
@@ -58,7 +58,7 @@ describe('DELETE /users/{userId}/secret with revokeTokens', () => {
     const res = await call(s, 'delete', `/users/${m.userId}/secret`, { revokeTokens: true }).expect(400);
     expect(res.body.details[0].id).toBe('USER-NoSecret');
     await orgsMe(m.token).expect(200);
-    expect(eventTypes(m.userId)).not.toContain('user.token.revoked_all');
+    expect(await eventTypes(m.userId)).not.toContain('user.token.revoked_all');
   });
 });
 
@@ -70,7 +70,7 @@ describe('PUT /users/{userId}/secret with revokeTokens', () => {
     await orgsMe(m.token).expect(401);
     const fresh = await accessToken(t.app, { ...m, clientSecret: res.body.clientSecret });
     await orgsMe(fresh).expect(200);
-    expect(eventTypes(m.userId).slice(-2)).toEqual(['user.token.revoked_all', 'user.machine.secret.set']);
+    expect((await eventTypes(m.userId)).slice(-2)).toEqual(['user.token.revoked_all', 'user.machine.secret.set']);
   });
 
   it("keeps ZITADEL's behaviour when not asked: old tokens stay valid, the old secret does not", async () => {
@@ -79,7 +79,7 @@ describe('PUT /users/{userId}/secret with revokeTokens', () => {
     await call(s, 'put', `/users/${m.userId}/secret`).expect(200);
     await orgsMe(m.token).expect(200);
     expect((await tokenRequest(t.app, m)).status).toBe(401);
-    expect(eventTypes(m.userId)).not.toContain('user.token.revoked_all');
+    expect(await eventTypes(m.userId)).not.toContain('user.token.revoked_all');
   });
 });
 

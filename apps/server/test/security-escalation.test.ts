@@ -47,11 +47,11 @@ const as = (token: string) => ({
   },
 });
 
-const snapshot = () => ({
-  events: t.db.prepare('SELECT count(*) FROM events').pluck().get(),
-  members: t.db.prepare('SELECT org_id, user_id, roles FROM org_members ORDER BY org_id, user_id').all(),
-  instance: t.db.prepare('SELECT user_id, roles FROM instance_members ORDER BY user_id').all(),
-  secrets: t.db.prepare('SELECT user_id FROM machine_secrets ORDER BY user_id').all(),
+const snapshot = async () => ({
+  events: (await t.storage.one<{ n: number }>('SELECT count(*) AS n FROM events'))!.n,
+  members: await t.storage.all('SELECT org_id, user_id, roles FROM org_members ORDER BY org_id, user_id'),
+  instance: await t.storage.all('SELECT user_id, roles FROM instance_members ORDER BY user_id'),
+  secrets: await t.storage.all('SELECT user_id FROM machine_secrets ORDER BY user_id'),
 });
 
 describe('an Org Owner service user, with its own token', () => {
@@ -68,7 +68,7 @@ describe('an Org Owner service user, with its own token', () => {
   });
 
   it("changes nothing in another organization, and reaches no instance-level call", async () => {
-    const before = snapshot();
+    const before = await snapshot();
     const attempts = [
       as(ownerToken).send('put', `/users/${otherUser}/secret`),
       as(ownerToken).send('delete', `/users/${otherUser}`),
@@ -83,17 +83,17 @@ describe('an Org Owner service user, with its own token', () => {
     const statuses = [];
     for (const a of attempts) statuses.push((await a).status);
     expect(statuses).toEqual([404, 404, 404, 404, 404, 403, 403, 403, 400]);
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
   });
 });
 
 describe('a User Manager service user, with its own token', () => {
   it('cannot grant itself or anyone a manager role, nor change its own grant', async () => {
-    const before = snapshot();
+    const before = await snapshot();
     await as(managerToken).send('post', '/orgs/me/members', { userId: manager.userId, roles: ['ORG_OWNER'] }).expect(403);
     await as(managerToken).send('put', `/orgs/me/members/${manager.userId}`, { roles: ['ORG_OWNER'] }).expect(403);
     await as(managerToken).send('delete', `/orgs/me/members/${owner.userId}`).expect(403);
-    expect(snapshot()).toEqual(before);
+    expect(await snapshot()).toEqual(before);
     // What the role does allow still works: it is the permission that stops it, not a broken token.
     await as(managerToken).get(`/users/${owner.userId}`).expect(200);
   });
@@ -103,9 +103,7 @@ describe('a User Manager service user, with its own token', () => {
     // generate a new secret for any service user of its organization, the Org Owner's included.
     const res = await as(managerToken).send('put', `/users/${owner.userId}/secret`).expect(200);
     expect(res.body.clientId).toBe(owner.clientId);
-    const last = t.db
-      .prepare("SELECT type, editor_user_id FROM events WHERE aggregate_id = ? ORDER BY sequence DESC LIMIT 1")
-      .get(owner.userId);
+    const last = await t.storage.one('SELECT type, editor_user_id FROM events WHERE aggregate_id = ? ORDER BY sequence DESC LIMIT 1', [owner.userId]);
     expect(last).toEqual({ type: expect.stringContaining('secret'), editor_user_id: manager.userId });
     // The owner's old secret stopped working at once.
     await request(t.app)

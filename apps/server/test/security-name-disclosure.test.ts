@@ -45,6 +45,7 @@ describe("a manager of organization B, about other organizations' names", () => 
   it('learns that an organization name exists elsewhere, in any case', async () => {
     const res = await asB('put', '/orgs/me', { name: 'TESSERA' }).expect(409);
     expect(res.body.details).toEqual([{ id: 'ORG-AlreadyExists', message: 'an organization with this name already exists', field: 'name' }]);
-    expect(JSON.stringify(res.body)).not.toContain(t.db.prepare("SELECT id FROM orgs WHERE name = 'Tessera'").pluck().get() as string);
+    const tessera = await t.storage.one<{ id: string }>("SELECT id FROM orgs WHERE name = 'Tessera'");
+    expect(JSON.stringify(res.body)).not.toContain(tessera!.id);
   });
 });

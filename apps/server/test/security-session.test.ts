@@ -9,6 +9,7 @@ import { createTestApp, signIn, type TestApp } from './support/test-app.js';
 let t: TestApp;
 afterEach(() => t?.cleanup());
 
+const sessionCount = async () => (await t.storage.one<{ n: number }>('SELECT count(*) AS n FROM sessions'))!.n;
 const cookieOf = (res: request.Response) => res.headers['set-cookie']![0]!.split(';')[0]!;
 
 describe('console sessions', () => {
@@ -20,7 +21,7 @@ describe('console sessions', () => {
     await request(t.app).get('/api/session').set('Cookie', cookie).expect(200);
     await request(t.app).delete('/api/session').set('Cookie', cookie).set('x-csrf-token', csrf).expect(204);
     // Not the browser forgetting it: the server no longer knows the session.
-    expect(t.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
+    expect(await sessionCount()).toBe(0);
     const replay = await request(t.app).get('/api/session').set('Cookie', cookie).expect(401);
     expect(replay.body).toMatchObject({ code: 16 });
     await request(t.app).get('/management/v1/orgs/me').set('Cookie', cookie).expect(401);
@@ -32,13 +33,20 @@ describe('console sessions', () => {
     const { agent } = await signIn(t.app);
     await agent.get('/api/session').expect(200);
     const signedIn = (hoursAgo: number) =>
-      t.db.prepare("UPDATE sessions SET data = json_set(data, '$.signedInAt', ?)").run(Date.now() - hoursAgo * 3_600_000);
-    signedIn(11.9);
+      t.storage.command(async (tx) => {
+        const rows = await tx.all<{ sid_hash: string; data: string }>('SELECT sid_hash, data FROM sessions');
+        expect(rows).toHaveLength(1);
+        for (const row of rows) {
+          const data = { ...JSON.parse(row.data), signedInAt: Date.now() - hoursAgo * 3_600_000 };
+          await tx.run('UPDATE sessions SET data = ? WHERE sid_hash = ?', [JSON.stringify(data), row.sid_hash]);
+        }
+      });
+    await signedIn(11.9);
     await agent.get('/api/session').expect(200);
-    signedIn(12.1);
+    await signedIn(12.1);
     await agent.get('/api/session').expect(401);
     await agent.get('/management/v1/orgs/me').expect(401);
-    expect(t.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
+    expect(await sessionCount()).toBe(0);
   });
 
   it("binds the CSRF token to its session: another session's token is refused", async () => {
@@ -59,7 +67,7 @@ describe('console sessions', () => {
     await insertHuman(t.storage, admin.whoami.orgId, 'operator');
     const operator = await signIn(t.app, 'operator', HUMAN_PASSWORD);
     await operator.agent.get('/api/session').expect(200);
-    t.db.prepare("UPDATE users SET state = 'USER_STATE_INACTIVE' WHERE username = 'operator'").run();
+    await t.storage.command((tx) => tx.run("UPDATE users SET state = 'USER_STATE_INACTIVE' WHERE username = 'operator'"));
     await operator.agent.get('/api/session').expect(401);
     await operator.agent.get('/management/v1/orgs/me').expect(401);
     // A deactivated user cannot simply sign in again either.

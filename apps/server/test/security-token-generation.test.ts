@@ -8,7 +8,7 @@ import { migrate } from '../src/storage/migrate.js';
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
 import { sealVersion1, signJwt, type MintClaims } from './support/minted-tokens.js';
 import { call } from './support/service-users.js';
-import { createTestApp, signIn, type SignedIn, type TestApp } from './support/test-app.js';
+import { createTestApp, signIn, TEST_ENGINE, type SignedIn, type TestApp } from './support/test-app.js';
 import { accessToken, basic, createClient, grantOrgRoles, type Client } from './support/tokens.js';
 
 // "Revoke Tokens" and deactivation must refuse every token issued before them, and none issued
@@ -102,7 +102,7 @@ describe('tokens issued before the upgrade (first-format opaque tokens, JWTs wit
     const c = await owner();
     const cut = Date.now() - 60_000;
     // What Revoke Tokens wrote before tokens had generations: a cut-off in milliseconds.
-    t.db.prepare('UPDATE users SET tokens_valid_after = ? WHERE id = ?').run(cut, c.userId);
+    await t.storage.command((tx) => tx.run('UPDATE users SET tokens_valid_after = ? WHERE id = ?', [cut, c.userId]));
     for (const token of Object.values(legacy(c, cut - 1))) await orgsMe(token).expect(401);
     for (const token of Object.values(legacy(c, cut))) await orgsMe(token).expect(200);
   });
@@ -130,7 +130,9 @@ describe('tokens issued before the upgrade (first-format opaque tokens, JWTs wit
 });
 
 describe('the upgrade', () => {
-  it('adds token generations and revocation owners to a database of the previous schema in place', async () => {
+  // A SQLite file of the schema before 005 migrated in place; PostgreSQL databases start at the
+  // whole schema (001_initial.pg.sql), so the pg run has nothing of its own to add here.
+  it.skipIf(TEST_ENGINE === 'pg')('adds token generations and revocation owners to a database of the previous schema in place', async () => {
     const old = openDatabase(path.join(t.dir, 'before-005.db'));
     for (const f of ['001_initial.sqlite.sql', '003_user_search.sqlite.sql']) {
       old.exec(fs.readFileSync(new URL(`../src/storage/migrations/${f}`, import.meta.url), 'utf8'));

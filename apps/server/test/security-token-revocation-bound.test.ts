@@ -35,7 +35,7 @@ beforeAll(async () => {
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
-  t.cleanup();
+  await t.cleanup();
 });
 
 async function post(path: string, c: Client, body: Record<string, string>): Promise<Response> {
@@ -84,7 +84,8 @@ const revoke = (c: Client, all: string[]) =>
   });
 const active = async (c: Client, token: string) =>
   ((await (await post('/oauth/v2/introspect', c, { token })).json()) as { active: boolean }).active;
-const rows = () => t.db.prepare('SELECT count(*) FROM revoked_tokens').pluck().get() as number;
+const count = async (sql: string, params: unknown[] = []) => (await t.storage.one<{ n: number }>(sql, params))!.n;
+const rows = () => count('SELECT count(*) AS n FROM revoked_tokens');
 
 describe('revocations by one client (RFC 7009), over a real socket', () => {
   it(`hold at most ${PER_CLIENT} rows; past that, every token the client holds is revoked instead`, { timeout: 120_000 }, async () => {
@@ -93,14 +94,14 @@ describe('revocations by one client (RFC 7009), over a real socket', () => {
     const [bystander] = await tokens(c, 1);
     const first = await issued(c, PER_CLIENT);
     await revoke(c, first);
-    expect(rows()).toBe(PER_CLIENT);
+    expect(await rows()).toBe(PER_CLIENT);
     expect(await active(c, bystander!)).toBe(true);
     expect(await active(c, first[0]!)).toBe(false);
     expect(lines.filter((l) => l.includes('revocation'))).toEqual([]);
 
     const more = [...(await tokens(c, 10)), ...(await issued(c, 40))];
     await revoke(c, more);
-    expect(rows()).toBeLessThanOrEqual(PER_CLIENT);
+    expect(await rows()).toBeLessThanOrEqual(PER_CLIENT);
     // Every token issued before the limit was reached is refused, revoked on its own or not.
     for (const token of [bystander!, ...first.slice(0, 20), ...more]) expect(await active(c, token)).toBe(false);
     const warned = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => String(l.msg).includes('revocation'));
@@ -112,7 +113,7 @@ describe('revocations by one client (RFC 7009), over a real socket', () => {
     expect(await active(c, fresh!)).toBe(true);
     await revoke(c, [next!]);
     expect([await active(c, fresh!), await active(c, next!)]).toEqual([true, false]);
-    expect(rows()).toBeLessThanOrEqual(PER_CLIENT);
+    expect(await rows()).toBeLessThanOrEqual(PER_CLIENT);
   });
 });
 
@@ -122,7 +123,9 @@ describe('the revocation list', () => {
     users = [];
     for (let i = 0; i < 4; i++) users.push((await createClient(s, `many-${i}`)).userId);
   });
-  const generation = (userId: string) => t.db.prepare('SELECT token_generation FROM users WHERE id = ?').pluck().get(userId) as number;
+  const generation = async (userId: string) =>
+    (await t.storage.one<{ token_generation: number }>('SELECT token_generation FROM users WHERE id = ?', [userId]))!.token_generation;
+  const clear = () => t.storage.command((tx) => tx.run('DELETE FROM revoked_tokens'));
   const exp = () => Math.floor(Date.now() / 1000) + 3600;
   let n = 0;
   const jti = () => `jti-${++n}`.padEnd(22, '_');
@@ -130,21 +133,21 @@ describe('the revocation list', () => {
   it('never holds more than its bounds, per client and in total, and never forgets a revocation', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(fc.integer({ min: 0, max: 3 }), { maxLength: 40 }), async (who) => {
-        t.db.exec('DELETE FROM revoked_tokens');
+        await clear();
         const list = await RevocationList.open(t.storage, { perClient: 3, total: 7 });
         const revoked: { jti: string; userId: string; generation: number }[] = [];
         for (const i of who) {
           const userId = users[i]!;
-          const r = { jti: jti(), userId, generation: generation(userId) };
+          const r = { jti: jti(), userId, generation: await generation(userId) };
           await list.revoke(r.jti, exp(), userId);
           revoked.push(r);
           expect(list.size).toBeLessThanOrEqual(7);
-          expect(t.db.prepare('SELECT count(*) FROM revoked_tokens').pluck().get()).toBe(list.size);
+          expect(await rows()).toBe(list.size);
           for (const u of users) {
-            expect(t.db.prepare('SELECT count(*) FROM revoked_tokens WHERE user_id = ?').pluck().get(u)).toBeLessThanOrEqual(3);
+            expect(await count('SELECT count(*) AS n FROM revoked_tokens WHERE user_id = ?', [u])).toBeLessThanOrEqual(3);
           }
           // Each revoked token is still refused: listed, or its user's generation has moved past it.
-          for (const p of revoked) expect(list.has(p.jti) || generation(p.userId) > p.generation).toBe(true);
+          for (const p of revoked) expect(list.has(p.jti) || (await generation(p.userId)) > p.generation).toBe(true);
         }
         list.close();
       }),
@@ -153,16 +156,16 @@ describe('the revocation list', () => {
   });
 
   it('counts a client\'s revocations again after a restart', async () => {
-    t.db.exec('DELETE FROM revoked_tokens');
+    await clear();
     const u = users[0]!;
     const before = await RevocationList.open(t.storage, { perClient: 3, total: 100 });
     for (let i = 0; i < 3; i++) expect(await before.revoke(jti(), exp(), u)).toBe('one');
     before.close();
-    const g = generation(u);
+    const g = await generation(u);
     const after = await RevocationList.open(t.storage, { perClient: 3, total: 100 });
     expect(after.size).toBe(3);
     expect(await after.revoke(jti(), exp(), u)).toBe('all');
-    expect(generation(u)).toBe(g + 1);
+    expect(await generation(u)).toBe(g + 1);
     expect(after.size).toBe(0);
     after.close();
   });

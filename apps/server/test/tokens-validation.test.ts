@@ -90,10 +90,10 @@ describe('a user whose tokens were withdrawn', () => {
       await grantOrgRoles(t.storage, s.whoami.orgId, c.userId, ['ORG_OWNER']);
       const token = await accessToken(t.app, c);
       await orgsMe(token).expect(200);
-      deactivateInSql(t.db, c.userId);
+      await deactivateInSql(t.storage, c.userId);
       expect((await orgsMe(token).expect(401)).body).toEqual(INVALID);
       // Reactivated: the old token stays dead (issued before tokens_valid_after), a new one works.
-      t.db.prepare("UPDATE users SET state = 'USER_STATE_ACTIVE' WHERE id = ?").run(c.userId);
+      await t.storage.command((tx) => tx.run("UPDATE users SET state = 'USER_STATE_ACTIVE' WHERE id = ?", [c.userId]));
       await orgsMe(token).expect(401);
       await orgsMe(await accessToken(t.app, c)).expect(200);
     }
@@ -107,7 +107,7 @@ describe('a user whose tokens were withdrawn', () => {
         // Wait past the cut, within the same second as often as not.
       }
       const after = await accessToken(t.app, c);
-      revokeAllInSql(t.db, c.userId, cut);
+      await revokeAllInSql(t.storage, c.userId, cut);
       await orgsMe(before).expect(401);
       await orgsMe(after).expect(200);
     }
@@ -118,7 +118,7 @@ describe('a user whose tokens were withdrawn', () => {
     await grantOrgRoles(t.storage, s.whoami.orgId, c.userId, ['ORG_OWNER']);
     const token = await accessToken(t.app, c);
     await orgsMe(token).expect(200);
-    t.db.prepare('DELETE FROM users WHERE id = ?').run(c.userId);
+    await t.storage.command((tx) => tx.run('DELETE FROM users WHERE id = ?', [c.userId]));
     expect((await orgsMe(token).expect(401)).body).toEqual(INVALID);
   });
 

@@ -62,8 +62,8 @@ describe('every service-user endpoint', () => {
     const token = acceptTokens(t);
     const viewer = await createServiceUser(s, 'viewer');
     const creator = await createServiceUser(s, 'project-creator');
-    grantOrgRoles(t, s.whoami.orgId, viewer, ['ORG_OWNER_VIEWER']); // user.read only
-    grantOrgRoles(t, s.whoami.orgId, creator, ['ORG_PROJECT_CREATOR']); // no user.* at all
+    await grantOrgRoles(t.storage, s.whoami.orgId, viewer, ['ORG_OWNER_VIEWER']); // user.read only
+    await grantOrgRoles(t.storage, s.whoami.orgId, creator, ['ORG_PROJECT_CREATOR']); // no user.* at all
     for (const c of ENDPOINTS) {
       const who = c.permission === 'user.read' ? creator : viewer;
       const res = await send(request(t.app)[c.method](`/management/v1${c.path()}`).set('Authorization', `Bearer ${token(who)}`), c);
@@ -74,7 +74,7 @@ describe('every service-user endpoint', () => {
   it('serves a service user holding the role, through its Bearer token (no CSRF needed)', async () => {
     const token = acceptTokens(t);
     const manager = await createServiceUser(s, 'user-manager');
-    grantOrgRoles(t, s.whoami.orgId, manager, ['ORG_USER_MANAGER']);
+    await grantOrgRoles(t.storage, s.whoami.orgId, manager, ['ORG_USER_MANAGER']);
     const statuses: [string, number][] = [];
     // In list order: the secret exists before it is removed, the user is deactivated before reactivated.
     for (const c of ENDPOINTS) {
@@ -82,8 +82,8 @@ describe('every service-user endpoint', () => {
       statuses.push([label(c), res.status]);
     }
     expect(statuses).toEqual(ENDPOINTS.map((c) => [label(c), 200]));
-    const editors = t.db.prepare('SELECT DISTINCT editor_user_id FROM events WHERE aggregate_id = ? AND type <> ?').pluck().all(target, 'user.machine.added');
-    expect(editors).toEqual([manager]);
+    const editors = await t.storage.all<{ editor_user_id: string }>('SELECT DISTINCT editor_user_id FROM events WHERE aggregate_id = ? AND type <> ?', [target, 'user.machine.added']);
+    expect(editors.map((e) => e.editor_user_id)).toEqual([manager]);
   });
 
   it("treats another organization's user as unknown: 404", async () => {

@@ -70,16 +70,19 @@ describe('POST /management/v1/users/{userId}/changes/_search', () => {
     expect(admin.body.result).toEqual([
       expect.objectContaining({ eventType: { key: 'user.human.added', localizedMessage: 'User created' }, editorId: '', editorDisplayName: 'System' }),
     ]);
-    t.db.prepare("UPDATE events SET editor_user_id = '999' WHERE aggregate_id = ?").run(userId);
+    await t.storage.command((tx) => tx.run("UPDATE events SET editor_user_id = '999' WHERE aggregate_id = ?", [userId]));
     const orphan = await call(s, 'post', `/users/${userId}/changes/_search`, {}).expect(200);
     expect(orphan.body.result[0]).toMatchObject({ editorId: '999', editorDisplayName: 'Deleted user' });
   });
 
   it('gives an unknown event type a readable message rather than none', async () => {
     const userId = await createServiceUser(s, 'novel');
-    t.db
-      .prepare("INSERT INTO events (created_at, type, aggregate_type, aggregate_id, resource_owner) VALUES (?, 'user.grant.added', 'user', ?, ?)")
-      .run(new Date().toISOString(), userId, s.whoami.orgId);
+    await t.storage.command((tx) =>
+      tx.run(
+        "INSERT INTO events (created_at, type, aggregate_type, aggregate_id, resource_owner) VALUES (?, 'user.grant.added', 'user', ?, ?)",
+        [new Date().toISOString(), userId, s.whoami.orgId],
+      ),
+    );
     const res = await call(s, 'post', `/users/${userId}/changes/_search`, {}).expect(200);
     expect(res.body.result[0].eventType).toEqual({ key: 'user.grant.added', localizedMessage: 'User grant added' });
   });

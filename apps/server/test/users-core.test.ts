@@ -73,9 +73,9 @@ describe('PUT /management/v1/users/{userId}/secret', () => {
     const user = await s.agent.get(`/management/v1/users/${userId}`).expect(200);
     expect(user.body.user.machine.hasSecret).toBe(true);
     expect(JSON.stringify(user.body)).not.toContain(clientSecret);
-    const stored = t.db.prepare('SELECT hash FROM machine_secrets WHERE user_id = ?').pluck().get(userId) as Buffer;
+    const stored = (await t.storage.one<{ hash: Buffer }>('SELECT hash FROM machine_secrets WHERE user_id = ?', [userId]))!.hash;
     expect(stored.toString('latin1')).not.toContain(clientSecret);
-    const everything = JSON.stringify(t.db.prepare('SELECT * FROM events').all());
+    const everything = JSON.stringify(await t.storage.all('SELECT * FROM events'));
     expect(everything).not.toContain(clientSecret);
   });
 

@@ -11,10 +11,12 @@ beforeEach(async () => {
 });
 afterEach(() => t.cleanup());
 
-const validAfter = (userId: string) =>
-  t.db.prepare('SELECT tokens_valid_after FROM users WHERE id = ?').pluck().get(userId) as number;
+const validAfter = async (userId: string) =>
+  (await t.storage.one<{ tokens_valid_after: number }>('SELECT tokens_valid_after FROM users WHERE id = ?', [userId]))!.tokens_valid_after;
 const makeInstanceOwner = (userId: string) =>
-  t.db.prepare(`INSERT INTO instance_members (user_id, roles, created_at) VALUES (?, '["IAM_OWNER"]', ?)`).run(userId, new Date().toISOString());
+  t.storage.command((tx) =>
+    tx.run(`INSERT INTO instance_members (user_id, roles, created_at) VALUES (?, '["IAM_OWNER"]', ?)`, [userId, new Date().toISOString()]),
+  );
 /** A command run by Tessera itself (no signed-in editor), as a maintenance task would. */
 const system = { userId: null, instanceOwner: true };
 const precondition = (id: string, message: string) => ({ code: 9, message, details: [{ id, message }] });
@@ -25,7 +27,7 @@ describe('POST /users/{userId}/_deactivate and /_reactivate', () => {
     const before = Date.now();
     const res = await call(s, 'post', `/users/${userId}/_deactivate`).expect(200);
     expect(Object.keys(res.body)).toEqual(['details']);
-    const cutoff = validAfter(userId);
+    const cutoff = await validAfter(userId);
     expect(cutoff).toBeGreaterThanOrEqual(before);
     expect(cutoff).toBeLessThanOrEqual(Date.now());
     expect((await call(s, 'get', `/users/${userId}`)).body.user.state).toBe('USER_STATE_INACTIVE');
@@ -33,7 +35,7 @@ describe('POST /users/{userId}/_deactivate and /_reactivate', () => {
     await call(s, 'post', `/users/${userId}/_reactivate`, {}).expect(200);
     expect((await call(s, 'get', `/users/${userId}`)).body.user.state).toBe('USER_STATE_ACTIVE');
     // ZITADEL #8489: tokens from before the deactivation must not come back to life.
-    expect(validAfter(userId)).toBe(cutoff);
+    expect(await validAfter(userId)).toBe(cutoff);
   });
 
   it('answers FailedPrecondition when the user is already in that state', async () => {
@@ -62,15 +64,15 @@ describe('DELETE /users/{userId}', () => {
   it('removes the user, its secret and memberships, and keeps its events as the audit trail', async () => {
     const userId = await createServiceUser(s, 'doomed');
     await generateSecret(s, userId);
-    grantOrgRoles(t, s.whoami.orgId, userId, ['ORG_OWNER_VIEWER']);
+    await grantOrgRoles(t.storage, s.whoami.orgId, userId, ['ORG_OWNER_VIEWER']);
     const res = await call(s, 'delete', `/users/${userId}`).expect(200);
     expect(Object.keys(res.body)).toEqual(['details']);
     expect(res.body.details.resourceOwner).toBe(s.whoami.orgId);
     await call(s, 'get', `/users/${userId}`).expect(404);
-    const count = (table: string) => t.db.prepare(`SELECT count(*) FROM ${table} WHERE user_id = ?`).pluck().get(userId);
-    expect([count('machine_secrets'), count('org_members')]).toEqual([0, 0]);
-    const events = t.db.prepare('SELECT type FROM events WHERE aggregate_id = ? ORDER BY sequence').pluck().all(userId);
-    expect(events).toEqual(['user.machine.added', 'user.machine.secret.set', 'user.removed']);
+    const count = async (table: string) => (await t.storage.one<{ n: number }>(`SELECT count(*) AS n FROM ${table} WHERE user_id = ?`, [userId]))!.n;
+    expect([await count('machine_secrets'), await count('org_members')]).toEqual([0, 0]);
+    const events = await t.storage.all<{ type: string }>('SELECT type FROM events WHERE aggregate_id = ? ORDER BY sequence', [userId]);
+    expect(events.map((e) => e.type)).toEqual(['user.machine.added', 'user.machine.secret.set', 'user.removed']);
     // The name is free again.
     await createServiceUser(s, 'doomed');
   });
@@ -89,7 +91,7 @@ describe('DELETE /users/{userId}', () => {
   it('lets only an instance owner delete an instance owner', async () => {
     const token = acceptTokens(t);
     const robot = await createServiceUser(s, 'robot-owner');
-    grantOrgRoles(t, s.whoami.orgId, robot, ['ORG_OWNER']);
+    await grantOrgRoles(t.storage, s.whoami.orgId, robot, ['ORG_OWNER']);
     const deleteAdmin = () =>
       s.agent.delete(`/management/v1/users/${s.whoami.userId}`).set('Authorization', `Bearer ${token(robot)}`);
 
@@ -100,7 +102,7 @@ describe('DELETE /users/{userId}', () => {
       message: 'only an instance owner may delete an instance owner',
       details: [{ id: 'AUTH-5mWD2', message: 'only an instance owner may delete an instance owner' }],
     });
-    makeInstanceOwner(robot);
+    await makeInstanceOwner(robot);
     await deleteAdmin().expect(200);
   });
 
@@ -113,7 +115,7 @@ describe('DELETE /users/{userId}', () => {
 
   it('does not count a deactivated instance owner as another one', async () => {
     const second = await createServiceUser(s, 'second-owner');
-    makeInstanceOwner(second);
+    await makeInstanceOwner(second);
     await call(s, 'post', `/users/${second}/_deactivate`).expect(200);
     await expect(removeUser(t.storage, s.whoami.orgId, s.whoami.userId, system)).rejects.toThrow('the last instance owner cannot be deleted');
     await call(s, 'post', `/users/${second}/_reactivate`).expect(200);
@@ -127,9 +129,9 @@ describe('POST /users/{userId}/tokens/_revoke', () => {
     const before = Date.now();
     const res = await call(s, 'post', `/users/${userId}/tokens/_revoke`).expect(200);
     expect(Object.keys(res.body)).toEqual(['details']);
-    expect(validAfter(userId)).toBeGreaterThanOrEqual(before);
-    const last = t.db.prepare('SELECT type FROM events WHERE aggregate_id = ? ORDER BY sequence DESC').pluck().get(userId);
-    expect(last).toBe('user.token.revoked_all');
+    expect(await validAfter(userId)).toBeGreaterThanOrEqual(before);
+    const last = await t.storage.one<{ type: string }>('SELECT type FROM events WHERE aggregate_id = ? ORDER BY sequence DESC LIMIT 1', [userId]);
+    expect(last?.type).toBe('user.token.revoked_all');
     // The user stays active; only its tokens end.
     expect((await call(s, 'get', `/users/${userId}`)).body.user.state).toBe('USER_STATE_ACTIVE');
   });
@@ -137,9 +139,9 @@ describe('POST /users/{userId}/tokens/_revoke', () => {
   it('never moves the cut-off backwards', async () => {
     const userId = await createServiceUser(s, 'future');
     const future = Date.now() + 3_600_000;
-    t.db.prepare('UPDATE users SET tokens_valid_after = ? WHERE id = ?').run(future, userId);
+    await t.storage.command((tx) => tx.run('UPDATE users SET tokens_valid_after = ? WHERE id = ?', [future, userId]));
     await call(s, 'post', `/users/${userId}/tokens/_revoke`).expect(200);
-    expect(validAfter(userId)).toBe(future);
+    expect(await validAfter(userId)).toBe(future);
   });
 
   it('answers 404 for an unknown user and 400 for a human', async () => {

@@ -11,11 +11,11 @@ beforeEach(async () => {
 afterEach(() => t.cleanup());
 
 const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const lastEvent = (userId: string) =>
-  t.db.prepare("SELECT type, payload FROM events WHERE aggregate_id = ? ORDER BY sequence DESC LIMIT 1").get(userId) as {
-    type: string;
-    payload: string;
-  };
+const lastEvent = async (userId: string) =>
+  (await t.storage.one<{ type: string; payload: string }>(
+    'SELECT type, payload FROM events WHERE aggregate_id = ? ORDER BY sequence DESC LIMIT 1',
+    [userId],
+  ))!;
 
 describe('PUT /management/v1/users/{userId}/machine', () => {
   it('changes display name, description and token type, answers {details}, and records what changed', async () => {
@@ -36,7 +36,7 @@ describe('PUT /management/v1/users/{userId}/machine', () => {
       accessTokenType: 'ACCESS_TOKEN_TYPE_JWT',
     });
     expect(user.body.user.details.sequence).toBe(res.body.details.sequence);
-    expect(lastEvent(userId)).toEqual({
+    expect(await lastEvent(userId)).toEqual({
       type: 'user.machine.changed',
       payload: JSON.stringify({ name: 'Nightly reporter', description: 'sends the nightly report', accessTokenType: 'ACCESS_TOKEN_TYPE_JWT' }),
     });
@@ -45,10 +45,10 @@ describe('PUT /management/v1/users/{userId}/machine', () => {
   it('records only the fields that changed, and nothing at all for a repeat of the same state', async () => {
     const userId = await createServiceUser(s, 'repeat', { name: 'Repeat' });
     const first = await call(s, 'put', `/users/${userId}/machine`, { name: 'Repeat', description: 'now described' }).expect(200);
-    expect(JSON.parse(lastEvent(userId).payload)).toEqual({ description: 'now described' });
+    expect(JSON.parse((await lastEvent(userId)).payload)).toEqual({ description: 'now described' });
     const again = await call(s, 'put', `/users/${userId}/machine`, { name: 'Repeat', description: 'now described' }).expect(200);
     expect(again.body.details.sequence).toBe(first.body.details.sequence);
-    expect(t.db.prepare('SELECT count(*) FROM events WHERE aggregate_id = ?').pluck().get(userId)).toBe(2);
+    expect(await t.storage.one('SELECT count(*) AS n FROM events WHERE aggregate_id = ?', [userId])).toEqual({ n: 2 });
   });
 
   it('keeps the user findable by its new display name', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { VerifiedAccessToken } from '../../src/domain/access-token.js';
+import type { Storage } from '../../src/storage/port.js';
 import type { SignedIn, TestApp } from './test-app.js';
 
 /** Creates a service user through the management API, as the console does. */
@@ -49,12 +50,18 @@ export function acceptTokens(t: TestApp): (userId: string) => string {
   };
 }
 
-/** Makes a user a manager of an organization (the organization part's API does this for real). */
-export function grantOrgRoles(t: TestApp, orgId: string, userId: string, roles: string[]): void {
-  t.db
-    .prepare(
+/**
+ * Makes the user a manager of an organization by writing the row directly (the members API does
+ * this for real; these tests are about tokens and users, not about granting roles). One command, so
+ * the server's permission caches are told on either engine.
+ */
+export async function grantOrgRoles(storage: Storage, orgId: string, userId: string, roles: string[]): Promise<void> {
+  const now = new Date().toISOString();
+  await storage.command((tx) =>
+    tx.run(
       `INSERT INTO org_members (org_id, user_id, roles, sequence, created_at, changed_at) VALUES (?, ?, ?, 0, ?, ?)
        ON CONFLICT (org_id, user_id) DO UPDATE SET roles = excluded.roles`,
-    )
-    .run(orgId, userId, JSON.stringify(roles), new Date().toISOString(), new Date().toISOString());
+      [orgId, userId, JSON.stringify(roles), now, now],
+    ),
+  );
 }

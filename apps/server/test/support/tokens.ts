@@ -2,8 +2,9 @@ import type { App } from '../../src/app.js';
 import request from 'supertest';
 import { basicAuthorization } from '../../src/oauth/basic-auth.js';
 import type { Storage } from '../../src/storage/port.js';
-import type { Db } from '../../src/storage/db.js';
 import { createServiceUser, generateSecret } from './service-users.js';
+
+export { grantOrgRoles } from './service-users.js';
 import type { SignedIn } from './test-app.js';
 
 export const MGMT_SCOPE = 'urn:zitadel:iam:org:project:id:zitadel:aud';
@@ -43,23 +44,13 @@ export async function accessToken(app: App, c: Client, scope = GUIDE_SCOPE): Pro
 }
 
 /**
- * Makes the user a manager of an organization by writing the row directly: the members API is
- * built elsewhere, and these tests are about tokens, not about granting roles.
+ * What deactivating a user and revoking its tokens do to the row, written behind the API's back; one
+ * command each, so the server's caches are told on either engine.
  */
-export async function grantOrgRoles(storage: Storage, orgId: string, userId: string, roles: string[]): Promise<void> {
-  const now = new Date().toISOString();
-  await storage.run(
-    `INSERT INTO org_members (org_id, user_id, roles, sequence, created_at, changed_at) VALUES (?, ?, ?, 0, ?, ?)
-     ON CONFLICT (org_id, user_id) DO UPDATE SET roles = excluded.roles`,
-    [orgId, userId, JSON.stringify(roles), now, now],
-  );
+export async function deactivateInSql(storage: Storage, userId: string, at = Date.now()): Promise<void> {
+  await storage.command((tx) => tx.run("UPDATE users SET state = 'USER_STATE_INACTIVE', tokens_valid_after = ? WHERE id = ?", [at, userId]));
 }
 
-/** What the other engineers' "Deactivate" and "Revoke Tokens" do to the row. */
-export function deactivateInSql(db: Db, userId: string, at = Date.now()): void {
-  db.prepare("UPDATE users SET state = 'USER_STATE_INACTIVE', tokens_valid_after = ? WHERE id = ?").run(at, userId);
-}
-
-export function revokeAllInSql(db: Db, userId: string, at = Date.now()): void {
-  db.prepare('UPDATE users SET tokens_valid_after = ? WHERE id = ?').run(at, userId);
+export async function revokeAllInSql(storage: Storage, userId: string, at = Date.now()): Promise<void> {
+  await storage.command((tx) => tx.run('UPDATE users SET tokens_valid_after = ? WHERE id = ?', [at, userId]));
 }

@@ -54,6 +54,7 @@ export class RevocationList {
   readonly #timer: NodeJS.Timeout;
   #seenVersion = -1;
   #reloadedAt = 0;
+  readonly #revokingAll = new Map<string, Promise<void>>();
   #reloading: Promise<void> | undefined;
 
   private constructor(
@@ -80,12 +81,24 @@ export class RevocationList {
   async revoke(jti: string, exp: number, userId: string): Promise<Revoked> {
     if (exp <= nowSeconds()) return 'expired';
     if (this.#owners.has(jti)) return 'one';
+    // A revocation of all this user's tokens already under way covers this token too: one is enough.
+    const underWay = this.#revokingAll.get(userId);
+    if (underWay) {
+      await underWay;
+      return 'one';
+    }
     const mine = this.#byUser.get(userId);
     if ((mine?.size ?? 0) >= this.limits.perClient || this.#owners.size >= this.limits.total) {
-      await this.storage.command(async (tx) => {
+      const all = this.storage.command(async (tx) => {
         await revokeAllTokensOf(tx, userId);
         await tx.run('DELETE FROM revoked_tokens WHERE user_id = ?', [userId]);
       });
+      this.#revokingAll.set(userId, all);
+      try {
+        await all;
+      } finally {
+        this.#revokingAll.delete(userId);
+      }
       for (const j of mine?.keys() ?? []) this.#owners.delete(j);
       this.#byUser.delete(userId);
       return 'all';
