@@ -9,6 +9,8 @@ const GENERATOR = path.join(import.meta.dirname, 'load-generator.mjs');
 /** A load-generator process; `run` sends one autocannon run and resolves with its summary. */
 export async function startGenerator() {
   const child = fork(GENERATOR, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // A send to a generator that has just died (Ctrl-C reaches the whole process group) is not worth a crash.
+  child.on('error', () => {});
   const replies = [];
   const waiting = [];
   child.on('message', (m) => (waiting.length ? waiting.shift()(m) : replies.push(m)));
@@ -29,7 +31,7 @@ export async function startGenerator() {
       return m.result;
     },
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null && child.connected) {
         child.send({ cmd: 'exit' });
         const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
         await exited;
