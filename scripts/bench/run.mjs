@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CONNECTIONS_PER_CLIENT, compareEngines } from './lib/engines.mjs';
-import { printCpuShares, printEngineTable, printEngineTargets, withRatios } from './lib/engines-report.mjs';
+import { printCpuShares, printEngineTable, printEngineTargets, printQuietEstimates, withRatios } from './lib/engines-report.mjs';
 import { measure } from './lib/load.mjs';
 import { startPeer } from './lib/peer.mjs';
 import { describeCeiling, printTable, printTargets, ratio, target } from './lib/report.mjs';
@@ -82,6 +82,7 @@ async function engines() {
   const [first, last] = rows.filter((r) => r.setup === 'baseline');
   console.log(`\nDrift: the baseline token load gave ${first.req_s} req/s first and ${last.req_s} req/s last.`);
   printCpuShares(rows, nodes);
+  printQuietEstimates(rows, nodes);
   printEngineTargets(rows, nodes);
   const failed = rows.filter((r) => r.non2xx + r.errors > 0);
   if (failed.length) console.log(`\nWARNING: non-2xx or errors in: ${failed.map((r) => r.name).join(', ')}`);

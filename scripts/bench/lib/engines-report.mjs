@@ -67,12 +67,46 @@ export function printCpuShares(rows, nodes) {
   if (nodes < 2) return;
   console.log(`\nWhat ${nodes} nodes can reach here: 1.6x the 1-node rate needs 1.6x its CPU (nodes + PostgreSQL + generator):`);
   for (const one of rows.filter((x) => x.setup === 'pg1')) {
-    const need = Math.round(1.6 * (one.server_cpu_pct + one.db_cpu_pct + one.generator_cpu_pct));
-    const many = rows.find((x) => x.setup === 'pgN' && x.key === one.key);
+    const used = one.server_cpu_pct + one.db_cpu_pct + one.generator_cpu_pct;
     console.log(
-      `  ${one.name.replace('pg 1 node ', '').padEnd(16)} 1 node used ${one.server_cpu_pct + one.db_cpu_pct + one.generator_cpu_pct}% -> 1.6x needs ~${need}% ` +
-        `of ${CORES * 100}%; cpu-bound at ${nodes} nodes' cost: ${cpuBound(many)} req/s = ${ratio(cpuBound(many), one.req_s)}x the 1-node rate`,
+      `  ${one.name.replace('pg 1 node ', '').padEnd(16)} 1 node used ${used}% while other work took ${one.other_cpu_pct}%: ` +
+        `1.6x needs ~${Math.round(1.6 * used)}% of ${CORES * 100}%`,
     );
+  }
+}
+
+/**
+ * req/s this load would reach with nothing else running on `cores` cores, from its CPU per request:
+ * each node is one event loop (at most one core), and nodes, PostgreSQL and the generator share the cores.
+ */
+export function quietEstimate(r, nodes, cores = CORES) {
+  if (!r.cpu_ms_per_req) return null;
+  return Math.round(Math.min((nodes * 1000) / r.cpu_ms_per_req, (cores * 1000) / cpuPerReq(r)));
+}
+
+/**
+ * The targets' ratios from quietEstimate, which the other work on the machine moves far less than
+ * req/s: on this machine's cores, and on enough cores for each node to have one of its own and
+ * PostgreSQL and the generator one each.
+ */
+export function printQuietEstimates(rows, nodes) {
+  const roomy = nodes + 2;
+  console.log(
+    '\nEstimate with nothing else running, from CPU per request (a node is one event loop, at most one core;\n' +
+      'nodes, PostgreSQL and the generator share the cores):',
+  );
+  for (const cores of CORES === roomy ? [CORES] : [CORES, roomy]) {
+    console.log(`  on ${cores} cores${cores === CORES ? ' (this machine)' : ''}:`);
+    const est = (setup, key) => {
+      const r = rows.find((x) => x.setup === setup && x.key === key);
+      return r ? quietEstimate(r, setup === 'pgN' ? nodes : 1, cores) : null;
+    };
+    for (const [key, label] of [['token_opaque', 'token (opaque)'], ['token_jwt', 'token (JWT)'], ['orgs_me', 'orgs/me']]) {
+      const [s, one, many] = [est('sqlite', key), est('pg1', key), est('pgN', key)];
+      const parts = [`sqlite ${s}`, `pg 1 node ${one} (x${ratio(one, s)} sqlite)`];
+      if (nodes > 1) parts.push(`pg ${nodes} nodes ${many} (x${ratio(many, one)} 1 node)`);
+      console.log(`    ${label.padEnd(16)} ${parts.join(', ')} req/s`);
+    }
   }
 }
 
