@@ -1,19 +1,24 @@
 #!/usr/bin/env node
 // pnpm bench [--duration S] [--connections N] [--peer] [--scale] [--tokens N] [--log-level L]
+// pnpm bench --engine pg [--nodes N] [--duration S] [--connections N] [--log-level L]
 //
 // Measures Tessera's token endpoint and management API against a bare node:http baseline (and optionally
 // the oidc-provider peer) in ONE run, on loopback, bounded in time. On these noisy 2-core machines only
 // same-run ratios mean anything: absolute req/s move from run to run and machine to machine.
 // The load generator runs in a process of its own (lib/load-generator.mjs); Tessera runs at its default
 // log level (info), so the access log's cost is part of what is measured.
+// --engine pg compares Tessera on SQLite, on PostgreSQL with one node and with N nodes (default 2) on
+// the same database, in one run (lib/engines.mjs).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { CONNECTIONS_PER_CLIENT, compareEngines } from './lib/engines.mjs';
+import { printCpuShares, printEngineTable, printEngineTargets, printQuietEstimates, withRatios } from './lib/engines-report.mjs';
 import { measure } from './lib/load.mjs';
 import { startPeer } from './lib/peer.mjs';
 import { describeCeiling, printTable, printTargets, ratio, target } from './lib/report.mjs';
-import { freePort, startServer, stopServer } from './lib/processes.mjs';
+import { Running, freePort, startBaseline } from './lib/processes.mjs';
 import { runScale } from './lib/scale.mjs';
 import { apiRequest, fetchToken, provisionClient, signIn, startTessera, tokenRequest } from './lib/tessera.mjs';
 
@@ -25,19 +30,31 @@ const { values: opts } = parseArgs({
     peer: { type: 'boolean', default: false },
     scale: { type: 'boolean', default: false },
     'log-level': { type: 'string', default: 'info' },
+    engine: { type: 'string', default: 'sqlite' },
+    nodes: { type: 'string' },
   },
 });
+const usage = (problem) => {
+  console.error(`pnpm bench: ${problem}`);
+  process.exit(2);
+};
+if (!['sqlite', 'pg'].includes(opts.engine)) usage('--engine is sqlite (the default) or pg');
+if (opts.nodes !== undefined && opts.engine !== 'pg') usage('--nodes goes with --engine pg');
+if (opts.engine === 'pg' && (opts.peer || opts.scale)) usage('--peer and --scale measure SQLite only: leave out --engine pg');
+const nodes = Number(opts.nodes ?? 2);
+if (!Number.isInteger(nodes) || nodes < 1 || nodes > 8) usage('--nodes is a whole number from 1 to 8');
 const duration = Math.min(120, Math.max(1, Number(opts.duration)));
 const connections = Math.min(256, Math.max(1, Number(opts.connections)));
 const load = { connections, duration };
 const tesseraEnv = { TESSERA_LOG_LEVEL: opts['log-level'] };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-'));
-const running = [];
-const cleanup = async () => {
-  for (const s of running.splice(0)) await stopServer(s);
-  fs.rmSync(tmp, { recursive: true, force: true });
-};
-process.on('SIGINT', () => void cleanup().then(() => process.exit(130)));
+const running = new Running();
+let cleaning;
+// Once, whoever asks first (the end, an error, a signal): every server and PostgreSQL stopped by pid.
+const cleanup = () =>
+  (cleaning ??= running.stopAll().finally(() => fs.rmSync(tmp, { recursive: true, force: true })));
+process.on('SIGINT', () => void cleanup().finally(() => process.exit(130)));
+process.on('SIGTERM', () => void cleanup().finally(() => process.exit(143)));
 
 async function main() {
   console.log(
@@ -46,7 +63,30 @@ async function main() {
   );
   console.log(`Load average before the run: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log('Only ratios within this one run mean anything on a noisy 2-core machine.\n');
+  if (opts.engine === 'pg') return engines();
   return opts.scale ? scale() : throughput();
+}
+
+async function engines() {
+  console.log(
+    `Engines: Tessera on SQLite, on PostgreSQL with 1 node${nodes > 1 ? ` and with ${nodes} nodes on the same database` : ''}; ` +
+      'the load generator itself deals its connections round-robin over the nodes (no proxy).',
+  );
+  console.log(
+    `Token loads: ${Math.ceil(connections / CONNECTIONS_PER_CLIENT)} service users per token type, ${CONNECTIONS_PER_CLIENT} connections each ` +
+      '(one client alone would meet the throttle of 10 client authentications in flight per client and address).',
+  );
+  const rows = withRatios(await compareEngines({ tmp, load, nodes, env: tesseraEnv, running }));
+  console.log('');
+  printEngineTable(rows, nodes);
+  const [first, last] = rows.filter((r) => r.setup === 'baseline');
+  console.log(`\nDrift: the baseline token load gave ${first.req_s} req/s first and ${last.req_s} req/s last.`);
+  printCpuShares(rows, nodes);
+  printQuietEstimates(rows, nodes);
+  printEngineTargets(rows, nodes);
+  const failed = rows.filter((r) => r.non2xx + r.errors > 0);
+  if (failed.length) console.log(`\nWARNING: non-2xx or errors in: ${failed.map((r) => r.name).join(', ')}`);
+  console.log(JSON.stringify({ kind: 'engines', connections, duration, nodes, cores: os.cpus().length, rows }));
 }
 
 async function throughput() {
@@ -54,20 +94,18 @@ async function throughput() {
   const row = (name, m, base) => rows.push({ name, ...m, ratio: ratio(m.req_s, base?.req_s) });
 
   const bport = await freePort();
-  const baseline = await startServer('baseline', process.execPath, [path.join(import.meta.dirname, 'baseline-server.mjs')], {
-    env: { PORT: String(bport) },
-  });
-  running.push(baseline);
+  const baseline = await startBaseline(bport);
+  running.add(baseline);
   const bbase = `http://127.0.0.1:${bport}`;
   const fake = { clientId: 'baseline', clientSecret: 'baseline' };
   const baseToken = await measure({ pid: baseline.pid, request: tokenRequest(bbase, fake), ...load });
   const baseApi = await measure({ pid: baseline.pid, request: apiRequest(bbase, 'x'), ...load });
   row('baseline node:http token', baseToken, baseToken);
   row('baseline node:http resource', baseApi, baseApi);
-  await stopServer(running.pop());
+  await running.stop(baseline);
 
   const tessera = await startTessera(tmp, { extraEnv: tesseraEnv });
-  running.push(tessera);
+  running.add(tessera);
   const call = await signIn(tessera.base, tessera.password);
   const opaque = await provisionClient(call, 'bench-opaque', 'ACCESS_TOKEN_TYPE_BEARER');
   const jwt = await provisionClient(call, 'bench-jwt', 'ACCESS_TOKEN_TYPE_JWT');
@@ -79,25 +117,23 @@ async function throughput() {
   row('tessera orgs/me (opaque token)', aOpaque, baseApi);
   const aJwt = await measure({ pid: tessera.pid, request: apiRequest(tessera.base, await fetchToken(tessera.base, jwt)), ...load });
   row('tessera orgs/me (JWT token)', aJwt, baseApi);
-  await stopServer(running.pop());
+  await running.stop(tessera);
 
   let peerToken = null;
   if (opts.peer) {
     const peer = await startPeer(tmp, opaque, 'opaque');
-    running.push(peer);
+    running.add(peer);
     peerToken = await measure({ pid: peer.pid, request: tokenRequest(peer.base, opaque, 'openid profile'), ...load });
     row('oidc-provider token (opaque)', peerToken, baseToken);
-    await stopServer(running.pop());
+    await running.stop(peer);
   }
 
   // The baseline once more, last: how far the machine drifted while the run went on.
-  const again = await startServer('baseline', process.execPath, [path.join(import.meta.dirname, 'baseline-server.mjs')], {
-    env: { PORT: String(bport) },
-  });
-  running.push(again);
+  const again = await startBaseline(bport);
+  running.add(again);
   const baseAgain = await measure({ pid: again.pid, request: tokenRequest(bbase, fake), ...load });
   row('baseline node:http token, again', baseAgain, baseToken);
-  await stopServer(running.pop());
+  await running.stop(again);
 
   printTable(rows);
   describeCeiling(baseToken);

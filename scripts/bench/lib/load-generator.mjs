@@ -3,13 +3,24 @@
 // credential (the Basic header, a token) ever appears on a command line.
 //
 //   parent -> {cmd:'run', opts}   child -> {result}   (opts are autocannon's, bounded by duration or amount)
+//
+// opts.headersByConnection (a list of header sets): connection i sends set i % n, so that the load
+// can come from several clients at once (autocannon's setupClient runs once per connection, in order).
 import autocannon from 'autocannon';
 
-function run(opts) {
+function run({ headersByConnection, ...opts }) {
+  let next = 0;
+  const perConnection = headersByConnection?.length
+    ? { setupClient: (client) => client.setHeaders(headersByConnection[next++ % headersByConnection.length]) }
+    : {};
   return new Promise((resolve, reject) => {
-    autocannon({ pipelining: 1, timeout: 10, ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
+    autocannon({ pipelining: 1, timeout: 10, ...opts, ...perConnection }, (err, result) => (err ? reject(err) : resolve(result)));
   });
 }
+
+/** The count of each status that is not 2xx, e.g. {429: 48}. */
+const otherStatuses = (stats = {}) =>
+  Object.fromEntries(Object.entries(stats).filter(([code]) => !code.startsWith('2')).map(([code, s]) => [code, s.count]));
 
 process.on('message', async (msg) => {
   if (msg?.cmd === 'exit') return process.disconnect();
@@ -26,6 +37,7 @@ process.on('message', async (msg) => {
         ok: r['2xx'],
         non2xx: r.non2xx,
         errors: r.errors + r.timeouts,
+        statuses: otherStatuses(r.statusCodeStats),
       },
     });
   } catch (err) {

@@ -9,6 +9,8 @@ const GENERATOR = path.join(import.meta.dirname, 'load-generator.mjs');
 /** A load-generator process; `run` sends one autocannon run and resolves with its summary. */
 export async function startGenerator() {
   const child = fork(GENERATOR, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // A send to a generator that has just died (Ctrl-C reaches the whole process group) is not worth a crash.
+  child.on('error', () => {});
   const replies = [];
   const waiting = [];
   child.on('message', (m) => (waiting.length ? waiting.shift()(m) : replies.push(m)));
@@ -29,7 +31,7 @@ export async function startGenerator() {
       return m.result;
     },
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null && child.connected) {
         child.send({ cmd: 'exit' });
         const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
         await exited;
@@ -45,21 +47,32 @@ const round = (x, digits = 3) => (x == null ? null : Math.round(x * 10 ** digits
  * Warms the server up (JIT, pools), then measures. Returns req/s, latency percentiles, CPU ms per
  * request of the server and of the load generator, how busy each was and how busy the rest of the
  * machine was (% of one core; 200 is both cores), and the
- * server's RSS after the run and at its peak. `request` is {url, method, headers, body}.
+ * server's RSS after the run and at its peak. `request` is {url, method, headers, body}; `url` may be
+ * a list, over which the generator deals its connections round-robin (connection i goes to url[i % n]).
+ * Several servers (`pids`): their CPU is summed, their RSS is the largest, and `node_cpu_pct` has each
+ * one's share. `dbCpuMs`, when given, reads the database's cumulative CPU ms (all its processes); the
+ * result then has its ms per request and share of a core, and "other" leaves it out.
  */
-export async function measure({ pid, request, connections, duration, warmup = 2 }) {
+export async function measure({ pid, pids = [pid], dbCpuMs, request, connections, duration, warmup = 2 }) {
   const gen = await startGenerator();
+  const serversMs = () => pids.map(cpuMs);
+  const sum = (xs) => xs.reduce((a, b) => a + b, 0);
   try {
     if (warmup > 0) await gen.run({ ...request, connections, duration: warmup });
     const t0 = performance.now();
-    const cpu0 = cpuMs(pid);
+    const cpu0 = serversMs();
+    const db0 = dbCpuMs?.() ?? 0;
     const gen0 = cpuMs(gen.pid);
     const all0 = machineCpuMs();
     const r = await gen.run({ ...request, connections, duration });
-    const cpu1 = cpuMs(pid);
+    const cpu1 = serversMs();
+    const db1 = dbCpuMs?.() ?? 0;
     const gen1 = cpuMs(gen.pid);
     const all1 = machineCpuMs();
     const wallMs = performance.now() - t0;
+    const srv = sum(cpu1) - sum(cpu0);
+    const db = db1 - db0;
+    const pct = (ms) => Math.round((ms / wallMs) * 100);
     return {
       req_s: Math.round(r.average),
       p50_ms: r.p50,
@@ -67,15 +80,18 @@ export async function measure({ pid, request, connections, duration, warmup = 2 
       ok: r.ok,
       non2xx: r.non2xx,
       errors: r.errors,
-      cpu_ms_per_req: r.total ? round((cpu1 - cpu0) / r.total) : null,
-      server_cpu_pct: Math.round(((cpu1 - cpu0) / wallMs) * 100),
+      ...(Object.keys(r.statuses ?? {}).length ? { statuses: r.statuses } : {}),
+      cpu_ms_per_req: r.total ? round(srv / r.total) : null,
+      server_cpu_pct: pct(srv),
+      ...(pids.length > 1 ? { node_cpu_pct: cpu1.map((c, i) => pct(c - cpu0[i])) } : {}),
+      ...(dbCpuMs ? { db_cpu_ms_per_req: r.total ? round(db / r.total) : null, db_cpu_pct: pct(db) } : {}),
       generator_cpu_ms_per_req: r.total ? round((gen1 - gen0) / r.total) : null,
-      generator_cpu_pct: Math.round(((gen1 - gen0) / wallMs) * 100),
+      generator_cpu_pct: pct(gen1 - gen0),
       // Everything else the machine did meanwhile (the orchestrator, the kernel's own threads, other
       // people's jobs): when this is large, the run was disturbed.
-      other_cpu_pct: Math.max(0, Math.round(((all1 - all0 - (cpu1 - cpu0) - (gen1 - gen0)) / wallMs) * 100)),
-      rss_mb: rssMb(pid),
-      peak_rss_mb: peakRssMb(pid),
+      other_cpu_pct: Math.max(0, pct(all1 - all0 - srv - db - (gen1 - gen0))),
+      rss_mb: Math.max(...pids.map(rssMb)),
+      peak_rss_mb: Math.max(...pids.map(peakRssMb)),
     };
   } finally {
     await gen.stop();

@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -80,4 +81,32 @@ export async function stopServer(server) {
   const timer = setTimeout(() => server.child.kill('SIGKILL'), 10_000);
   await exited;
   clearTimeout(timer);
+}
+
+/** The ceiling: baseline-server.mjs, a bare node:http server with constant answers. */
+export function startBaseline(port) {
+  return startServer('baseline', process.execPath, [path.join(import.meta.dirname, '../baseline-server.mjs')], {
+    env: { PORT: String(port) },
+  });
+}
+
+/** What is running (servers from startServer, or anything with a stop()), stopped newest first. */
+export class Running {
+  #list = [];
+
+  add(handle) {
+    this.#list.push(handle);
+    return handle;
+  }
+
+  async stop(handle) {
+    const i = this.#list.indexOf(handle);
+    if (i >= 0) this.#list.splice(i, 1);
+    await (handle.stop ? handle.stop() : stopServer(handle));
+  }
+
+  /** Nodes before the database they use: the reverse of the order they were started in. */
+  async stopAll() {
+    while (this.#list.length) await this.stop(this.#list.at(-1));
+  }
 }
