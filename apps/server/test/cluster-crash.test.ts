@@ -101,7 +101,7 @@ describe.skipIf(!serverUrl)('a node killed mid-stream, three nodes on one Postgr
     const after = outcomes.filter((o) => o.sentAt > deadAt);
     for (const lane of ['write', 'token']) {
       const ok = after.filter((o) => o.lane === lane && o.status === 200);
-      expect(ok.length, `${lane}s answered after the kill`).toBeGreaterThanOrEqual(10);
+      expect(ok.length, `${lane}s answered after the kill`).toBeGreaterThanOrEqual(5);
       expect(ok.every((o) => o.node !== victimHost)).toBe(true);
     }
 
