@@ -2,10 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerOrgMe, ConsoleSession, requestToken, startPgCluster, type Cluster } from './support/cluster.js';
 
 /**
- * Three nodes on one PostgreSQL database, each caching user state, grants and decoded tokens until
- * the database changes. A change made through node A must hold on A from the very next request and
- * on B and C within 1 s (SECURITY.md, "Several nodes: what is shared and how fast"), even though B
- * and C had just served the same token or secret from their caches.
+ * Three nodes on one PostgreSQL database, each caching user state, grants, decoded tokens and the
+ * revocation list until the database changes. A change made through node A (a deactivation, a
+ * removed secret, "Revoke Tokens", a removed manager role, a token revoked by its client, a deleted
+ * user) must hold on A from the very next request and on B and C within 1 s (SECURITY.md, "Several
+ * nodes: what is shared and how fast"), even though B and C had just served the same token or
+ * secret from their caches, and even when B and C had no request at all in between.
  */
 const serverUrl = process.env.TESSERA_TEST_DATABASE_URL;
 /** Changes per kind; each is watched on two nodes, so 30 delays per kind. */
