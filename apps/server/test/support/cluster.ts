@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createDatabase, dropDatabase } from '../../../../scripts/throwaway-postgres.mjs';
 import { freePort, startServerProcess, type ServerProcess } from './server-process.js';
+import { ADMIN_PASSWORD } from './test-app.js';
 
 /** The production example; the cluster runs it with its own addresses (see renderSite). */
 const SITE_TEMPLATE = path.resolve(import.meta.dirname, '../../../../docs/deploy/nginx.conf');
@@ -15,6 +18,12 @@ export interface ClusterOptions {
   env?: Record<string, string>;
   /** Environment for node i alone, applied over env. */
   nodeEnv?: (i: number) => Record<string, string>;
+  /**
+   * Start node 0 before the others. On one shared database only the first start creates the
+   * administrator (a scrypt hash); the others find it and skip the hash, which on a busy machine
+   * starts the cluster sooner than three hashes at once.
+   */
+  firstAlone?: boolean;
 }
 
 export interface Cluster {
@@ -128,7 +137,7 @@ function exitOf(child: ChildProcess): Promise<void> {
  * = the nginx URL (tokens must be valid on every node) and TESSERA_TRUST_PROXY=1 unless env says
  * otherwise, and its own SQLite file unless env points elsewhere.
  */
-export async function startCluster({ nodes: count, env = {}, nodeEnv = () => ({}) }: ClusterOptions): Promise<Cluster> {
+export async function startCluster({ nodes: count, env = {}, nodeEnv = () => ({}), firstAlone = false }: ClusterOptions): Promise<Cluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-cluster-'));
   // nginx's workers run as nobody when we are root: they must reach their temp folders in here.
   fs.chmodSync(dir, 0o711);
@@ -183,7 +192,8 @@ export async function startCluster({ nodes: count, env = {}, nodeEnv = () => ({}
   };
 
   try {
-    await Promise.all(ports.map((_p, i) => startNode(i)));
+    if (firstAlone) await startNode(0);
+    await Promise.all(ports.map((_p, i) => (firstAlone && i === 0 ? undefined : startNode(i))));
 
     const nginxDir = path.join(dir, 'nginx');
     fs.mkdirSync(nginxDir, { mode: 0o755 });
@@ -216,4 +226,96 @@ export async function startCluster({ nodes: count, env = {}, nodeEnv = () => ({}
     nginxOutput: () => nginxLog,
     stop: stopAll,
   };
+}
+
+/**
+ * A throwaway database on the test PostgreSQL (TESSERA_TEST_DATABASE_URL) and `nodes` nodes on it
+ * behind nginx; stop() ends the cluster and drops the database. Callers skip when the variable is unset.
+ */
+export async function startPgCluster(name: string, nodes = 3): Promise<Cluster & { databaseUrl: string }> {
+  const server = process.env.TESSERA_TEST_DATABASE_URL;
+  if (!server) throw new Error('startPgCluster needs TESSERA_TEST_DATABASE_URL (npm test starts a PostgreSQL and sets it)');
+  const databaseUrl = await createDatabase(server, `${name}_${randomBytes(6).toString('hex')}`);
+  let cluster: Cluster;
+  try {
+    cluster = await startCluster({ nodes, env: { TESSERA_DATABASE_URL: databaseUrl }, firstAlone: true });
+  } catch (err) {
+    await dropDatabase(databaseUrl);
+    throw err;
+  }
+  return {
+    ...cluster,
+    databaseUrl,
+    async stop() {
+      await cluster.stop();
+      await dropDatabase(databaseUrl);
+    },
+  };
+}
+
+/**
+ * A console session held by hand over fetch, as a browser holds it: the session cookie (updated from
+ * every response, since each one rolls it) and the CSRF token, whichever node or nginx is asked.
+ */
+export class ConsoleSession {
+  private constructor(
+    private cookie: string,
+    readonly csrf: string,
+  ) {}
+
+  /** POST /api/session with a JSON body, as the console signs in. */
+  static async signIn(base: string, username = 'admin', password = ADMIN_PASSWORD): Promise<{ session: ConsoleSession; res: Response }> {
+    const res = await fetch(`${base}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);
+    const cookie = sessionCookie(res);
+    if (!cookie) throw new Error('sign-in set no session cookie');
+    const { csrfToken } = (await res.json()) as { csrfToken: string };
+    return { session: new ConsoleSession(cookie, csrfToken), res };
+  }
+
+  /** A call to /management/v1 (path after it) at base, with the cookie, and the CSRF header on writes. */
+  async call(base: string, method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { cookie: this.cookie };
+    if (method !== 'GET') headers['x-csrf-token'] = this.csrf;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${base}/management/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    this.cookie = sessionCookie(res) ?? this.cookie;
+    return res;
+  }
+}
+
+function sessionCookie(res: Response): string | undefined {
+  return res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0]!)
+    .find((c) => c.startsWith('tessera.sid='));
+}
+
+/**
+ * POST /oauth/v2/token with Basic credentials and the guide's scopes. forwardedFor: the address the
+ * node should count the attempt against (X-Forwarded-For, honoured under TESSERA_TRUST_PROXY=1 when
+ * the node is called directly), so that tests which mean to fail authentication many times do not
+ * meet the per-address throttle, which is not what they test.
+ */
+export function requestToken(
+  base: string,
+  clientId: string,
+  clientSecret: string,
+  { forwardedFor, scope = 'openid profile urn:zitadel:iam:org:project:id:zitadel:aud' }: { forwardedFor?: string; scope?: string } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = {
+    authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`,
+    'content-type': 'application/x-www-form-urlencoded',
+  };
+  if (forwardedFor) headers['x-forwarded-for'] = forwardedFor;
+  return fetch(`${base}/oauth/v2/token`, { method: 'POST', headers, body: new URLSearchParams({ grant_type: 'client_credentials', scope }).toString() });
+}
+
+/** GET /management/v1/orgs/me with a Bearer token: what a service user does with its token in the guide. */
+export function bearerOrgMe(base: string, token: string): Promise<Response> {
+  return fetch(`${base}/management/v1/orgs/me`, { headers: { authorization: `Bearer ${token}` } });
 }

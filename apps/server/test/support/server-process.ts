@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ADMIN_PASSWORD } from './test-app.js';
 
 const MAIN = path.resolve(import.meta.dirname, '../../dist/main.js');
+const START_TIMEOUT_MS = 30_000;
 
 export interface ServerProcess {
   base: string;
@@ -56,7 +57,10 @@ export async function startServerProcess(dbFile: string, env: Record<string, str
     stderr += d.toString();
   });
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-  for (let i = 0; i < 200; i++) {
+  // Time, not attempts: on a busy machine a start (loading the code, migrating, hashing the first
+  // administrator's password) takes several seconds, and each attempt itself can take long.
+  const until = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < until) {
     if (child.exitCode !== null) throw new Error(`server exited: ${out}`);
     try {
       if ((await fetch(`${base}/healthz`)).ok) return { base, child, output: () => out, stdout: () => stdout, stderr: () => stderr, exited };

@@ -117,7 +117,7 @@ export class AccessTokens implements AccessTokenVerifier {
     if (!claims) return null;
     const now = Date.now();
     if (claims.exp * 1000 <= now || claims.exp * 1000 - claims.iatMs > this.#lifetimeMs || claims.iatMs > now + MAX_FUTURE_IAT_MS) return null;
-    if (this.revocations.has(claims.jti)) return null;
+    if (await this.revocations.isRevoked(claims.jti)) return null;
     const user = await this.#users.get(claims.sub, (id) =>
       this.storage.one<UserState>("SELECT state, tokens_valid_after, token_generation, org_id FROM users WHERE id = ? AND type = 'machine'", [id]),
     );

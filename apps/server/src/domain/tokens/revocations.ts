@@ -77,6 +77,18 @@ export class RevocationList {
     return this.#owners.has(jti);
   }
 
+  /**
+   * has(), exact from the first request after any change: until the table has been re-read since
+   * the database last changed, a jti not held in memory is looked up by its key. Memory alone would
+   * still hold what was read before a revocation made on another node, and a re-read running while
+   * this node revokes may replace memory with rows read before that revocation committed.
+   */
+  async isRevoked(jti: string): Promise<boolean> {
+    if (this.has(jti)) return true;
+    if (this.storage.version.current() === this.#seenVersion) return false;
+    return (await this.storage.one('SELECT 1 AS revoked FROM revoked_tokens WHERE jti = ?', [jti])) !== undefined;
+  }
+
   /** exp: the token's own expiry (epoch seconds); the entry is dropped after it. userId: whose token it is. */
   async revoke(jti: string, exp: number, userId: string): Promise<Revoked> {
     if (exp <= nowSeconds()) return 'expired';
