@@ -198,8 +198,9 @@ export class SharedGate implements AttemptGate {
     clearInterval(this.#timer);
   }
 
+  /** PostgreSQL's text cannot hold NUL, which a hostile client_id or username may: it counts as U+FFFD. */
   #key(kind: 'pair' | 'address', key: string): string {
-    return `${this.namespace}:${kind}:${key}`;
+    return `${this.namespace}:${kind}:${key.replaceAll('\u0000', '\uFFFD')}`;
   }
 
   /** One more attempt under each key, atomically per row; a window past its end starts again at 1. */
