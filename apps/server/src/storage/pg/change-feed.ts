@@ -42,7 +42,8 @@ export class PgChangeFeed implements ChangeVersion {
   #reconnecting = false;
 
   constructor(options: ChangeFeedOptions) {
-    this.#options = { pollMs: 500, maxBackoffMs: 2000, ...options };
+    // An option passed as undefined keeps its default (a spread would overwrite it: a 1 ms poll).
+    this.#options = { ...options, pollMs: options.pollMs ?? 500, maxBackoffMs: options.maxBackoffMs ?? 2000 };
   }
 
   current(): number {
