@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migratePg } from '../src/storage/pg/migrate-pg.js';
 import { openPgStorage, type PgStorage } from '../src/storage/pg/pg-storage.js';
+import { dropDatabase, freshDatabase, onServer, serverUrl } from './support/pg-server.js';
 
 /**
  * Two nodes on one PostgreSQL database: a command on one moves the other's change version within the
@@ -10,17 +10,6 @@ import { openPgStorage, type PgStorage } from '../src/storage/pg/pg-storage.js';
  * caches until it has caught up. TESSERA_TEST_DATABASE_URL names the server (each test makes and drops
  * its own database); without it these tests are skipped, until the test harness starts a server itself.
  */
-const serverUrl = process.env.TESSERA_TEST_DATABASE_URL;
-
-async function onServer<T>(fn: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client(serverUrl);
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.end();
-  }
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -41,11 +30,7 @@ let b: PgStorage;
 
 describe.skipIf(!serverUrl)('change propagation between nodes on PostgreSQL (TESSERA_TEST_DATABASE_URL)', () => {
   beforeEach(async () => {
-    database = `t_${randomBytes(8).toString('hex')}`;
-    await onServer((admin) => admin.query(`CREATE DATABASE ${database}`));
-    const u = new URL(serverUrl!);
-    u.pathname = `/${database}`;
-    url = u.toString();
+    ({ name: database, url } = await freshDatabase());
     await migratePg(url);
     a = await openPgStorage(url, { applicationName: `${database}-a` });
     b = await openPgStorage(url, { applicationName: `${database}-b` });
@@ -53,7 +38,7 @@ describe.skipIf(!serverUrl)('change propagation between nodes on PostgreSQL (TES
 
   afterEach(async () => {
     await Promise.all([a?.close(), b?.close()]);
-    await onServer((admin) => admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    await dropDatabase(url);
   });
 
   it('moves the other node\'s version within 1 s of a command, and the own node\'s at once', async () => {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,13 +7,13 @@ import { openDatabase, type Db } from '../src/storage/db.js';
 import { loadMigrations, migrate } from '../src/storage/migrate.js';
 import { MIGRATION_LOCK, migratePg } from '../src/storage/pg/migrate-pg.js';
 import { registerSearchFormFunctions } from '../src/storage/search-forms.js';
+import { dropDatabase, freshDatabase, serverUrl } from './support/pg-server.js';
 
 /**
  * Migrations for two engines from one folder: `NNN_name.sql` for both, `.sqlite.sql` or `.pg.sql` for
  * one. The PostgreSQL tests need TESSERA_TEST_DATABASE_URL (a server; each test makes and drops its
  * own database) and are skipped without it, until the test harness starts a server itself.
  */
-const serverUrl = process.env.TESSERA_TEST_DATABASE_URL;
 
 /** What today's releases recorded in schema_migrations; renaming the files must not change a name. */
 const RECORDED_BEFORE = [
@@ -102,16 +101,6 @@ describe.skipIf(!serverUrl)('PostgreSQL (TESSERA_TEST_DATABASE_URL)', () => {
   let database: string;
   let url: string;
 
-  async function onServer<T>(fn: (admin: pg.Client) => Promise<T>): Promise<T> {
-    const admin = new pg.Client(serverUrl);
-    await admin.connect();
-    try {
-      return await fn(admin);
-    } finally {
-      await admin.end();
-    }
-  }
-
   async function query<T extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<T[]> {
     const c = new pg.Client(url);
     await c.connect();
@@ -123,15 +112,11 @@ describe.skipIf(!serverUrl)('PostgreSQL (TESSERA_TEST_DATABASE_URL)', () => {
   }
 
   beforeEach(async () => {
-    database = `t_${randomBytes(8).toString('hex')}`;
-    await onServer((admin) => admin.query(`CREATE DATABASE ${database}`));
-    const u = new URL(serverUrl!);
-    u.pathname = `/${database}`;
-    url = u.toString();
+    ({ name: database, url } = await freshDatabase());
   });
 
   afterEach(async () => {
-    await onServer((admin) => admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    await dropDatabase(url);
   });
 
   it('migrates once when several nodes start together on a fresh database', async () => {

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,34 +5,20 @@ import { migratePg } from '../src/storage/pg/migrate-pg.js';
 import { openPgStorage, type PgStorage } from '../src/storage/pg/pg-storage.js';
 import { StatementCache, toPositional } from '../src/storage/pg/placeholders.js';
 import { isUniqueViolation, StorageUnavailable } from '../src/storage/port.js';
+import { dropDatabase, freshDatabase, onServer, serverUrl } from './support/pg-server.js';
 
 /**
  * The storage port on a real PostgreSQL. TESSERA_TEST_DATABASE_URL names a server (any database on it
  * that the user may CREATE DATABASE from); each test gets a database of its own and drops it after.
  * Without it these tests are skipped, until the test harness starts a throwaway server itself.
  */
-const serverUrl = process.env.TESSERA_TEST_DATABASE_URL;
-
-async function onServer<T>(fn: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client(serverUrl);
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.end();
-  }
-}
 
 let database: string;
 let url: string;
 let storage: PgStorage | undefined;
 
-async function freshDatabase(): Promise<void> {
-  database = `t_${randomBytes(8).toString('hex')}`;
-  await onServer((admin) => admin.query(`CREATE DATABASE ${database}`));
-  const u = new URL(serverUrl!);
-  u.pathname = `/${database}`;
-  url = u.toString();
+async function freshMigratedDatabase(): Promise<void> {
+  ({ name: database, url } = await freshDatabase());
   await migratePg(url);
 }
 
@@ -64,14 +49,14 @@ describe('placeholders', () => {
 
 describe.skipIf(!serverUrl)('the PostgreSQL storage (TESSERA_TEST_DATABASE_URL)', () => {
   beforeEach(async () => {
-    await freshDatabase();
+    await freshMigratedDatabase();
     storage = await openPgStorage(url, { applicationName: `${database}-a` });
   });
 
   afterEach(async () => {
     await storage?.close();
     storage = undefined;
-    await onServer((admin) => admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
+    await dropDatabase(url);
   });
 
   it('binds ? placeholders and leaves the ones in literals alone', async () => {
