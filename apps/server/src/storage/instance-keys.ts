@@ -4,6 +4,7 @@ import { isWrapped, type MasterKey } from '../security/envelope.js';
 import { LiveRing, type InstanceKeyRing } from './live-key-ring.js';
 import type { Storage } from './port.js';
 import { scrubbed } from './scrub.js';
+import { VersionFollower } from './version-follower.js';
 
 /** What each kind of instance key does: seal BEARER tokens, sign session cookies, hash client secrets. */
 export type KeyPurpose = 'opaque' | 'session' | 'client-secret-hmac';
@@ -53,11 +54,10 @@ export class InstanceKeys {
   readonly sessionSecrets: string[] = [];
   readonly #unwrapped = new Map<string, Buffer>();
   readonly #timer: NodeJS.Timeout;
-  #seenVersion = -1;
   #shape = '';
   #ticks = 0;
   #failed = false;
-  #refreshing: Promise<void> | undefined;
+  readonly #follower: VersionFollower;
   #closed = false;
 
   private constructor(
@@ -65,6 +65,7 @@ export class InstanceKeys {
     readonly masterKey: MasterKey | undefined,
     private readonly logger?: Logger,
   ) {
+    this.#follower = new VersionFollower(storage.version, () => this.#reread());
     this.#timer = setInterval(() => void this.#tick(), REFRESH_MS);
     this.#timer.unref();
   }
@@ -98,7 +99,7 @@ export class InstanceKeys {
 
   /** Starts a re-read in the background if the database changed since the last look; cheap on every use. */
   follow(): void {
-    if (this.storage.version.current() !== this.#seenVersion && !this.#refreshing) void this.refresh();
+    this.#follower.follow();
   }
 
   /**
@@ -106,28 +107,26 @@ export class InstanceKeys {
    * database changed since the last look. Paths that seal, open or check call it, so a key rotated
    * or withdrawn elsewhere is used or refused from the first request that follows the change.
    */
-  async fresh(): Promise<void> {
-    // A re-read already under way may have started before the change: then one more.
-    for (let i = 0; i < 3 && this.storage.version.current() !== this.#seenVersion; i++) await this.refresh();
+  fresh(): Promise<void> {
+    return this.#follower.fresh();
   }
 
   /** Re-reads the keys if their rows changed since the last look. */
   refresh(): Promise<void> {
-    this.#refreshing ??= this.#refresh().finally(() => (this.#refreshing = undefined));
-    return this.#refreshing;
+    return this.#follower.refresh();
   }
 
-  async #refresh(): Promise<void> {
-    const v = this.storage.version.current();
+  async #reread(): Promise<boolean> {
     try {
       if ((await this.#readShape()) !== this.#shape) await this.reload();
-      this.#seenVersion = v;
       this.#failed = false;
+      return true;
     } catch (err) {
       // Keep serving with the keys already in memory (a closed database at shutdown, or a key
       // wrapped under a master key this process was not given).
       if (!this.#failed && !this.#closed) this.logger?.error({ err: (err as Error).message }, 'instance keys could not be re-read; restart Tessera');
       this.#failed = true;
+      return false;
     }
   }
 

@@ -1,6 +1,7 @@
 import type { InstanceKeys } from '../../storage/instance-keys.js';
 import type { Sql, Storage } from '../../storage/port.js';
 import { scrubbed } from '../../storage/scrub.js';
+import { VersionFollower } from '../../storage/version-follower.js';
 import { fromRow, generateSigningKey, toRow, type PublicJwk, type PublishedKey, type SigningAlg, type SigningKey, type SigningKeyRow } from './key-material.js';
 
 /**
@@ -128,8 +129,7 @@ export class SigningKeys {
   #keys = new Map<string, PublishedKey>();
   #fingerprint = '';
   readonly #timer: NodeJS.Timeout;
-  #seenVersion = -1;
-  #refreshing: Promise<void> | undefined;
+  readonly #follower: VersionFollower;
   #lastForced = 0;
 
   private constructor(
@@ -138,6 +138,7 @@ export class SigningKeys {
     private readonly alg: SigningAlg,
     private readonly lifetimeSeconds: number,
   ) {
+    this.#follower = new VersionFollower(storage.version, () => this.#reread());
     // A key whose retirement has come (a staged rotation's predecessor) loses its private key.
     this.#timer = setInterval(() => void this.#retireDue().catch(() => undefined), 1_000);
     this.#timer.unref();
@@ -192,26 +193,24 @@ export class SigningKeys {
     return result;
   }
 
-  /** As InstanceKeys.fresh(): the keys of the database as of now, re-read first if it changed. */
-  async fresh(): Promise<void> {
-    // A re-read already under way may have started before the change: then one more.
-    for (let i = 0; i < 3 && this.storage.version.current() !== this.#seenVersion; i++) await this.refresh();
+  /** The keys of the database as of now, re-read first if it changed (VersionFollower.fresh). */
+  fresh(): Promise<void> {
+    return this.#follower.fresh();
   }
 
   /** Reloads when the table changed (a rotation elsewhere). */
   refresh(): Promise<void> {
-    this.#refreshing ??= this.#refresh().finally(() => (this.#refreshing = undefined));
-    return this.#refreshing;
+    return this.#follower.refresh();
   }
 
-  async #refresh(): Promise<void> {
-    const v = this.storage.version.current();
+  async #reread(): Promise<boolean> {
     try {
       const rows = await this.storage.all<Pick<SigningKeyRow, 'kid' | 'retired_at'>>('SELECT kid, retired_at FROM signing_keys');
       if (fingerprint(rows) !== this.#fingerprint) await this.reload();
-      this.#seenVersion = v;
+      return true;
     } catch {
       // An unreachable database, or a key this process cannot open: keep the keys we have.
+      return false;
     }
   }
 
@@ -241,7 +240,7 @@ export class SigningKeys {
   }
 
   #follow(): void {
-    if (this.storage.version.current() !== this.#seenVersion && !this.#refreshing) void this.refresh();
+    this.#follower.follow();
   }
 
   #published(k: PublishedKey, now: number): boolean {
