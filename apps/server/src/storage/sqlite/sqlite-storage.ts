@@ -19,9 +19,10 @@ const EXTERNAL_POLL_MS = 100;
 export class SqliteStorage implements Storage {
   readonly engine = 'sqlite' as const;
   readonly version: SqliteVersion;
-  readonly #writer: StatementCache;
-  readonly #reader: StatementCache;
   readonly #readerDb: Db;
+  /** Plain reads: the reader connection. */
+  readonly #read: Sql;
+  /** A command's statements: the writer connection, inside its transaction. */
   readonly #tx: Sql;
   #turn: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -30,24 +31,17 @@ export class SqliteStorage implements Storage {
   constructor(readonly db: Db) {
     this.#readerDb = db.memory ? db : new Database(db.name, { readonly: true, fileMustExist: true });
     if (this.#readerDb !== db) this.#readerDb.pragma('busy_timeout = 5000');
-    this.#writer = new StatementCache(db);
-    this.#reader = new StatementCache(this.#readerDb);
+    this.#read = onConnection(this.#readerDb);
+    this.#tx = onConnection(db);
     this.version = new SqliteVersion(db, this.#readerDb);
-    const writer = this.#writer;
-    this.#tx = {
-      engine: 'sqlite',
-      one: async <T>(text: string, params: Params = []) => writer.get(text).get(...params) as T | undefined,
-      all: async <T>(text: string, params: Params = []) => writer.get(text).all(...params) as T[],
-      run: async (text: string, params: Params = []) => writer.get(text).run(...params).changes,
-    };
   }
 
-  async one<T>(text: string, params: Params = []): Promise<T | undefined> {
-    return this.#reader.get(text).get(...params) as T | undefined;
+  one<T>(text: string, params: Params = []): Promise<T | undefined> {
+    return this.#read.one<T>(text, params);
   }
 
-  async all<T>(text: string, params: Params = []): Promise<T[]> {
-    return this.#reader.get(text).all(...params) as T[];
+  all<T>(text: string, params: Params = []): Promise<T[]> {
+    return this.#read.all<T>(text, params);
   }
 
   run(text: string, params: Params = []): Promise<number> {
@@ -76,7 +70,7 @@ export class SqliteStorage implements Storage {
   }
 
   async ping(): Promise<void> {
-    this.#reader.get('SELECT 1').get();
+    await this.#read.one('SELECT 1');
   }
 
   async close(): Promise<void> {
@@ -86,6 +80,17 @@ export class SqliteStorage implements Storage {
     if (this.#readerDb !== this.db) this.#readerDb.close();
     this.db.close();
   }
+}
+
+/** The port's three calls on one connection, each SQL text compiled once. */
+function onConnection(db: Db): Sql {
+  const statements = new StatementCache(db);
+  return {
+    engine: 'sqlite',
+    one: async <T>(text: string, params: Params = []) => statements.get(text).get(...params) as T | undefined,
+    all: async <T>(text: string, params: Params = []) => statements.get(text).all(...params) as T[],
+    run: async (text: string, params: Params = []) => statements.get(text).run(...params).changes,
+  };
 }
 
 /**
