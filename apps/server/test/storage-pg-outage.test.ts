@@ -25,7 +25,20 @@ run('PostgreSQL down for a few seconds', () => {
     const client = await createClient(admin, 'outage-client');
     await tokenRequest(t.app, client).expect(200);
 
+    // A command holding its connection when the server goes: the lost socket must fail the command
+    // (503), not end the process with an error event nobody listens to.
+    let inCommand!: () => void;
+    const holding = new Promise<void>((resolve) => (inCommand = resolve));
+    const held = t.storage.command(async (tx) => {
+      await tx.one('SELECT 1');
+      inCommand();
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      return tx.one('SELECT 1');
+    });
+    const heldOutcome = held.then(() => 'committed', (err: Error) => err.constructor.name);
+    await holding;
     await pg.stop({ keepData: true, mode: 'immediate' });
+    expect(await heldOutcome).toBe('StorageUnavailable');
     await request(t.app).get('/readyz').expect(503);
     const token = await tokenRequest(t.app, client).expect(503);
     expect(token.body).toEqual({ error: 'temporarily_unavailable', error_description: 'the database is unavailable; try again shortly' });

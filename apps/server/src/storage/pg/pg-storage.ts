@@ -55,6 +55,10 @@ export async function openPgStorage(url: string, options: PgStorageOptions = {})
   // A pooled connection that fails while idle (the server restarted) is dropped by the pool and
   // reported here; without a listener the event would end the process.
   pool.on('error', (err) => options.logger?.warn({ err: err.message }, 'an idle database connection was lost'));
+  // The pool listens only while a connection is idle. A socket that fails while one is checked
+  // out also fails its pending statement, which is how the caller learns of it; this listener
+  // keeps the same error event from ending the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
 
   const feed = new PgChangeFeed({
     client: { ...connection, application_name: `${applicationName}:changes`, query_timeout: 2_000 },
