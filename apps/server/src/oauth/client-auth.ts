@@ -41,11 +41,14 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
     const ip = throttleBucket(clientAddress(req, trust));
     // No username is longer than 200 characters, so longer ids share a key: keys stay small.
     const pairKey = `${(credentials?.clientId ?? '').slice(0, 200).toLowerCase()}\n${ip}`;
-    // Refused before any work once a limit is reached. A failure is counted as it happens, and one that
+    // Refused before the secret is checked once a limit is reached; where the counts live in a table
+    // they are read in the lookup's own statement. A failure is counted as it happens, and one that
     // goes past a limit is answered as refused, so of N parallel wrong secrets exactly the limit get 401.
-    const wait = await ctx.clientAuthGate.check(pairKey, ip);
-    if (wait > 0) throw new SlowDown(wait);
-    const row = credentials ? await byUsername(credentials.clientId) : undefined;
+    const checked = await ctx.clientAuthGate.check(pairKey, ip, async (column) =>
+      credentials ? byUsername(credentials.clientId, column) : { result: undefined },
+    );
+    if (checked.wait > 0) throw new SlowDown(checked.wait);
+    const row = checked.result;
     await ctx.instanceKeys.fresh();
     // The key the stored hash was made with; without a row the current one. Both paths make the
     // same two ring calls and one HMAC, so an unknown client costs what a known one does.

@@ -22,6 +22,21 @@ export interface Admission {
   withdraw(): Promise<void>;
 }
 
+/** A scalar subquery for another statement's select list: the check's counts, read in that statement. */
+export interface CheckColumn {
+  sql: string;
+  /** Its parameters, in the order its placeholders appear. */
+  params: unknown[];
+}
+
+/** A read that was given a CheckColumn: its own result, and the column's value (undefined if no row came back). */
+export interface CarriedRead<T> {
+  result: T;
+  column?: string | null;
+}
+
+export type Checked<T> = { wait: number; result?: undefined } | { wait: 0; result: T };
+
 export interface AttemptGate {
   /**
    * For slow checks (a password hash): an admission, counted under both keys before the check
@@ -31,8 +46,10 @@ export interface AttemptGate {
   /**
    * For fast checks (a client secret's HMAC): the seconds to wait when either key is at its limit,
    * else 0; counts nothing, so a burst of right answers in flight never locks their client out.
+   * The counts are read along with `read`, the caller's own read of what it checks (one round trip
+   * where they live in a table); its result is given only when there is no wait.
    */
-  check(pairKey: string, addressKey: string): Promise<number>;
+  check<T>(pairKey: string, addressKey: string, read: (column?: CheckColumn) => Promise<CarriedRead<T>>): Promise<Checked<T>>;
   /**
    * A fast check failed: counted under both keys at once; the seconds to wait if this failure went
    * past a limit (answer it as refused), else 0. Counts are taken one after another, so of N
@@ -76,8 +93,9 @@ export class MemoryGate implements AttemptGate {
     };
   }
 
-  async check(pairKey: string, addressKey: string): Promise<number> {
-    return Math.max(this.pair.retryAfter(pairKey), this.address.retryAfter(addressKey));
+  async check<T>(pairKey: string, addressKey: string, read: () => Promise<CarriedRead<T>>): Promise<Checked<T>> {
+    const wait = Math.max(this.pair.retryAfter(pairKey), this.address.retryAfter(addressKey));
+    return wait > 0 ? { wait } : { wait: 0, result: (await read()).result };
   }
 
   async failed(pairKey: string, addressKey: string): Promise<number> {
@@ -101,6 +119,8 @@ export class MemoryGate implements AttemptGate {
   }
 }
 
+/** Two keys' live counts as JSON text, [[key, count, window_end], ...], or null when neither has one. */
+const COUNTS_COLUMN = '(SELECT json_agg(json_build_array(key, count, window_end))::text FROM throttles WHERE key IN (?, ?) AND window_end > ?)';
 /** Expired rows are deleted about this often; each node draws its own delay around it. */
 const PRUNE_MS = 5 * 60_000;
 /** Keys a node remembers as refused, so a flood of refused attempts costs it no writes. */
@@ -155,21 +175,21 @@ export class SharedGate implements AttemptGate {
     };
   }
 
-  async check(pairKey: string, addressKey: string): Promise<number> {
+  /** The counts ride in the caller's statement as one JSON column; a read that returned no row is followed by the gate's own. */
+  async check<T>(pairKey: string, addressKey: string, read: (column: CheckColumn) => Promise<CarriedRead<T>>): Promise<Checked<T>> {
     const keys = { pair: this.#key('pair', pairKey), address: this.#key('address', addressKey) };
     const now = Date.now();
     const memo = Math.max(this.#blockedUntil(keys.pair, now), this.#blockedUntil(keys.address, now));
-    if (memo > now) return Math.max(1, Math.ceil((memo - now) / 1000));
-    const rows = await this.storage.all<{ key: string; count: number; window_end: number }>(
-      'SELECT key, count, window_end FROM throttles WHERE key IN (?, ?) AND window_end > ?',
-      [keys.pair, keys.address, now],
-    );
-    if (rows.some((r) => r.key === keys.pair)) this.#remember(this.#counted, keys.pair, 1);
-    const full = rows.filter((r) => r.count >= (r.key === keys.pair ? this.limits.pair : this.limits.address));
-    if (!full.length) return 0;
-    const until = Math.max(...full.map((r) => r.window_end));
-    for (const r of full) this.#block(r.key, r.window_end);
-    return Math.max(1, Math.ceil((until - now) / 1000));
+    if (memo > now) return { wait: Math.max(1, Math.ceil((memo - now) / 1000)) };
+    const params = [keys.pair, keys.address, now];
+    const carried = await read({ sql: COUNTS_COLUMN, params });
+    const column = carried.column === undefined ? (await this.storage.one<{ c: string | null }>(`SELECT ${COUNTS_COLUMN} AS c`, params))?.c : carried.column;
+    const rows = column ? (JSON.parse(column) as [key: string, count: number, windowEnd: number][]) : [];
+    if (rows.some(([key]) => key === keys.pair)) this.#remember(this.#counted, keys.pair, 1);
+    const full = rows.filter(([key, count]) => count >= (key === keys.pair ? this.limits.pair : this.limits.address));
+    if (!full.length) return { wait: 0, result: carried.result };
+    for (const [key, , windowEnd] of full) this.#block(key, windowEnd);
+    return { wait: Math.max(1, Math.ceil((Math.max(...full.map(([, , windowEnd]) => windowEnd)) - now) / 1000)) };
   }
 
   async failed(pairKey: string, addressKey: string): Promise<number> {
