@@ -42,6 +42,7 @@ const onBothEngines = [
   'test/members.test.ts',
   'test/orgs.test.ts',
   'test/oauth-client-auth.test.ts',
+  'test/oauth-client-lookup.test.ts',
   'test/oauth-introspect-revoke.test.ts',
   'test/oauth-token.test.ts',
   'test/tokens-validation.test.ts',

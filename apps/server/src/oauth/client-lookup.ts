@@ -1,5 +1,6 @@
 import type { AccessTokenType } from '@tessera/contracts';
-import type { CarriedRead, CheckColumn } from '../security/attempt-gate.js';
+import DataLoader from 'dataloader';
+import { countsColumn, type CarriedRead, type CheckColumn } from '../security/attempt-gate.js';
 import type { Storage } from '../storage/port.js';
 
 export interface ClientRow {
@@ -16,8 +17,16 @@ export interface ClientRow {
   key_id: number | null;
 }
 
+type Found = ClientRow & { found: number; carried: string | null };
+type Read = (name: string, column: CheckColumn | undefined, decoy: number | string) => Promise<Found | undefined>;
+
 /** How often a decoy without a secret is replaced by one with, once such a user exists. */
 const DECOY_REFRESH_MS = 60_000;
+/** Most lookups one PostgreSQL statement carries; more wait for the next. */
+const MAX_BATCH = 16;
+
+const COLUMNS = `u.id, u.username, u.org_id, u.state, u.access_token_type, o.primary_domain, s.hash, s.key_id, u.token_generation`;
+const JOINS = 'JOIN orgs o ON o.id = u.org_id LEFT JOIN machine_secrets s ON s.user_id = u.id';
 
 /**
  * Finds a service user by client_id (its username, case-insensitively) at the same cost whether it
@@ -29,20 +38,9 @@ const DECOY_REFRESH_MS = 60_000;
  * A column given (the throttle's counts) is read in the same statement and returned beside the row.
  */
 export function clientLookup(storage: Storage): (clientId: string, column?: CheckColumn) => Promise<CarriedRead<ClientRow | undefined>> {
-  // SQLite's rowid is its cheapest key; PostgreSQL has none, and reads the primary key instead.
-  const key = storage.engine === 'pg' ? 'id' : 'rowid';
-  // PostgreSQL reads a known name's row from the heap to check its type, and an unknown name stops
-  // at the index: the decoy is fetched through the same kind of read, so both paths read one row
-  // before the main read. SQLite checks the type in the same index walk either way.
-  const decoyRow = storage.engine === 'pg' ? "(SELECT id FROM users WHERE id = ? AND type = 'machine')" : '?';
-  const lookup = (carry = 'NULL') => `SELECT u.id, u.username, u.org_id, u.state, u.access_token_type, o.primary_domain, s.hash, s.key_id,
-            u.token_generation,
-            CASE WHEN lower(u.username) = lower(?) AND u.type = 'machine' THEN 1 ELSE 0 END AS found,
-            ${carry} AS carried
-     FROM users u JOIN orgs o ON o.id = u.org_id LEFT JOIN machine_secrets s ON s.user_id = u.id
-     WHERE u.${key} = coalesce((SELECT ${key} FROM users WHERE lower(username) = lower(?) AND type = 'machine'), ${decoyRow})`;
-  const plain = lookup();
+  const read = storage.engine === 'pg' ? batchedRead(storage) : sqliteRead(storage);
   // Preferably a service user with a secret, whose row costs what a real client's does.
+  const key = storage.engine === 'pg' ? 'id' : 'rowid';
   const withSecret = `SELECT u.${key} AS k FROM machine_secrets s JOIN users u ON u.id = s.user_id LIMIT 1`;
   const anyUser = `SELECT ${key} AS k FROM users LIMIT 1`;
   let decoy: number | string = storage.engine === 'pg' ? '' : -1;
@@ -51,21 +49,66 @@ export function clientLookup(storage: Storage): (clientId: string, column?: Chec
     pickAfter = now + DECOY_REFRESH_MS;
     decoy = ((await storage.one<{ k: number | string }>(withSecret)) ?? (await storage.one<{ k: number | string }>(anyUser)))?.k ?? decoy;
   };
-  // PostgreSQL's text cannot hold NUL, and no username has one: such a name is looked up as '' (which
-  // finds no client, at the same cost), never sent to fail as an error.
-  const read = (given: string, column?: CheckColumn) => {
-    const name = given.includes('\u0000') ? '' : given;
-    const [text, params] = column ? [lookup(column.sql), [name, ...column.params, name, decoy]] : [plain, [name, name, decoy]];
-    return storage.one<ClientRow & { found: number; carried: string | null }>(text, params);
-  };
 
-  return async (name, column) => {
-    let row = await read(name, column);
+  return async (given, column) => {
+    // PostgreSQL's text cannot hold NUL, and no username has one: such a name is looked up as '' (which
+    // finds no client, at the same cost), never sent to fail as an error.
+    const name = given.includes('\u0000') ? '' : given;
+    let row = await read(name, column, decoy);
     // A decoy that was deleted, or one without a secret now that a better one may exist.
     if (!row || (!row.found && row.hash === null && Date.now() > pickAfter)) {
       await pick(Date.now());
-      row ??= await read(name, column);
+      row ??= await read(name, column, decoy);
     }
-    return { result: row?.found ? row : undefined, column: row ? row.carried : undefined };
+    return { result: row?.found ? row : undefined, column: row && column ? row.carried : undefined };
   };
+}
+
+/** SQLite: one statement per lookup (it runs in this process; nothing to save by batching). SQLite checks the type in the same index walk either way. */
+function sqliteRead(storage: Storage): Read {
+  const lookup = `SELECT ${COLUMNS},
+            CASE WHEN lower(u.username) = lower(?) AND u.type = 'machine' THEN 1 ELSE 0 END AS found, NULL AS carried
+     FROM users u ${JOINS}
+     WHERE u.rowid = coalesce((SELECT rowid FROM users WHERE lower(username) = lower(?) AND type = 'machine'), ?)`;
+  return (name, _column, decoy) => storage.one<Found>(lookup, [name, name, decoy]);
+}
+
+/**
+ * PostgreSQL: the lookups made in one turn of the event loop go as one statement, a VALUES list of
+ * (name, throttle keys) joined to the rows; a round trip costs both processes far more CPU than a
+ * row does. A statement per batch size, all with scalar parameters, so PostgreSQL settles on a
+ * generic plan for each rather than planning every call. A known name's row is read from the heap to
+ * check its type, where an unknown name stops at the index: the decoy is fetched through the same
+ * kind of read, so both paths read one row before the main read.
+ */
+function batchedRead(storage: Storage): Read {
+  const statements = new Map<number, string>();
+  const statement = (size: number) => {
+    let text = statements.get(size);
+    if (!text) {
+      const rows = Array.from({ length: size }, (_, i) => `(?::text, ?::text, ?::text, ?::bigint, ${i})`).join(', ');
+      text = `SELECT q.n, ${COLUMNS},
+              CASE WHEN lower(u.username) = lower(q.name) AND u.type = 'machine' THEN 1 ELSE 0 END AS found,
+              ${countsColumn('q.pair', 'q.address', 'q.since')} AS carried
+       FROM (VALUES ${rows}) AS q(name, pair, address, since, n)
+       JOIN users u ON u.id = coalesce((SELECT id FROM users WHERE lower(username) = lower(q.name) AND type = 'machine'),
+                                        (SELECT id FROM users WHERE id = ? AND type = 'machine'))
+       ${JOINS}`;
+      statements.set(size, text);
+    }
+    return text;
+  };
+  type Lookup = { name: string; column: CheckColumn | undefined; decoy: number | string };
+  const loader = new DataLoader<Lookup, Found | undefined>(
+    async (lookups) => {
+      const params = lookups.flatMap((l) => [l.name, l.column?.pair ?? null, l.column?.address ?? null, l.column?.since ?? 0]);
+      const rows = await storage.all<Found & { n: number }>(statement(lookups.length), [...params, lookups[0]!.decoy]);
+      const byIndex: (Found | undefined)[] = new Array(lookups.length).fill(undefined);
+      for (const row of rows) byIndex[row.n] = row;
+      return byIndex;
+    },
+    // Every request that arrived in this turn has made its lookup by the check phase.
+    { cache: false, maxBatchSize: MAX_BATCH, batchScheduleFn: (send) => setImmediate(send) },
+  );
+  return (name, column, decoy) => loader.load({ name, column, decoy });
 }

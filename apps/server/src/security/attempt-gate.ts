@@ -22,11 +22,20 @@ export interface Admission {
   withdraw(): Promise<void>;
 }
 
-/** A scalar subquery for another statement's select list: the check's counts, read in that statement. */
+/**
+ * What a statement that carries a check reads: the live counts of two keys, `countsColumn()` in its
+ * select list with expressions that hold these values.
+ */
 export interface CheckColumn {
-  sql: string;
-  /** Its parameters, in the order its placeholders appear. */
-  params: unknown[];
+  pair: string;
+  address: string;
+  /** Counts whose window ends by then are over. */
+  since: number;
+}
+
+/** A scalar subquery: the live counts under two keys as JSON text, [[key, count, window_end], ...], or null. */
+export function countsColumn(pair: string, address: string, since: string): string {
+  return `(SELECT json_agg(json_build_array(key, count, window_end))::text FROM throttles WHERE key IN (${pair}, ${address}) AND window_end > ${since})`;
 }
 
 /** A read that was given a CheckColumn: its own result, and the column's value (undefined if no row came back). */
@@ -119,8 +128,6 @@ export class MemoryGate implements AttemptGate {
   }
 }
 
-/** Two keys' live counts as JSON text, [[key, count, window_end], ...], or null when neither has one. */
-const COUNTS_COLUMN = '(SELECT json_agg(json_build_array(key, count, window_end))::text FROM throttles WHERE key IN (?, ?) AND window_end > ?)';
 /** Expired rows are deleted about this often; each node draws its own delay around it. */
 const PRUNE_MS = 5 * 60_000;
 /** Keys a node remembers as refused, so a flood of refused attempts costs it no writes. */
@@ -181,9 +188,11 @@ export class SharedGate implements AttemptGate {
     const now = Date.now();
     const memo = Math.max(this.#blockedUntil(keys.pair, now), this.#blockedUntil(keys.address, now));
     if (memo > now) return { wait: Math.max(1, Math.ceil((memo - now) / 1000)) };
-    const params = [keys.pair, keys.address, now];
-    const carried = await read({ sql: COUNTS_COLUMN, params });
-    const column = carried.column === undefined ? (await this.storage.one<{ c: string | null }>(`SELECT ${COUNTS_COLUMN} AS c`, params))?.c : carried.column;
+    const carried = await read({ pair: keys.pair, address: keys.address, since: now });
+    const column =
+      carried.column === undefined
+        ? (await this.storage.one<{ c: string | null }>(`SELECT ${countsColumn('?', '?', '?')} AS c`, [keys.pair, keys.address, now]))?.c
+        : carried.column;
     const rows = column ? (JSON.parse(column) as [key: string, count: number, windowEnd: number][]) : [];
     if (rows.some(([key]) => key === keys.pair)) this.#remember(this.#counted, keys.pair, 1);
     const full = rows.filter(([key, count]) => count >= (key === keys.pair ? this.limits.pair : this.limits.address));
