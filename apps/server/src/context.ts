@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { AccessTokenVerifier } from './domain/access-token.js';
+import { OrgViews } from './domain/orgs/queries.js';
 import { Authorizer } from './domain/permissions.js';
 import { AccessTokens } from './domain/tokens/access-tokens.js';
 import { createLogger, type Logger } from './logger.js';
@@ -16,6 +17,8 @@ export interface AppContext {
   storage: Storage;
   logger: Logger;
   authorizer: Authorizer;
+  /** GetMyOrg's reads, until the database changes. */
+  orgViews: OrgViews;
   sessionStore: DbSessionStore;
   /** Session cookie secrets, current first; the array is updated in place when the key is rotated. */
   sessionSecrets: string[];
@@ -71,6 +74,7 @@ export async function createContext(config: Config, storage: Storage, logger: Lo
     storage,
     logger,
     authorizer: new Authorizer(storage),
+    orgViews: new OrgViews(storage),
     sessionStore,
     sessionSecrets: instanceKeys.sessionSecrets,
     secretKey: instanceKeys.ring('client-secret-hmac'),

@@ -208,6 +208,25 @@ describe.skipIf(!serverUrl)('freshness across three nodes on one PostgreSQL (TES
     120_000,
   );
 
+  it('answers GetMyOrg with the name given through node A, on A at once and on B and C within 1 s', async () => {
+    const s = await subject('org-reader', false);
+    const name = async (node: string) => ((await (await bearerOrgMe(node, s.token)).json()) as { org: { name: string } }).org.name;
+    for (const next of ['Renamed Once', 'Renamed Twice']) {
+      // Every node has just answered with the old name (and keeps it until the database changes).
+      const before = await Promise.all(cluster.nodeUrls.map(name));
+      expect(new Set(before).size).toBe(1);
+      expect((await session.call(A, 'PUT', '/orgs/me', { name: next })).status).toBe(200);
+      const answered = performance.now();
+      expect(await name(A)).toBe(next);
+      for (const node of cluster.nodeUrls.slice(1)) {
+        while ((await name(node)) !== next) {
+          expect(performance.now() - answered, `${node} still answers the old name`).toBeLessThan(1_000);
+          await sleep(POLL_MS);
+        }
+      }
+    }
+  });
+
   it('refuses a token revoked (RFC 7009) through node A on B and C at their first request after it, however quiet they were', async () => {
     // A node that had no request since the change must not answer its first one from what it knew before.
     for (const jwt of [false, true]) {

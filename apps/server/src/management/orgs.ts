@@ -1,6 +1,5 @@
 import { addOrgSchema, updateOrgSchema } from '@tessera/contracts';
 import { createOrg, renameOrg } from '../domain/orgs/commands.js';
-import { getOrg } from '../domain/orgs/queries.js';
 import { endpoint, type Endpoint } from './endpoint.js';
 
 export const orgEndpoints: Endpoint[] = [
@@ -8,7 +7,7 @@ export const orgEndpoints: Endpoint[] = [
     method: 'get',
     path: '/orgs/me',
     permission: 'org.read',
-    handler: async ({ ctx, orgId }) => ({ org: await getOrg(ctx.storage, orgId) }),
+    handler: async ({ ctx, orgId }) => ({ org: await ctx.orgViews.get(orgId) }),
   }),
   endpoint({
     method: 'put',

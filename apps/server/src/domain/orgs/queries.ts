@@ -1,5 +1,6 @@
 import type { ListOrgsQuery, ListOrgsResponse, OrgSearchQuery, OrgView } from '@tessera/contracts';
-import type { Engine, Sql } from '../../storage/port.js';
+import { VersionedCache } from '../../storage/data-version.js';
+import type { Engine, Sql, Storage } from '../../storage/port.js';
 import { details } from '../events.js';
 import { notFound } from '../errors.js';
 import { asciiColumn, freeTextColumn, textCondition } from '../text-query.js';
@@ -26,10 +27,30 @@ export function toOrgView(r: OrgRow): OrgView {
   };
 }
 
-export async function getOrg(sql: Sql, orgId: string): Promise<OrgView> {
+async function findOrg(sql: Sql, orgId: string): Promise<OrgView | undefined> {
   const row = await sql.one<OrgRow>(`SELECT ${ORG_COLUMNS} FROM orgs WHERE id = ?`, [orgId]);
-  if (!row) throw notFound('ORG-4m9fs', 'organization not found');
-  return toOrgView(row);
+  return row && toOrgView(row);
+}
+
+export async function getOrg(sql: Sql, orgId: string): Promise<OrgView> {
+  const org = await findOrg(sql, orgId);
+  if (!org) throw notFound('ORG-4m9fs', 'organization not found');
+  return org;
+}
+
+/** GetMyOrg, the call every machine makes: each organization's view kept until the database changes. */
+export class OrgViews {
+  readonly #cache: VersionedCache<string, OrgView>;
+
+  constructor(private readonly storage: Storage) {
+    this.#cache = new VersionedCache(storage.version, 1024);
+  }
+
+  async get(orgId: string): Promise<OrgView> {
+    const org = await this.#cache.get(orgId, (id) => findOrg(this.storage, id));
+    if (!org) throw notFound('ORG-4m9fs', 'organization not found');
+    return org;
+  }
 }
 
 // Names are free text with stored search forms; primary domains are lowercase ASCII (a slug and the issuer's host).
