@@ -73,8 +73,7 @@ async function engines() {
       'the load generator itself deals its connections round-robin over the nodes (no proxy).',
   );
   console.log(
-    `Token loads: ${Math.ceil(connections / CONNECTIONS_PER_CLIENT)} service users per token type, ${CONNECTIONS_PER_CLIENT} connections each ` +
-      '(one client alone would meet the throttle of 10 client authentications in flight per client and address).',
+    `Token loads: ${Math.ceil(connections / CONNECTIONS_PER_CLIENT)} service users per token type, ${CONNECTIONS_PER_CLIENT} connections each.`,
   );
   const rows = withRatios(await compareEngines({ tmp, load, nodes, env: tesseraEnv, running }));
   console.log('');

@@ -5,10 +5,8 @@
 // (no proxy in between: a proxy would be one more process on the same 2 cores).
 //
 // The token loads come from several service users of each token type, CONNECTIONS_PER_CLIENT
-// connections each, on every engine alike. From one client, 32 connections measure the
-// client-authentication throttle instead: it counts an attempt as a failure from before the
-// lookup until it succeeds, 10 per (client_id, address), and on PostgreSQL, where the lookup
-// awaits the database, a single client's 11th request in flight is refused with 429 slow_down.
+// connections each, on every engine alike, as a shared server sees them: on PostgreSQL the lookups
+// of one turn share a statement whatever clients they name (oauth/client-lookup.ts).
 import { startPostgres } from '../../throwaway-postgres.mjs';
 import { clusterCpuMs } from './cluster-cpu.mjs';
 import { measure } from './load.mjs';
