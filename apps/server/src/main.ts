@@ -17,9 +17,22 @@ function banner(config: Config, setup: SetupResult): string {
         : '    Password: the value of TESSERA_ADMIN_PASSWORD',
     );
   } else {
-    lines.push(`  Data: ${config.dbFile} (existing; sign in as before).`);
+    lines.push(`  Data: ${dataLocation(config)} (existing; sign in as before).`);
   }
   return `${lines.join('\n')}\n\n`;
+}
+
+/** Where the data lives: the SQLite file, or the PostgreSQL URL without its password. */
+function dataLocation(config: Config): string {
+  if (!config.databaseUrl) return config.dbFile;
+  try {
+    const url = new URL(config.databaseUrl);
+    url.password = '';
+    url.search = ''; // may carry a password too (?password=...)
+    return url.toString();
+  } catch {
+    return 'PostgreSQL (TESSERA_DATABASE_URL)';
+  }
 }
 
 function listenProblem(config: Config, err: NodeJS.ErrnoException, firstStart: boolean): string {
@@ -70,7 +83,7 @@ async function main(): Promise<void> {
     }
     // The banner (with a generated password) goes to stderr, the terminal's; stdout is the JSON log stream.
     process.stderr.write(banner(config, setup));
-    logger.info({ port: config.port, host: config.host, db: config.dbFile }, 'listening');
+    logger.info({ port: config.port, host: config.host, db: dataLocation(config) }, 'listening');
   });
 
   let stopping = false;

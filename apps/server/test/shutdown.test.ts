@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { dropDatabase, freshDatabase, serverUrl } from './support/pg-server.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
 import { ADMIN_PASSWORD } from './support/test-app.js';
 
@@ -54,6 +55,28 @@ describe('graceful shutdown', () => {
       body: JSON.stringify({ username: 'admin', password }),
     });
     expect(res.status).toBe(200);
+  });
+
+  // PostgreSQL only (the throwaway server trusts any password, so the URL may carry one).
+  it.skipIf(!serverUrl)('names its PostgreSQL database on a later start, without the password the URL holds', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-pgstart-'));
+    const { url } = await freshDatabase();
+    try {
+      const withPassword = new URL(url);
+      withPassword.password = 'never-printed';
+      const env = { TESSERA_DATABASE_URL: withPassword.toString(), TESSERA_LOG_LEVEL: 'info' };
+      for (const start of ['first', 'second']) {
+        server = await startServerProcess(path.join(dir, 'unused.db'), env);
+        await vi.waitFor(() => expect(server!.output()).toContain('"listening"'), { timeout: 10_000 });
+        if (start === 'second') expect(server.stderr()).toContain(`Data: ${url} (existing; sign in as before)`);
+        expect(server.output()).not.toContain('never-printed');
+        server.child.kill('SIGTERM');
+        await server.exited;
+      }
+      expect(fs.existsSync(path.join(dir, 'unused.db'))).toBe(false);
+    } finally {
+      await dropDatabase(url);
+    }
   });
 
   it('refuses to start on bad configuration, listing every problem', async () => {
