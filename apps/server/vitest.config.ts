@@ -43,6 +43,7 @@ const onBothEngines = [
   'test/orgs.test.ts',
   'test/oauth-client-auth.test.ts',
   'test/oauth-client-lookup.test.ts',
+  'test/keys-jwt-profile.test.ts',
   'test/oauth-introspect-revoke.test.ts',
   'test/oauth-token.test.ts',
   'test/tokens-validation.test.ts',

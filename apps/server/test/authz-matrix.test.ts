@@ -8,6 +8,7 @@
  * keyed by "METHOD path" and caller, so the same rows can run with Bearer-token callers: build a
  * Caller per role that sends `Authorization: Bearer ...` and reuse `expected` and `requests`.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminEndpoints } from '../src/management/admin.js';
@@ -55,6 +56,10 @@ const expected: Record<string, readonly Who[]> = {
   'POST /management/v1/users/:userId/_reactivate': USER_WRITE,
   'POST /management/v1/users/:userId/tokens/_revoke': USER_WRITE,
   'POST /management/v1/users/:userId/changes/_search': USER_READ,
+  'POST /management/v1/users/:userId/keys': USER_WRITE,
+  'POST /management/v1/users/:userId/keys/_search': USER_READ,
+  'GET /management/v1/users/:userId/keys/:keyId': USER_READ,
+  'DELETE /management/v1/users/:userId/keys/:keyId': USER_WRITE,
   'DELETE /management/v1/users/:userId': USER_DELETE,
   'POST /admin/v1/orgs/_search': INSTANCE_ONLY,
 };
@@ -89,6 +94,19 @@ async function freshUser(fx: Fixture, prepare?: string, method: 'put' | 'post' =
     if (res.status !== 200) throw new Error(`user fixture ${prepare}: ${res.status}`);
   }
   return userId;
+}
+
+/** An uploaded public key: adding one costs no key generation. */
+const PUBLIC_KEY = {
+  type: 'KEY_TYPE_JSON',
+  publicKey: Buffer.from(generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }) as string).toString('base64'),
+};
+
+/** A key the admin has added to the fixture's service user. */
+async function freshKey(fx: Fixture): Promise<string> {
+  const res = await fx.admin.agent.post(`/management/v1/users/${fx.serviceUserId}/keys`).set('x-csrf-token', fx.admin.csrf).send(PUBLIC_KEY);
+  if (res.status !== 200) throw new Error(`key fixture: ${res.status}`);
+  return (res.body as { keyId: string }).keyId;
 }
 
 /** A request that succeeds (200) when the caller is allowed; prepared afresh for every caller. */
@@ -126,6 +144,10 @@ const requests: Record<string, (fx: Fixture) => Promise<Call>> = {
     body: {},
   }),
   'DELETE /management/v1/users/:userId': async (fx) => ({ path: `/management/v1/users/${await freshUser(fx)}` }),
+  'POST /management/v1/users/:userId/keys': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/keys`, body: PUBLIC_KEY }),
+  'POST /management/v1/users/:userId/keys/_search': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/keys/_search`, body: {} }),
+  'GET /management/v1/users/:userId/keys/:keyId': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/keys/${await freshKey(fx)}` }),
+  'DELETE /management/v1/users/:userId/keys/:keyId': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/keys/${await freshKey(fx)}` }),
   'POST /admin/v1/orgs/_search': async () => ({ path: '/admin/v1/orgs/_search', body: {} }),
 };
 

@@ -122,7 +122,7 @@ describe('GET /.well-known/openid-configuration', () => {
       revocation_endpoint: `${issuer}/oauth/v2/revoke`,
       userinfo_endpoint: `${issuer}/oidc/v1/userinfo`,
       jwks_uri: `${issuer}/oauth/v2/keys`,
-      grant_types_supported: ['client_credentials'],
+      grant_types_supported: ['client_credentials', 'urn:ietf:params:oauth:grant-type:jwt-bearer'],
       response_types_supported: [],
       subject_types_supported: ['public'],
       scopes_supported: [
@@ -131,9 +131,12 @@ describe('GET /.well-known/openid-configuration', () => {
         MGMT_SCOPE,
       ],
       claims_supported: ['sub', 'name', 'preferred_username', 'updated_at'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      token_endpoint_auth_signing_alg_values_supported: ['RS256', 'ES256'],
+      introspection_endpoint_auth_signing_alg_values_supported: ['RS256', 'ES256'],
+      revocation_endpoint_auth_signing_alg_values_supported: ['RS256', 'ES256'],
       id_token_signing_alg_values_supported: ['ES256'],
     });
   });

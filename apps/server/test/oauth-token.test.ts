@@ -142,7 +142,7 @@ describe('POST /oauth/v2/token: every error row of the reference', () => {
     expect(res.status).toBe(400);
     expect(res.body).toEqual({
       error: 'unsupported_grant_type',
-      error_description: 'grant_type "password" is not supported; use client_credentials',
+      error_description: 'grant_type "password" is not supported; use client_credentials or urn:ietf:params:oauth:grant-type:jwt-bearer',
     });
     expectNoStore(res);
   });

@@ -3,3 +3,4 @@ export * from './users.js';
 export * from './orgs.js';
 export * from './session.js';
 export * from './api-error.js';
+export * from './keys.js';

@@ -1,4 +1,5 @@
 import type { Endpoint } from './endpoint.js';
+import { keyEndpoints } from './keys.js';
 import { memberEndpoints } from './members.js';
 import { orgEndpoints } from './orgs.js';
 import { secretEndpoints } from './secrets.js';
@@ -10,4 +11,5 @@ export const endpoints: readonly Endpoint[] = [
   ...memberEndpoints,
   ...userEndpoints,
   ...secretEndpoints,
+  ...keyEndpoints,
 ];

@@ -4,7 +4,8 @@ import type { AccessTokenType } from '@tessera/contracts';
 import type { AppContext } from '../context.js';
 import { verifyClientSecret } from '../domain/secrets/hash.js';
 import { rehashClientSecret } from '../domain/secrets/rehash.js';
-import { clientAddress, proxyTrust, throttleBucket } from '../security/client-address.js';
+import { proxyTrust, throttleKeys } from '../security/client-address.js';
+import { assertionAuthenticator, JWT_BEARER_CLIENT_ASSERTION, type AssertionAuthenticator } from './assertion-auth.js';
 import { parseBasicAuthorization, type ClientCredentials } from './basic-auth.js';
 import { clientLookup } from './client-lookup.js';
 import { InvalidClient, InvalidRequest, SlowDown, UnauthorizedClient } from './errors.js';
@@ -36,11 +37,12 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
   const dummyHash = randomBytes(32);
   const trust = proxyTrust(ctx.config.trustProxy);
 
+  const byAssertion = assertionAuthenticator(ctx);
+
   return async (req, form) => {
+    if (form.get('client_assertion_type') !== undefined || form.get('client_assertion') !== undefined) return privateKeyJwt(req, form, byAssertion);
     const credentials = presentedCredentials(req, form);
-    const ip = throttleBucket(clientAddress(req, trust));
-    // No username is longer than 200 characters, so longer ids share a key: keys stay small.
-    const pairKey = `${(credentials?.clientId ?? '').slice(0, 200).toLowerCase()}\n${ip}`;
+    const { pairKey, ip } = throttleKeys(trust, req, credentials?.clientId ?? '');
     // Refused before the secret is checked once a limit is reached; where the counts live in a table
     // they are read in the lookup's own statement. A failure is counted as it happens, and one that
     // goes past a limit is answered as refused, so of N parallel wrong secrets exactly the limit get 401.
@@ -78,6 +80,27 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
       tokenGeneration: row.token_generation,
     };
   };
+}
+
+/** Whether the request carries any client authentication (a header, a client_secret, a client_assertion). */
+export function presentsClientAuthentication(req: IncomingMessage, form: FormParams): boolean {
+  return req.headers.authorization !== undefined || ['client_secret', 'client_assertion', 'client_assertion_type'].some((p) => form.get(p) !== undefined);
+}
+
+/** private_key_jwt (RFC 7523 2.2): the client is the service user whose key signed client_assertion. */
+async function privateKeyJwt(req: IncomingMessage, form: FormParams, byAssertion: AssertionAuthenticator): Promise<AuthenticatedClient> {
+  if (form.get('client_assertion_type') !== JWT_BEARER_CLIENT_ASSERTION) {
+    throw new InvalidClient(`client_assertion_type must be ${JWT_BEARER_CLIENT_ASSERTION}`);
+  }
+  if (req.headers.authorization !== undefined || form.get('client_secret') !== undefined) {
+    throw new InvalidRequest('client authentication must not use more than one method');
+  }
+  const client = await byAssertion(req, form.get('client_assertion'), 'client');
+  const postId = form.get('client_id');
+  if (postId !== undefined && postId !== client.userId && postId.toLowerCase() !== client.clientId.toLowerCase()) {
+    throw new InvalidClient('client_id does not name the subject of client_assertion');
+  }
+  return client;
 }
 
 /** The credentials of whichever single method the client used; null when there are none or they are malformed. */

@@ -1,9 +1,10 @@
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
+import { ASSERTION_ALGS } from './assertion-auth.js';
 import { grants } from './grants/index.js';
 import { MANAGEMENT_AUD_SCOPE, STANDARD_SCOPES } from './scopes.js';
 
-export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'];
+export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
 const PUBLIC_CACHE = 'public, max-age=300';
 
 /** RFC 8414 / OpenID Connect Discovery 1.0 metadata; everything in it is static, so it is built once. */
@@ -25,6 +26,10 @@ export function discoveryDocument(ctx: AppContext): Record<string, unknown> {
     token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    // private_key_jwt's assertions, and the JWT profile's (RFC 7523), are signed with a service user's key.
+    token_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGS],
+    introspection_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGS],
+    revocation_endpoint_auth_signing_alg_values_supported: [...ASSERTION_ALGS],
     // The algorithm of JWT access tokens (and of the keys at jwks_uri); no ID tokens are issued.
     id_token_signing_alg_values_supported: [ctx.config.jwtAlg],
   };

@@ -43,6 +43,12 @@ export class UnauthorizedClient extends OAuthError {
   readonly status = 400;
 }
 
+/** RFC 6749 5.2 and RFC 7523 3.1: the grant (here, a JWT assertion) is invalid, expired or already used. */
+export class InvalidGrant extends OAuthError {
+  readonly error = 'invalid_grant';
+  readonly status = 400;
+}
+
 export class UnsupportedGrantType extends OAuthError {
   readonly error = 'unsupported_grant_type';
   readonly status = 400;

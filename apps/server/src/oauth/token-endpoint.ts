@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppContext } from '../context.js';
-import { clientAuthenticator, type AuthenticatedClient } from './client-auth.js';
-import { InvalidRequest, UnsupportedGrantType } from './errors.js';
+import { assertionAuthenticator, JWT_BEARER_GRANT } from './assertion-auth.js';
+import { clientAuthenticator, presentsClientAuthentication, type AuthenticatedClient } from './client-auth.js';
+import { InvalidGrant, InvalidRequest, UnsupportedGrantType } from './errors.js';
 import { readForm, type FormParams } from './form.js';
 import type { Grant } from './grants/grant.js';
 import { grants } from './grants/index.js';
@@ -27,6 +28,7 @@ type Step = (t: TokenRequest) => void | Promise<void>;
  */
 export function tokenEndpoint(ctx: AppContext): OAuthHandler {
   const authenticate = clientAuthenticator(ctx);
+  const byAssertion = assertionAuthenticator(ctx);
   const managementAudience = ctx.tokens.managementAudience;
 
   const steps: Step[] = [
@@ -37,13 +39,22 @@ export function tokenEndpoint(ctx: AppContext): OAuthHandler {
       t.params = await readForm(t.req);
     },
     async function authenticateClient(t) {
-      t.client = await authenticate(t.req, t.params!);
+      // The JWT profile's assertion is the credential; client authentication beside it must name the same user.
+      if (t.params!.get('grant_type') === JWT_BEARER_GRANT) {
+        const subject = await byAssertion(t.req, t.params!.get('assertion'), 'grant');
+        if (presentsClientAuthentication(t.req, t.params!) && (await authenticate(t.req, t.params!)).userId !== subject.userId) {
+          throw new InvalidGrant('the assertion is not about the authenticated client');
+        }
+        t.client = subject;
+      } else {
+        t.client = await authenticate(t.req, t.params!);
+      }
     },
     function checkGrantType(t) {
       const grantType = t.params!.get('grant_type');
       if (!grantType) throw new InvalidRequest('grant_type missing');
       t.grant = grants.get(grantType);
-      if (!t.grant) throw new UnsupportedGrantType(`grant_type ${JSON.stringify(grantType.slice(0, 64))} is not supported; use client_credentials`);
+      if (!t.grant) throw new UnsupportedGrantType(`grant_type ${JSON.stringify(grantType.slice(0, 64))} is not supported; use client_credentials or ${JWT_BEARER_GRANT}`);
     },
     function validateScope(t) {
       if (!t.grant!.parameters.has('scope')) return;

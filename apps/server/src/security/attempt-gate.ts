@@ -108,7 +108,10 @@ export class MemoryGate implements AttemptGate {
   }
 
   async failed(pairKey: string, addressKey: string): Promise<number> {
-    // Checked before, in the same turn: one process reaches here for at most the limit's failures.
+    // Checked again as it is counted, in one turn: attempts whose check awaited something (a
+    // signature verified off the main thread) may all have passed check() before any was counted.
+    const wait = Math.max(this.pair.retryAfter(pairKey), this.address.retryAfter(addressKey));
+    if (wait > 0) return wait;
     this.pair.fail(pairKey);
     this.address.fail(addressKey);
     return 0;

@@ -114,3 +114,10 @@ function readGroups(ip: string, from: number, to: number, at: number): number {
   }
   return n;
 }
+
+/** The throttle's keys for an attempt to authenticate as `name` (a client_id, an assertion's subject) from this request's address. */
+export function throttleKeys(trust: ProxyTrust | false, req: IncomingMessage, name: string): { pairKey: string; ip: string } {
+  const ip = throttleBucket(clientAddress(req, trust));
+  // No username is longer than 200 characters, so longer names share a key: keys stay small.
+  return { pairKey: `${name.slice(0, 200).toLowerCase()}\n${ip}`, ip };
+}

@@ -1,0 +1,137 @@
+import { createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { promisify } from 'node:util';
+import { compactVerify, decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
+import type { AppContext } from '../context.js';
+import { proxyTrust, throttleKeys } from '../security/client-address.js';
+import type { AuthenticatedClient } from './client-auth.js';
+import { InvalidClient, InvalidGrant, InvalidRequest, SlowDown, UnauthorizedClient, type OAuthError } from './errors.js';
+import { keyLookup } from './key-lookup.js';
+
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+export const JWT_BEARER_CLIENT_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+export const ASSERTION_ALGS = ['RS256', 'ES256'] as const;
+const KEY_KIND = { RS256: 'rsa', ES256: 'ec' } as const;
+
+/** How far a clock may be ahead of this server's. */
+const SKEW_S = 60;
+/** The furthest ahead an assertion's exp may be. */
+const MAX_LIFETIME_S = 3600;
+/** Longer assertions are refused unread: a key file's assertion is well under 2 KB. */
+const MAX_ASSERTION_LENGTH = 8192;
+
+/** What the assertion stands for: the grant itself (RFC 7523 2.1) or client authentication (2.2). */
+export type AssertionUse = 'grant' | 'client';
+
+/** Unknown key, key of another user, bad signature: one answer, so none can be told apart. */
+const FAILED = 'the assertion could not be verified with a key of its subject';
+
+/**
+ * RFC 7523 assertions signed with a service user's key (ZITADEL's JWT profile). The claims are
+ * checked first, since they say nothing about who exists; then, throttled like a client secret,
+ * the key is read (the same cost for an unknown kid) and the signature verified, with a dummy key of
+ * the same algorithm when there is no key, so an unknown kid costs what a known one does. Only with
+ * the signature proven does the answer say anything about the key's or the user's state.
+ */
+export type AssertionAuthenticator = (req: IncomingMessage, assertion: string | undefined, use: AssertionUse) => Promise<AuthenticatedClient>;
+
+export function assertionAuthenticator(ctx: AppContext): AssertionAuthenticator {
+  const findKey = keyLookup(ctx.storage);
+  const trust = proxyTrust(ctx.config.trustProxy);
+  const audiences = new Set([ctx.config.issuer, `${ctx.config.issuer}/oauth/v2/token`]);
+
+  return async (req, assertion, use) => {
+    const refuse = (description: string): OAuthError => (use === 'grant' ? new InvalidGrant(description) : new InvalidClient(description));
+    if (!assertion) throw new InvalidRequest(use === 'grant' ? 'assertion missing' : 'client_assertion missing');
+    const { kid, alg, claims } = readAssertion(assertion, refuse);
+    checkClaims(claims, audiences, refuse);
+
+    const { pairKey, ip } = throttleKeys(trust, req, claims.sub!);
+    const checked = await ctx.clientAuthGate.check(pairKey, ip, async () => findKey(kid));
+    if (checked.wait > 0) throw new SlowDown(checked.wait);
+    const { found, row: read } = checked.result!;
+    // Parsed whether found or a decoy, and verified with a dummy of the assertion's algorithm unless
+    // the key is found and of that kind: every path costs one parse and one verification.
+    const parsed = read && createPublicKey(read.public_key);
+    const row = found ? read : undefined;
+    const usable = row && parsed?.asymmetricKeyType === KEY_KIND[alg] ? parsed : undefined;
+    const signed = await compactVerify(assertion, usable ?? (await dummyKeys())[alg], { algorithms: [alg] }).then(
+      () => true,
+      () => false,
+    );
+    if (!row || !usable || !signed || !(claims.sub === row.id || claims.sub!.toLowerCase() === row.username.toLowerCase())) {
+      const over = await ctx.clientAuthGate.failed(pairKey, ip);
+      if (over > 0) throw new SlowDown(over);
+      throw refuse(FAILED);
+    }
+    ctx.clientAuthGate.passed(pairKey).catch((err: unknown) => ctx.logger.warn({ err }, 'could not clear a client authentication count'));
+
+    if (Date.parse(row.expiration_date) <= Date.now()) throw refuse('the key has expired');
+    if (row.state !== 'USER_STATE_ACTIVE') throw new UnauthorizedClient('the service user is deactivated');
+    if (claims.jti !== undefined && !(await firstUse(ctx, row.id, claims.jti, claims.exp!))) {
+      throw refuse('the assertion was already used (jti): sign a new one for each request');
+    }
+    return {
+      userId: row.id,
+      clientId: row.username,
+      orgId: row.org_id,
+      primaryDomain: row.primary_domain,
+      accessTokenType: row.access_token_type,
+      tokenGeneration: row.token_generation,
+    };
+  };
+}
+
+function readAssertion(assertion: string, refuse: (d: string) => OAuthError): { kid: string; alg: (typeof ASSERTION_ALGS)[number]; claims: JWTPayload } {
+  if (assertion.length > MAX_ASSERTION_LENGTH) throw refuse(`the assertion is longer than ${MAX_ASSERTION_LENGTH} characters`);
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  let claims: JWTPayload;
+  try {
+    header = decodeProtectedHeader(assertion);
+    claims = decodeJwt(assertion);
+  } catch {
+    throw refuse('the assertion is not a signed JWT');
+  }
+  const alg = ASSERTION_ALGS.find((a) => a === header.alg);
+  if (!alg) throw refuse(`the assertion must be signed with ${ASSERTION_ALGS.join(' or ')}`);
+  if (typeof header.kid !== 'string' || !header.kid) throw refuse('the assertion names no key: set kid to the keyId of the key file');
+  return { kid: header.kid, alg, claims };
+}
+
+function checkClaims(claims: JWTPayload, audiences: Set<string>, refuse: (d: string) => OAuthError): void {
+  const now = Math.floor(Date.now() / 1000);
+  const issuer = [...audiences][0];
+  if (typeof claims.iss !== 'string' || typeof claims.sub !== 'string' || !claims.sub) throw refuse('the assertion needs iss and sub: both the service user id');
+  if (claims.iss !== claims.sub) throw refuse('the assertion\'s iss and sub must both be the service user id');
+  const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  if (!aud.some((a) => typeof a === 'string' && audiences.has(a))) throw refuse(`the assertion's aud must be this issuer, ${issuer}`);
+  if (typeof claims.exp !== 'number') throw refuse('the assertion has no exp');
+  if (claims.exp <= now - SKEW_S) throw refuse('the assertion has expired');
+  if (claims.exp > now + MAX_LIFETIME_S + SKEW_S) throw refuse('the assertion expires more than an hour from now');
+  if (typeof claims.iat !== 'number') throw refuse('the assertion has no iat');
+  if (claims.iat > now + SKEW_S) throw refuse('the assertion was issued in the future (iat): check the clock');
+  if (typeof claims.nbf === 'number' && claims.nbf > now + SKEW_S) throw refuse('the assertion is not valid yet (nbf)');
+  if (claims.jti !== undefined && (typeof claims.jti !== 'string' || claims.jti.length > 256)) throw refuse('jti must be a string of at most 256 characters');
+}
+
+/** Records the assertion's jti until it expires; false when it was recorded already (on any node: the table is shared). */
+async function firstUse(ctx: AppContext, userId: string, jti: string, exp: number): Promise<boolean> {
+  const id = `${userId}\n${jti.replaceAll('\u0000', '\uFFFD')}`;
+  const now = Date.now();
+  return ctx.storage.command(async (tx) => {
+    await tx.run('DELETE FROM used_assertions WHERE expires_at <= ?', [now]); // the expired, this one's included
+    return (await tx.run('INSERT INTO used_assertions (id, expires_at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING', [id, (exp + SKEW_S) * 1000])) === 1;
+  });
+}
+
+let dummies: Promise<Record<(typeof ASSERTION_ALGS)[number], KeyObject>> | undefined;
+
+/** Keys no assertion verifies with, one per algorithm, made once: an unknown kid is checked against them at the cost of a real one. */
+function dummyKeys(): Promise<Record<(typeof ASSERTION_ALGS)[number], KeyObject>> {
+  const generate = promisify(generateKeyPair);
+  dummies ??= Promise.all([generate('rsa', { modulusLength: 2048 }), generate('ec', { namedCurve: 'P-256' })]).then(([rsa, ec]) => ({
+    RS256: rsa.publicKey,
+    ES256: ec.publicKey,
+  }));
+  return dummies;
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { listQuerySchema, type ObjectDetails } from './users.js';
+
+export const KEY_TYPES = ['KEY_TYPE_JSON'] as const;
+export type KeyType = (typeof KEY_TYPES)[number];
+
+/** proto3 JSON's bytes: standard or URL-safe base64, padded or not. */
+const bytesSchema = z
+  .string()
+  .max(16_384)
+  .regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
+
+/**
+ * AddMachineKey. type is KEY_TYPE_JSON (ZITADEL's only kind); expirationDate an RFC 3339 time in the
+ * future; publicKey, a PEM public key as base64 bytes, when the operator keeps the private key himself.
+ */
+export const addMachineKeySchema = z.strictObject({
+  type: z.enum(KEY_TYPES, { error: 'must be KEY_TYPE_JSON' }),
+  expirationDate: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 time, e.g. 2030-01-01T00:00:00Z' }).optional(),
+  publicKey: bytesSchema.optional(),
+});
+export type AddMachineKeyRequest = z.input<typeof addMachineKeySchema>;
+
+export interface AddMachineKeyResponse {
+  keyId: string;
+  /** The key file as base64 bytes; absent when the public key was uploaded (there is no private key to give). */
+  keyDetails?: string;
+  details: ObjectDetails;
+}
+
+export interface MachineKeyView {
+  id: string;
+  details: ObjectDetails;
+  type: KeyType;
+  expirationDate: string;
+}
+
+export const listMachineKeysSchema = z.strictObject({ query: listQuerySchema });
+export type ListMachineKeysRequest = z.input<typeof listMachineKeysSchema>;
+
+export interface ListMachineKeysResponse {
+  details: { totalResult: string; viewTimestamp: string };
+  result: MachineKeyView[];
+}
