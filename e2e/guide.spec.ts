@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { readmeBlock, runBlock } from './readme';
@@ -134,6 +136,20 @@ test('the guide, end to end: console, then the guide\'s token request and API ca
     expect(issued).toMatchObject({ token_type: 'Bearer', expires_in: 43199 });
     const orgOut = await runBlock(readmeBlock('orgs-me', baseURL!), { TOKEN: issued.access_token });
     expect(JSON.parse(orgOut).org).toMatchObject({ id: shownOrg.id, name: shownOrg.name });
+
+    // The JWT profile: a key file through the API with that token, then an assertion signed with it.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-readme-'));
+    try {
+      const seen = await request.post('/oauth/v2/introspect', { form: { token: issued.access_token, client_id: clientId, client_secret: clientSecret } });
+      const { sub } = (await seen.json()) as { sub: string };
+      await runBlock(readmeBlock('jwt-key', baseURL!), { TOKEN: issued.access_token, USER_ID: sub }, dir);
+      expect(JSON.parse(fs.readFileSync(path.join(dir, 'key.json'), 'utf8'))).toMatchObject({ type: 'serviceaccount', userId: sub });
+      const profiled = JSON.parse(await runBlock(readmeBlock('jwt-profile', baseURL!), {}, dir)) as { access_token: string };
+      const org = await runBlock(readmeBlock('orgs-me', baseURL!), { TOKEN: profiled.access_token });
+      expect(JSON.parse(org).org).toMatchObject({ id: shownOrg.id });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   await test.step('a token without the zitadel:aud scope is refused by the management API (401)', async () => {

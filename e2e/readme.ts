@@ -12,10 +12,10 @@ export function readmeBlock(name: string, baseURL: string): string {
   return match[1]!.replaceAll('http://localhost:8080', baseURL);
 }
 
-/** Runs a README block with the real bash and curl; resolves with what curl printed. */
-export function runBlock(script: string, env: Record<string, string>): Promise<string> {
+/** Runs a README block with the real bash and curl (in `cwd`, where it writes files); resolves with what curl printed. */
+export function runBlock(script: string, env: Record<string, string>, cwd?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile('bash', ['-euo', 'pipefail', '-c', script], { env: { ...process.env, ...env }, timeout: 15_000 }, (err, stdout, stderr) =>
+    execFile('bash', ['-euo', 'pipefail', '-c', script], { env: { ...process.env, ...env }, cwd, timeout: 15_000 }, (err, stdout, stderr) =>
       err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
     );
   });

@@ -1,6 +1,8 @@
+import { createPrivateKey } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { SignJWT } from 'jose';
 import { afterAll, describe, expect, it } from 'vitest';
 import { basicAuthorization } from '../src/oauth/basic-auth.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
@@ -23,7 +25,7 @@ function databaseBytes(): Buffer {
 }
 
 describe('log hygiene over the whole guide flow', () => {
-  it('no log line and no database byte holds the client secret, the admin password or an access token', { timeout: 60_000 }, async () => {
+  it('no log line and no database byte holds the client secret, a private key, the admin password or an access token', { timeout: 60_000 }, async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-logs-'));
     // The built server as it runs in production, logging everything it can (trace is below debug).
     server = await startServerProcess(path.join(dir, 'tessera.db'), { TESSERA_LOG_LEVEL: 'trace' });
@@ -61,6 +63,18 @@ describe('log hygiene over the whole guide flow', () => {
       await ok(await fetch(`${base}/oauth/v2/revoke`, { method: 'POST', headers: FORM, body: new URLSearchParams({ token, ...post }) }));
       expect((await fetch(`${base}/management/v1/orgs/me`, { headers: bearer })).status).toBe(401);
     }
+    // The JWT profile: a key file from the API, its assertion as a grant and as private_key_jwt.
+    const { keyDetails } = await ok(await fetch(`${base}/management/v1/users/${userId}/keys`, { method: 'POST', headers: operator, body: JSON.stringify({ type: 'KEY_TYPE_JSON' }) }));
+    const keyFile = JSON.parse(Buffer.from(keyDetails!, 'base64').toString('utf8')) as { keyId: string; key: string; userId: string };
+    const { issuer } = await ok(await fetch(`${base}/.well-known/openid-configuration`));
+    const now = Math.floor(Date.now() / 1000);
+    const assertion = await new SignJWT({ iss: keyFile.userId, sub: keyFile.userId, aud: issuer, iat: now, exp: now + 300 })
+      .setProtectedHeader({ alg: 'RS256', kid: keyFile.keyId })
+      .sign(createPrivateKey(keyFile.key));
+    const { access_token: profiled } = await ok(await fetch(`${base}/oauth/v2/token`, { method: 'POST', headers: FORM, body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', scope: SCOPE, assertion }) }));
+    const viaKey = { client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion };
+    expect(await ok(await fetch(`${base}/oauth/v2/introspect`, { method: 'POST', headers: FORM, body: new URLSearchParams({ token: profiled!, ...viaKey }) }))).toMatchObject({ active: true });
+
     // A wrong secret and a failed sign-in log their failures, not what was sent.
     expect((await fetch(`${base}/oauth/v2/token`, { method: 'POST', headers: FORM, body: new URLSearchParams({ grant_type: 'client_credentials', scope: SCOPE, client_id: clientId!, client_secret: `${clientSecret}x` }) })).status).toBe(401);
     expect((await fetch(`${base}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: `${ADMIN_PASSWORD}!` }) })).status).toBe(401);
@@ -76,6 +90,10 @@ describe('log hygiene over the whole guide flow', () => {
       'session cookie': cookie.split('=')[1]!,
       'session id': /^s%3A([^.]+)\./.exec(cookie.split('=')[1]!)![1]!,
       'CSRF token': csrfToken!,
+      'private key': keyFile.key.split('\n')[5]!, // one line of its base64, wherever the PEM went
+      'key file': keyDetails!.slice(40, 120),
+      'JWT-profile assertion': assertion.split('.')[2]!,
+      'JWT-profile access token': profiled!,
     };
 
     const whileRunning = databaseBytes();
