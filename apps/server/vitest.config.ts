@@ -45,6 +45,7 @@ const onBothEngines = [
   'test/oauth-client-lookup.test.ts',
   'test/keys-jwt-profile.test.ts',
   'test/security-assertion-enumeration.test.ts',
+  'test/pats.test.ts',
   'test/oauth-introspect-revoke.test.ts',
   'test/oauth-token.test.ts',
   'test/tokens-validation.test.ts',

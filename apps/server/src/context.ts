@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import type { AccessTokenVerifier } from './domain/access-token.js';
 import { OrgViews } from './domain/orgs/queries.js';
+import { PersonalAccessTokens } from './domain/pats/pats.js';
 import { Authorizer } from './domain/permissions.js';
 import { AccessTokens } from './domain/tokens/access-tokens.js';
 import { createLogger, type Logger } from './logger.js';
@@ -27,6 +28,8 @@ export interface AppContext {
   /** The instance keys (unwrapped under the master key, if one is configured). */
   instanceKeys: InstanceKeys;
   accessTokens: AccessTokenVerifier;
+  /** Service users' personal access tokens, as Bearer credentials on the management API. */
+  pats: PersonalAccessTokens;
   /** Issues, verifies and revokes access tokens; holds the signing keys in memory. */
   tokens: AccessTokens;
   /**
@@ -69,6 +72,7 @@ export async function createContext(config: Config, storage: Storage, logger: Lo
   const loginGate = gate('signin', { pair: 5, address: 50, windowMs: fifteenMinutes, maxKeys: 50_000 });
   const clientAuthGate = gate('client', { pair: 10, address: 100, windowMs: fifteenMinutes, maxKeys: 20_000 });
   const tokens = await AccessTokens.open(storage, instanceKeys, config);
+  const secretKey = instanceKeys.ring('client-secret-hmac');
   return {
     config,
     storage,
@@ -77,9 +81,10 @@ export async function createContext(config: Config, storage: Storage, logger: Lo
     orgViews: new OrgViews(storage),
     sessionStore,
     sessionSecrets: instanceKeys.sessionSecrets,
-    secretKey: instanceKeys.ring('client-secret-hmac'),
+    secretKey,
     instanceKeys,
     accessTokens: tokens,
+    pats: new PersonalAccessTokens(storage, secretKey),
     tokens,
     loginGate,
     clientAuthGate,

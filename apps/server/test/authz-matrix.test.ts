@@ -60,6 +60,10 @@ const expected: Record<string, readonly Who[]> = {
   'POST /management/v1/users/:userId/keys/_search': USER_READ,
   'GET /management/v1/users/:userId/keys/:keyId': USER_READ,
   'DELETE /management/v1/users/:userId/keys/:keyId': USER_WRITE,
+  'POST /management/v1/users/:userId/pats': USER_WRITE,
+  'POST /management/v1/users/:userId/pats/_search': USER_READ,
+  'GET /management/v1/users/:userId/pats/:tokenId': USER_READ,
+  'DELETE /management/v1/users/:userId/pats/:tokenId': USER_WRITE,
   'DELETE /management/v1/users/:userId': USER_DELETE,
   'POST /admin/v1/orgs/_search': INSTANCE_ONLY,
 };
@@ -109,6 +113,13 @@ async function freshKey(fx: Fixture): Promise<string> {
   return (res.body as { keyId: string }).keyId;
 }
 
+/** A personal access token the admin has given the fixture's service user. */
+async function freshPat(fx: Fixture): Promise<string> {
+  const res = await fx.admin.agent.post(`/management/v1/users/${fx.serviceUserId}/pats`).set('x-csrf-token', fx.admin.csrf).send({});
+  if (res.status !== 200) throw new Error(`pat fixture: ${res.status}`);
+  return (res.body as { tokenId: string }).tokenId;
+}
+
 /** A request that succeeds (200) when the caller is allowed; prepared afresh for every caller. */
 const requests: Record<string, (fx: Fixture) => Promise<Call>> = {
   'GET /management/v1/orgs/me': async () => ({ path: '/management/v1/orgs/me' }),
@@ -148,6 +159,10 @@ const requests: Record<string, (fx: Fixture) => Promise<Call>> = {
   'POST /management/v1/users/:userId/keys/_search': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/keys/_search`, body: {} }),
   'GET /management/v1/users/:userId/keys/:keyId': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/keys/${await freshKey(fx)}` }),
   'DELETE /management/v1/users/:userId/keys/:keyId': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/keys/${await freshKey(fx)}` }),
+  'POST /management/v1/users/:userId/pats': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/pats`, body: {} }),
+  'POST /management/v1/users/:userId/pats/_search': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/pats/_search`, body: {} }),
+  'GET /management/v1/users/:userId/pats/:tokenId': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/pats/${await freshPat(fx)}` }),
+  'DELETE /management/v1/users/:userId/pats/:tokenId': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/pats/${await freshPat(fx)}` }),
   'POST /admin/v1/orgs/_search': async () => ({ path: '/admin/v1/orgs/_search', body: {} }),
 };
 

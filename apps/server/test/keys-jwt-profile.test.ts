@@ -78,7 +78,7 @@ describe('service user keys (AddMachineKey, ListMachineKeys, GetMachineKeyByIDs,
     const { admin, userId } = await setup();
     expect((await addKey(admin, userId)).expirationDate).toBe('9999-12-31T23:59:59Z');
     const past = await call(admin, 'post', `/users/${userId}/keys`, { type: 'KEY_TYPE_JSON', expirationDate: '2001-01-01T00:00:00Z' }).expect(400);
-    expect(past.body.details[0].id).toBe('KEY-ExpiredDate');
+    expect(past.body.details[0].id).toBe('EXPIRATION-Past');
     await call(admin, 'post', `/users/${userId}/keys`, { type: 'KEY_TYPE_UNSPECIFIED' }).expect(400);
     await call(admin, 'post', `/users/${userId}/keys`, { type: 'KEY_TYPE_JSON', expirationDate: 'tomorrow' }).expect(400);
   });

@@ -6,7 +6,7 @@ import { MasterKey } from '../src/security/envelope.js';
 import { afterDataVersionPoll, copiedBytes, databaseEnv, holdsKey, masterKeyEnv, tessera } from './support/keys.js';
 import { createTestApp, signIn, type TestApp } from './support/test-app.js';
 import { accessToken, createClient, grantOrgRoles, tokenRequest, type Client } from './support/tokens.js';
-import { generateSecret } from './support/service-users.js';
+import { call, createServiceUser, generateSecret } from './support/service-users.js';
 import { opensOpaque } from './support/stolen-copy.js';
 
 let t: TestApp;
@@ -187,7 +187,7 @@ describe('rotate-key client-secret-hmac', () => {
     t = await createTestApp();
     const admin = await signIn(t.app);
     const r = await tessera(['rotate-key', 'client-secret-hmac'], env());
-    expect(r.stdout).toContain('Deleted key 0: no client secret needed it.');
+    expect(r.stdout).toContain('Deleted key 0: no client secret or personal access token needed it.');
     expect(await keyIds('client-secret-hmac')).toEqual([1]);
     await afterDataVersionPoll();
     const c = await createClient(admin, 'hmac-new');
@@ -200,6 +200,28 @@ describe('rotate-key client-secret-hmac', () => {
     expect((await secretRow(c)).key_id).toBe(2);
     expect(await t.ctx.instanceKeys.prune()).toEqual([{ purpose: 'client-secret-hmac', id: 1 }]);
     await tokenRequest(t.app, renewed).expect(200);
+  });
+});
+
+describe('rotate-key client-secret-hmac with personal access tokens', () => {
+  it('keeps the key a personal access token was made with, which keeps working, until the token is removed', async () => {
+    t = await createTestApp();
+    const admin = await signIn(t.app);
+    const userId = await createServiceUser(admin, 'pat-rotation');
+    await grantOrgRoles(t.storage, admin.whoami.orgId, userId, ['ORG_OWNER']);
+    const { tokenId, token } = (await call(admin, 'post', `/users/${userId}/pats`, {}).expect(200)).body;
+
+    const r = await tessera(['rotate-key', 'client-secret-hmac'], env());
+    expect(r.stdout).toContain('Kept key 0: no client secret needs it, but personal access tokens made with it do.');
+    expect(r.stdout).toContain('1 personal access token(s) are hashed with an older key');
+    await afterDataVersionPoll();
+    expect(await keyIds('client-secret-hmac')).toEqual([0, 1]);
+    await request(t.app).get('/management/v1/orgs/me').set('Authorization', `Bearer ${token}`).expect(200);
+
+    await call(admin, 'delete', `/users/${userId}/pats/${tokenId}`).expect(200);
+    expect(await t.ctx.instanceKeys.prune()).toEqual([{ purpose: 'client-secret-hmac', id: 0 }]);
+    const renewed = (await call(admin, 'post', `/users/${userId}/pats`, {}).expect(200)).body.token as string;
+    await request(t.app).get('/management/v1/orgs/me').set('Authorization', `Bearer ${renewed}`).expect(200);
   });
 });
 

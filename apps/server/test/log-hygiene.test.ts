@@ -25,7 +25,7 @@ function databaseBytes(): Buffer {
 }
 
 describe('log hygiene over the whole guide flow', () => {
-  it('no log line and no database byte holds the client secret, a private key, the admin password or an access token', { timeout: 60_000 }, async () => {
+  it('no log line and no database byte holds the client secret, a private key, a personal access token, the admin password or an access token', { timeout: 60_000 }, async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-logs-'));
     // The built server as it runs in production, logging everything it can (trace is below debug).
     server = await startServerProcess(path.join(dir, 'tessera.db'), { TESSERA_LOG_LEVEL: 'trace' });
@@ -75,6 +75,11 @@ describe('log hygiene over the whole guide flow', () => {
     const viaKey = { client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: assertion };
     expect(await ok(await fetch(`${base}/oauth/v2/introspect`, { method: 'POST', headers: FORM, body: new URLSearchParams({ token: profiled!, ...viaKey }) }))).toMatchObject({ active: true });
 
+    // A personal access token, on the Bearer path and through Express.
+    const { token: pat } = await ok(await fetch(`${base}/management/v1/users/${userId}/pats`, { method: 'POST', headers: operator, body: '{}' }));
+    expect((await ok(await fetch(`${base}/management/v1/orgs/me`, { headers: { Authorization: `Bearer ${pat}` } }))).org).toMatchObject({ id: orgId });
+    await ok(await fetch(`${base}/management/v1/users/_search`, { method: 'POST', headers: { Authorization: `Bearer ${pat}`, 'Content-Type': 'application/json' }, body: '{}' }));
+
     // A wrong secret and a failed sign-in log their failures, not what was sent.
     expect((await fetch(`${base}/oauth/v2/token`, { method: 'POST', headers: FORM, body: new URLSearchParams({ grant_type: 'client_credentials', scope: SCOPE, client_id: clientId!, client_secret: `${clientSecret}x` }) })).status).toBe(401);
     expect((await fetch(`${base}/api/session`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: `${ADMIN_PASSWORD}!` }) })).status).toBe(401);
@@ -94,6 +99,7 @@ describe('log hygiene over the whole guide flow', () => {
       'key file': keyDetails!.slice(40, 120),
       'JWT-profile assertion': assertion.split('.')[2]!,
       'JWT-profile access token': profiled!,
+      'personal access token': pat!,
     };
 
     const whileRunning = databaseBytes();

@@ -4,3 +4,4 @@ export * from './orgs.js';
 export * from './session.js';
 export * from './api-error.js';
 export * from './keys.js';
+export * from './pats.js';

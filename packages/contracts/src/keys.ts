@@ -4,6 +4,9 @@ import { listQuerySchema, type ObjectDetails } from './users.js';
 export const KEY_TYPES = ['KEY_TYPE_JSON'] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
 
+/** An optional RFC 3339 time (checked to be in the future by the command). */
+export const expirationDateSchema = z.iso.datetime({ offset: true, error: 'must be an RFC 3339 time, e.g. 2030-01-01T00:00:00Z' }).optional();
+
 /** proto3 JSON's bytes: standard or URL-safe base64, padded or not. */
 const bytesSchema = z
   .string()
@@ -16,7 +19,7 @@ const bytesSchema = z
  */
 export const addMachineKeySchema = z.strictObject({
   type: z.enum(KEY_TYPES, { error: 'must be KEY_TYPE_JSON' }),
-  expirationDate: z.iso.datetime({ offset: true, error: 'must be an RFC 3339 time, e.g. 2030-01-01T00:00:00Z' }).optional(),
+  expirationDate: expirationDateSchema,
   publicKey: bytesSchema.optional(),
 });
 export type AddMachineKeyRequest = z.input<typeof addMachineKeySchema>;

@@ -117,8 +117,13 @@ function describe(r: InstanceKeyRotation): string {
     lines.push(
       r.awaitingRehash
         ? `${r.awaitingRehash} client secret(s) are still hashed with an older key: each is re-hashed with key ${r.id} the next time its client authenticates (or when a new secret is generated), and the older key is deleted once no secret needs it. Clients notice nothing.`
-        : `Deleted key ${r.previous}: no client secret needed it.`,
+        : r.tokensOnOlderKeys
+          ? `Kept key ${r.previous}: no client secret needs it, but personal access tokens made with it do.`
+          : `Deleted key ${r.previous}: no client secret or personal access token needed it.`,
     );
+    if (r.tokensOnOlderKeys) {
+      lines.push(`${r.tokensOnOlderKeys} personal access token(s) are hashed with an older key, which is kept until the last of them is removed or expires. They keep working.`);
+    }
   }
   lines.push(NOTICED);
   return `${lines.join('\n')}\n`;

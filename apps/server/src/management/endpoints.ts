@@ -2,6 +2,7 @@ import type { Endpoint } from './endpoint.js';
 import { keyEndpoints } from './keys.js';
 import { memberEndpoints } from './members.js';
 import { orgEndpoints } from './orgs.js';
+import { patEndpoints } from './pats.js';
 import { secretEndpoints } from './secrets.js';
 import { userEndpoints } from './users.js';
 
@@ -12,4 +13,5 @@ export const endpoints: readonly Endpoint[] = [
   ...userEndpoints,
   ...secretEndpoints,
   ...keyEndpoints,
+  ...patEndpoints,
 ];

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import type { AppContext } from '../context.js';
+import { hasExpired } from '../domain/expiration.js';
 import { proxyTrust, throttleKeys } from '../security/client-address.js';
 import type { AuthenticatedClient } from './client-auth.js';
 import { InvalidClient, InvalidGrant, InvalidRequest, SlowDown, UnauthorizedClient, type OAuthError } from './errors.js';
@@ -65,7 +66,7 @@ export function assertionAuthenticator(ctx: AppContext): AssertionAuthenticator 
     }
     ctx.clientAuthGate.passed(pairKey).catch((err: unknown) => ctx.logger.warn({ err }, 'could not clear a client authentication count'));
 
-    if (Date.parse(row.expiration_date) <= Date.now()) throw refuse('the key has expired');
+    if (hasExpired(row.expiration_date)) throw refuse('the key has expired');
     if (row.state !== 'USER_STATE_ACTIVE') throw new UnauthorizedClient('the service user is deactivated');
     if (claims.jti !== undefined && !(await firstUse(ctx, row.id, claims.jti, claims.exp!))) {
       throw refuse('the assertion was already used (jti): sign a new one for each request');

@@ -162,7 +162,8 @@ export class InstanceKeys {
     const gone = await this.storage.all<{ purpose: KeyPurpose; id: number }>(
       `SELECT purpose, id FROM instance_keys k WHERE retired_at IS NOT NULL AND (
          (delete_after IS NOT NULL AND delete_after <= ?) OR purpose = 'session' OR
-         (purpose = 'client-secret-hmac' AND NOT EXISTS (SELECT 1 FROM machine_secrets s WHERE s.key_id = k.id)))`,
+         (purpose = 'client-secret-hmac' AND NOT EXISTS (SELECT 1 FROM machine_secrets s WHERE s.key_id = k.id)
+                                           AND NOT EXISTS (SELECT 1 FROM personal_access_tokens p WHERE p.key_id = k.id)))`,
       [now],
     );
     if (!gone.length) return gone;

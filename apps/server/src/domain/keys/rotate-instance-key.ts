@@ -17,6 +17,8 @@ export interface InstanceKeyRotation {
   signedOut?: number;
   /** Client-secret rotation: secrets still hashed with an older key, re-hashed at their next use. */
   awaitingRehash?: number;
+  /** Client-secret rotation: personal access tokens hashed with an older key, which is kept for them. */
+  tokensOnOlderKeys?: number;
 }
 
 export interface RotateInstanceKeyOptions {
@@ -57,6 +59,7 @@ export async function rotateInstanceKey(storage: Storage, keys: InstanceKeys, pu
       if (purpose === 'session') r.signedOut = await tx.run('DELETE FROM sessions');
       if (purpose === 'client-secret-hmac') {
         r.awaitingRehash = (await tx.one<{ n: number }>('SELECT count(*) AS n FROM machine_secrets WHERE key_id <> ?', [id]))!.n;
+        r.tokensOnOlderKeys = (await tx.one<{ n: number }>('SELECT count(*) AS n FROM personal_access_tokens WHERE key_id <> ?', [id]))!.n;
       }
       return r;
     }),

@@ -2,13 +2,12 @@ import type { AddMachineKeyRequest, AddMachineKeyResponse, KeyType, ListMachineK
 import { newId } from '../../storage/ids.js';
 import type { Sql, Storage } from '../../storage/port.js';
 import { invalidArgument, notFound } from '../errors.js';
+import { expiration } from '../expiration.js';
 import { details } from '../events.js';
 import { requireMachine, touchUser } from '../users/commands.js';
 import { findUserRow } from '../users/queries.js';
 import { newKeyPair, uploadedPublicKey, type KeyFile } from './key-pair.js';
 
-/** A key made without an expiration date lasts as long as ZITADEL's do. */
-export const NO_EXPIRATION = '9999-12-31T23:59:59Z';
 /** Keys one service user may hold; each is a way in, and the list is read on every change to them. */
 const MAX_KEYS_PER_USER = 100;
 
@@ -29,14 +28,6 @@ const toView = (r: KeyRow): MachineKeyView => ({
   expirationDate: r.expiration_date,
 });
 
-/** RFC 3339 in UTC, without fractions of a second when there are none, as ZITADEL writes a Timestamp. */
-function expiration(given: string | undefined, now: Date): string {
-  if (!given) return NO_EXPIRATION;
-  const at = new Date(given);
-  if (at.getTime() <= now.getTime()) throw invalidArgument('KEY-ExpiredDate', 'expirationDate must be in the future', 'expirationDate');
-  return at.toISOString().replace('.000Z', 'Z');
-}
-
 /**
  * AddMachineKey: a new RSA key pair whose private half is in the answer's key file and nowhere
  * else, or the operator's own public key (then there is no file to give).
@@ -48,7 +39,7 @@ export async function addMachineKey(
   editorUserId: string | null,
   req: AddMachineKeyRequest,
 ): Promise<AddMachineKeyResponse> {
-  const expirationDate = expiration(req.expirationDate, new Date());
+  const expirationDate = expiration(req.expirationDate);
   // Generated outside the transaction: making an RSA key takes tens of milliseconds of CPU.
   const pair = req.publicKey === undefined ? await newKeyPair() : { publicKey: uploadedPublicKey(Buffer.from(req.publicKey, 'base64').toString('utf8')), privateKey: '' };
   return storage.command(async (tx) => {
