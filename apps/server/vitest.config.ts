@@ -46,6 +46,7 @@ const onBothEngines = [
   'test/keys-jwt-profile.test.ts',
   'test/security-assertion-enumeration.test.ts',
   'test/pats.test.ts',
+  'test/interop-jwt-profile.test.ts',
   'test/oauth-introspect-revoke.test.ts',
   'test/oauth-token.test.ts',
   'test/tokens-validation.test.ts',
