@@ -6,7 +6,7 @@ export interface ShownSecret {
   clientSecret: string;
 }
 
-function CopyField({ label, value, first }: { label: string; value: string; first?: boolean }) {
+export function CopyField({ label, value, first }: { label: string; value: string; first?: boolean }) {
   return (
     <Group align="flex-end" gap="xs" wrap="nowrap">
       <TextInput

@@ -8,6 +8,8 @@ import { serviceUserQuery } from '../api';
 import { formatDate, TOKEN_TYPE_LABELS } from '../format';
 import { ActivityList } from './ActivityList';
 import { EditServiceUserForm } from './EditServiceUserForm';
+import { KeysCard } from './KeysCard';
+import { PatsCard } from './PatsCard';
 import { UserActionsMenu } from './UserActionsMenu';
 import { UserStateBadge } from './UserStateBadge';
 
@@ -72,6 +74,8 @@ export function ServiceUserDetailPage() {
       </Group>
       <Facts user={user} />
       <EditServiceUserForm user={user} />
+      <KeysCard userId={user.id} />
+      <PatsCard userId={user.id} />
       <ActivityList userId={user.id} />
     </Stack>
   );

@@ -1,0 +1,92 @@
+import type {
+  AddMachineKeyRequest,
+  AddMachineKeyResponse,
+  AddPersonalAccessTokenRequest,
+  AddPersonalAccessTokenResponse,
+  DetailsResponse,
+  ListMachineKeysResponse,
+  ListPersonalAccessTokensResponse,
+} from '@tessera/contracts';
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../lib/api';
+import { serviceUserKeys } from './api';
+
+/** A service user's keys and personal access tokens: the other two ways its machines sign in. */
+export const credentialKeys = {
+  keys: (userId: string) => [...serviceUserKeys.detail(userId), 'keys'] as const,
+  pats: (userId: string) => [...serviceUserKeys.detail(userId), 'pats'] as const,
+};
+
+const base = (userId: string) => `/management/v1/users/${userId}`;
+
+export const machineKeysQuery = (userId: string) =>
+  queryOptions({
+    queryKey: credentialKeys.keys(userId),
+    queryFn: () => api<ListMachineKeysResponse>('POST', `${base(userId)}/keys/_search`, { query: { limit: 100 } }).then((r) => r.result),
+  });
+
+export const patsQuery = (userId: string) =>
+  queryOptions({
+    queryKey: credentialKeys.pats(userId),
+    queryFn: () => api<ListPersonalAccessTokensResponse>('POST', `${base(userId)}/pats/_search`, { query: { limit: 100 } }).then((r) => r.result),
+  });
+
+/** After a change to a key or token: its list and the user's activity may be stale. */
+function useInvalidate(userId: string, kind: 'keys' | 'pats') {
+  const qc = useQueryClient();
+  return () =>
+    Promise.all([qc.invalidateQueries({ queryKey: credentialKeys[kind](userId) }), qc.invalidateQueries({ queryKey: serviceUserKeys.changes(userId) })]);
+}
+
+/** What a new key gives once: its id, and the key file (absent for an uploaded public key). */
+export interface NewKey {
+  keyId: string;
+  /** The key file's JSON text. */
+  file?: string;
+}
+
+/**
+ * Adds a key and hands it straight to `onKey`; the mutation resolves to nothing, so the private
+ * key never enters TanStack's cache (as with the client secret).
+ */
+export function useAddMachineKey(userId: string, onKey: (key: NewKey) => void) {
+  const invalidate = useInvalidate(userId, 'keys');
+  return useMutation({
+    mutationFn: async (body: AddMachineKeyRequest): Promise<void> => {
+      const r = await api<AddMachineKeyResponse>('POST', `${base(userId)}/keys`, body);
+      onKey({ keyId: r.keyId, file: r.keyDetails === undefined ? undefined : atob(r.keyDetails) });
+    },
+    gcTime: 0,
+    onSuccess: invalidate,
+  });
+}
+
+/** Adds a personal access token and hands it to `onToken` only (see useAddMachineKey). */
+export function useAddPat(userId: string, onToken: (token: Pick<AddPersonalAccessTokenResponse, 'tokenId' | 'token'>) => void) {
+  const invalidate = useInvalidate(userId, 'pats');
+  return useMutation({
+    mutationFn: async (body: AddPersonalAccessTokenRequest): Promise<void> => {
+      const { tokenId, token } = await api<AddPersonalAccessTokenResponse>('POST', `${base(userId)}/pats`, body);
+      onToken({ tokenId, token });
+    },
+    gcTime: 0,
+    onSuccess: invalidate,
+  });
+}
+
+/** Deletes a key ('keys') or a personal access token ('pats') by id. */
+export function useRemoveCredential(userId: string, kind: 'keys' | 'pats') {
+  const invalidate = useInvalidate(userId, kind);
+  return useMutation({
+    mutationFn: (id: string) => api<DetailsResponse>('DELETE', `${base(userId)}/${kind}/${id}`),
+    onSuccess: invalidate,
+  });
+}
+
+/** An expiration date from a date field (yyyy-mm-dd, the end of that day in UTC), or none. */
+export function expirationFromDay(day: string): string | undefined {
+  return day ? `${day}T23:59:59Z` : undefined;
+}
+
+/** ZITADEL's "no expiration" date, shown as such. */
+export const isNeverExpiring = (iso: string) => iso.startsWith('9999-');
