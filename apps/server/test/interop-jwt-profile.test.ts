@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ServiceAccount } from '@zitadel/node/dist/credentials/index.js';
 import { importPKCS8 } from 'jose';
 import * as oidc from 'openid-client';
+import { ZitadelIntrospectionStrategy } from 'passport-zitadel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createServiceUser, grantOrgRoles } from './support/service-users.js';
 import { createTestApp, signIn, type SignedIn, type TestApp } from './support/test-app.js';
@@ -57,5 +58,29 @@ describe('the JWT profile with real clients', () => {
     expect((await orgsMe(tokens.access_token)).status).toBe(200);
     const seen = await oidc.tokenIntrospection(config, tokens.access_token);
     expect(seen).toMatchObject({ active: true, sub: keyFile.userId, username: 'sdk-keyed' });
+  });
+
+  it("passport-zitadel's introspection strategy authenticates with the key (jwt-profile) and accepts the user's tokens", async () => {
+    const strategy = await ZitadelIntrospectionStrategy.create({
+      authority: issuer,
+      authorization: { type: 'jwt-profile', profile: { type: 'application', keyId: keyFile.keyId, key: keyFile.key, appId: keyFile.userId, clientId: keyFile.userId } },
+    });
+    // passport's hooks, as its middleware sets them: what the strategy decided for one request.
+    const decide = (token: string) =>
+      new Promise<{ ok: true; user: Record<string, unknown> } | { ok: false; why: unknown }>((resolve, reject) => {
+        Object.assign(strategy, {
+          success: (user: Record<string, unknown>) => resolve({ ok: true, user }),
+          fail: (why: unknown) => resolve({ ok: false, why }),
+          error: reject,
+        });
+        void strategy.authenticate({ headers: { authorization: `Bearer ${token}` } } as never);
+      });
+    // The strategy signs one assertion and uses it for an hour, as ZITADEL allows: two tokens, two introspections.
+    const account = ServiceAccount.fromJsonString(JSON.stringify(keyFile));
+    for (let i = 0; i < 2; i++) {
+      const decided = await decide(await account.authenticate(issuer, { apiAccess: true }));
+      expect(decided).toMatchObject({ ok: true, user: { active: true, sub: keyFile.userId } });
+    }
+    expect(await decide('not-a-token')).toMatchObject({ ok: false });
   });
 });
