@@ -1,4 +1,4 @@
-import { createSign } from 'node:crypto';
+import { createSign, generateKeyPairSync, sign } from 'node:crypto';
 import fs from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { ServiceAccount } from '@zitadel/node/dist/credentials/index.js';
@@ -56,6 +56,31 @@ test('a key made in the console downloads its key file once, which gets a token 
   await page.getByRole('dialog', { name: 'Delete Key' }).getByRole('button', { name: 'Delete' }).click();
   await expect(page.getByText('No keys yet.')).toBeVisible();
   expect((await page.request.post('/oauth/v2/token', { form: { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', scope: API_SCOPE, assertion: assertion(file, baseURL!) } })).status()).toBe(400);
+});
+
+test("an operator's own public key is uploaded; assertions signed with its private half get tokens", async ({ page, baseURL }) => {
+  const userId = await openServiceUser(page);
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  await page.getByRole('button', { name: 'New key' }).click();
+  const add = page.getByRole('dialog', { name: 'Add Key' });
+  await add.locator('input[type="file"]').setInputFiles({
+    name: 'operator.pem',
+    mimeType: 'application/x-pem-file',
+    buffer: Buffer.from(publicKey.export({ type: 'spki', format: 'pem' }) as string),
+  });
+  await add.getByRole('button', { name: 'Add' }).click();
+  const created = page.getByRole('dialog', { name: 'The key was created' });
+  await expect(created.getByText('The uploaded public key was added')).toBeVisible();
+  const keyId = /Key ID: (\d+)/.exec((await created.getByText(/^Key ID:/).textContent())!)![1]!;
+  await created.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByRole('table', { name: 'Keys' }).getByRole('row').filter({ hasText: keyId })).toBeVisible();
+
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  const data = `${part({ alg: 'ES256', kid: keyId })}.${part({ iss: userId, sub: userId, aud: baseURL!, iat: now, exp: now + 300 })}`;
+  const jws = `${data}.${sign('sha256', Buffer.from(data), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+  const token = await page.request.post('/oauth/v2/token', { form: { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', scope: API_SCOPE, assertion: jws } });
+  expect(token.status()).toBe(200);
 });
 
 test('a personal access token is shown once with a copy button, reads the organization, and is refused once deleted', async ({ page, context }) => {

@@ -184,13 +184,15 @@ describe('the JWT profile (RFC 7523 2.1) at the token endpoint', () => {
 });
 
 describe('private_key_jwt (RFC 7523 2.2)', () => {
-  it('authenticates the service user at the token and introspection endpoints', async () => {
+  it('authenticates the service user at the token, introspection and revocation endpoints', async () => {
     const { admin, userId, issuer } = await setup();
     const file = await addKey(admin, userId);
     const auth = async () => ({ client_assertion_type: CLIENT_ASSERTION, client_assertion: await assertion(file, issuer, { claims: { aud: `${issuer}/oauth/v2/token` } }) });
     const token = await request(t.app).post('/oauth/v2/token').type('form').send({ grant_type: 'client_credentials', scope: 'openid', ...(await auth()) }).expect(200);
     const seen = await request(t.app).post('/oauth/v2/introspect').type('form').send({ token: token.body.access_token, ...(await auth()) }).expect(200);
     expect(seen.body).toMatchObject({ active: true, sub: userId, username: 'keyed' });
+    await request(t.app).post('/oauth/v2/revoke').type('form').send({ token: token.body.access_token, ...(await auth()) }).expect(200);
+    expect((await request(t.app).post('/oauth/v2/introspect').type('form').send({ token: token.body.access_token, ...(await auth()) }).expect(200)).body).toEqual({ active: false });
 
     const wrongType = await request(t.app).post('/oauth/v2/token').type('form').send({ grant_type: 'client_credentials', scope: 'openid', ...(await auth()), client_assertion_type: 'x' }).expect(401);
     expect(wrongType.body.error).toBe('invalid_client');
