@@ -27,6 +27,8 @@ export type AssertionUse = 'grant' | 'client';
 /** Unknown key, key of another user, bad signature: one answer, so none can be told apart. */
 const FAILED = 'the assertion could not be verified with a key of its subject';
 
+export type AssertionAuthenticator = (req: IncomingMessage, assertion: string | undefined, use: AssertionUse) => Promise<AuthenticatedClient>;
+
 /**
  * RFC 7523 assertions signed with a service user's key (ZITADEL's JWT profile). The claims are
  * checked first, since they say nothing about who exists; then, throttled like a client secret,
@@ -34,8 +36,6 @@ const FAILED = 'the assertion could not be verified with a key of its subject';
  * unknown kid costs what a known one does (security-assertion-enumeration.test.ts). Only with
  * the signature proven does the answer say anything about the key's or the user's state.
  */
-export type AssertionAuthenticator = (req: IncomingMessage, assertion: string | undefined, use: AssertionUse) => Promise<AuthenticatedClient>;
-
 export function assertionAuthenticator(ctx: AppContext): AssertionAuthenticator {
   const findKey = keyLookup(ctx.storage);
   const trust = proxyTrust(ctx.config.trustProxy);
@@ -58,8 +58,7 @@ export function assertionAuthenticator(ctx: AppContext): AssertionAuthenticator 
     const row = found ? read : undefined;
     const fits = parsed?.asymmetricKeyType === KEY_KIND[alg];
     const signed = verifySignature(assertion, alg, fits ? parsed! : (await dummyKeys())[alg]);
-    const usable = Boolean(row && fits);
-    if (!row || !usable || !signed || !(claims.sub === row.id || claims.sub!.toLowerCase() === row.username.toLowerCase())) {
+    if (!row || !fits || !signed || !(claims.sub === row.id || claims.sub!.toLowerCase() === row.username.toLowerCase())) {
       const over = await ctx.clientAuthGate.failed(pairKey, ip);
       if (over > 0) throw new SlowDown(over);
       throw refuse(FAILED);

@@ -30,13 +30,13 @@ const FAILED = 'client authentication failed';
  * client_secret_basic or client_secret_post (never both), throttled per (client_id, address) and
  * per address. Every attempt costs one full row read (client-lookup.ts) and one HMAC, whether
  * the client exists or not, so neither the answer nor its timing says which usernames exist.
+ * private_key_jwt goes to the assertion authenticator (assertion-auth.ts), throttled alike.
  */
 export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, form: FormParams) => Promise<AuthenticatedClient> {
   const byUsername = clientLookup(ctx.storage);
   // Compared against when there is no stored hash; random, so it matches nothing.
   const dummyHash = randomBytes(32);
   const trust = proxyTrust(ctx.config.trustProxy);
-
   const byAssertion = assertionAuthenticator(ctx);
 
   return async (req, form) => {
