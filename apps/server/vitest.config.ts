@@ -47,6 +47,7 @@ const onBothEngines = [
   'test/security-assertion-enumeration.test.ts',
   'test/pats.test.ts',
   'test/interop-jwt-profile.test.ts',
+  'test/cli-service-users.test.ts',
   'test/oauth-introspect-revoke.test.ts',
   'test/oauth-token.test.ts',
   'test/tokens-validation.test.ts',

@@ -4,12 +4,16 @@ import { arity, type Command } from './command.js';
 import { resetPasswordCommand } from './reset-password.js';
 import { masterKeyCommand } from './master-key.js';
 import { rotateKeyCommand } from './rotate-key.js';
+import { createServiceUserCommand, generateSecretCommand, grantCommand } from './service-users.js';
 
 // Every command of `npm run tessera -- <command>`, one line each.
 const COMMANDS: Command[] = [
   resetPasswordCommand,
   masterKeyCommand,
   rotateKeyCommand,
+  createServiceUserCommand,
+  generateSecretCommand,
+  grantCommand,
 ];
 
 export function usage(): string {
