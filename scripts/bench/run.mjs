@@ -118,6 +118,16 @@ async function throughput() {
   row('tessera orgs/me (JWT token)', aJwt, baseApi);
   await running.stop(tessera);
 
+  // The same opaque token load with /metrics on: what counting costs the hot path.
+  const meteredDir = path.join(tmp, 'metered');
+  fs.mkdirSync(meteredDir);
+  const metered = await startTessera(meteredDir, { extraEnv: { ...tesseraEnv, TESSERA_METRICS_TOKEN: 'b'.repeat(40) } });
+  running.add(metered);
+  const meteredClient = await provisionClient(await signIn(metered.base, metered.password), 'bench-metered', 'ACCESS_TOKEN_TYPE_BEARER');
+  const tMetered = await measure({ pid: metered.pid, request: tokenRequest(metered.base, meteredClient), ...load });
+  row('tessera token (opaque, metrics on)', tMetered, baseToken);
+  await running.stop(metered);
+
   let peerToken = null;
   if (opts.peer) {
     const peer = await startPeer(tmp, opaque, 'opaque');
@@ -145,6 +155,7 @@ async function throughput() {
     target('orgs/me (opaque) / baseline', ratio(aOpaque.req_s, baseApi.req_s), '>=', 0.6),
     target('orgs/me (JWT) / baseline', ratio(aJwt.req_s, baseApi.req_s), '>=', 0.6),
     target('Tessera RSS after load', aJwt.rss_mb, '<=', 120, ' MB'),
+    target('opaque token CPU per request, metrics on / off', ratio(tMetered.cpu_ms_per_req, tOpaque.cpu_ms_per_req), '<=', 1.05),
   ]);
   const failed = rows.filter((r) => r.non2xx + r.errors > 0);
   if (failed.length) console.log(`\nWARNING: non-2xx or errors in: ${failed.map((r) => r.name).join(', ')}`);

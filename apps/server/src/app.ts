@@ -6,6 +6,7 @@ import type { AppContext } from './context.js';
 import { consoleRouter } from './http/console.js';
 import { corsGate } from './http/cors.js';
 import { gatewayErrorHandler, gatewayNotFound } from './http/gateway-errors.js';
+import { metricsEndpoint, PrometheusMetrics } from './http/metrics.js';
 import { requestLog } from './http/request-log.js';
 import { consoleSecurityHeaders } from './http/security-headers.js';
 import { adminEndpoints, adminRouter } from './management/admin.js';
@@ -37,7 +38,7 @@ export function createApp(ctx: AppContext): App {
   // The rest of the OAuth boundary (discovery, keys, 405s) runs before any other middleware.
   const hot = oauthHotPath(ctx);
   app.use(oauthRouter(ctx, hot));
-  app.use(requestLog(ctx.logger));
+  app.use(requestLog(ctx.logger, ctx.metrics));
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
@@ -54,6 +55,10 @@ export function createApp(ctx: AppContext): App {
       res.status(503).set('Cache-Control', 'no-store').json({ status: 'unavailable', database: 'error' });
     }
   });
+
+  // Off unless TESSERA_METRICS_TOKEN is set; then a 404, never the console's page, so a scraper is not misled.
+  const metrics = ctx.metrics instanceof PrometheusMetrics && ctx.config.metricsToken ? metricsEndpoint(ctx.metrics, ctx.config.metricsToken) : gatewayNotFound;
+  app.get('/metrics', metrics);
 
   app.use(sessionMiddleware(ctx));
   app.use('/api/session', consoleSecurityHeaders, consoleSessionRouter(ctx));

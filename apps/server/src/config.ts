@@ -33,6 +33,7 @@ const envSchema = z.object({
   TESSERA_TRUST_PROXY: z.string().trim().default('false').transform(trustProxySetting),
   TESSERA_MASTER_KEY: z.string().optional(),
   TESSERA_MASTER_KEY_FILE: z.string().optional(),
+  TESSERA_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').max(1024).optional(),
 });
 
 /**
@@ -90,6 +91,8 @@ export interface Config {
   trustProxy: TrustProxy;
   /** Wraps the instance and signing keys in the database (security/envelope.ts); none: they are stored as is. */
   masterKey: MasterKey | undefined;
+  /** The Bearer token /metrics asks for; none: there is no /metrics. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -131,5 +134,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     corsOrigins: e.TESSERA_CORS_ORIGINS ?? [],
     trustProxy: e.TESSERA_TRUST_PROXY,
     masterKey: master.key,
+    metricsToken: e.TESSERA_METRICS_TOKEN,
   };
 }

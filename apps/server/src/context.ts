@@ -1,4 +1,5 @@
 import type { Config } from './config.js';
+import { NO_METRICS, PrometheusMetrics, type Metrics } from './http/metrics.js';
 import type { AccessTokenVerifier } from './domain/access-token.js';
 import { OrgViews } from './domain/orgs/queries.js';
 import { PersonalAccessTokens } from './domain/pats/pats.js';
@@ -51,6 +52,8 @@ export interface AppContext {
    * the secret's strength, not this count, is what stops guessing.
    */
   clientAuthGate: AttemptGate;
+  /** What operators graph (http/metrics.ts): Prometheus counters when TESSERA_METRICS_TOKEN is set, else no-ops. */
+  metrics: Metrics;
   /** Things to stop when the app closes (timers, caches). */
   onClose: (() => void)[];
 }
@@ -88,6 +91,7 @@ export async function createContext(config: Config, storage: Storage, logger: Lo
     tokens,
     loginGate,
     clientAuthGate,
+    metrics: config.metricsToken ? new PrometheusMetrics() : NO_METRICS,
     onClose: [
       () => sessionStore.close(),
       () => loginGate.close(),

@@ -59,6 +59,7 @@ export function consoleSessionRouter(ctx: AppContext): Router {
     // every request arriving meanwhile would pass the check too.
     const admission = await ctx.loginGate.enter(pairKey, ip);
     if (typeof admission === 'number') {
+      ctx.metrics.throttled('signin');
       res.set('Retry-After', String(admission));
       throw new DomainError('resource_exhausted', 'SESSION-THROTTLED', `too many failed sign-ins; try again in ${admission} s`);
     }

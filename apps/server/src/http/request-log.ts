@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
+import { NO_METRICS, routeFamily, type Metrics } from './metrics.js';
 
 declare module 'node:http' {
   interface IncomingMessage {
@@ -34,6 +35,7 @@ export function accessLine(id: string, method: string | undefined, path: string,
 
 interface Pending {
   logger: Logger;
+  metrics: Metrics;
   id: string;
   path: string;
   remoteAddress: string | undefined;
@@ -46,11 +48,13 @@ const PENDING = Symbol('tessera.accessLog');
 function onClose(this: ServerResponse & { [PENDING]?: Pending }) {
   const p = this[PENDING]!;
   const status = this.statusCode;
+  const ms = performance.now() - p.start;
+  p.metrics.responded(routeFamily(p.path), status, ms / 1000);
   const level = status >= 500 ? 'error' : 'info';
   if (!p.logger.isLevelEnabled(level)) return;
   // 'close' follows 'finish' on every response; unfinished, the client went away first.
   const msg = !this.writableFinished ? 'request aborted' : status >= 500 ? 'request errored' : 'request completed';
-  p.logger[level](accessLine(p.id, this.req.method, p.path, p.remoteAddress, status, Math.round(performance.now() - p.start)), msg);
+  p.logger[level](accessLine(p.id, this.req.method, p.path, p.remoteAddress, status, Math.round(ms)), msg);
 }
 
 /**
@@ -66,7 +70,7 @@ function onClose(this: ServerResponse & { [PENDING]?: Pending }) {
  * holds the two together). So its child logger skips the redaction pass, which on this shape
  * could censor nothing and cost 4-8 µs a line; every other log call is redacted as before.
  */
-export function accessLog(parent: Logger): AccessLog {
+export function accessLog(parent: Logger, metrics: Metrics = NO_METRICS): AccessLog {
   const logger = parent.child({}, { redact: { paths: [] } });
   return (req, res, path) => {
     // originalUrl inside Express routers (req.url is relative there); the query is the same in both.
@@ -76,9 +80,10 @@ export function accessLog(parent: Logger): AccessLog {
     const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     req.id = id;
     res.setHeader('X-Request-Id', id);
-    if (!logger.isLevelEnabled('error')) return;
+    if (!logger.isLevelEnabled('error') && metrics === NO_METRICS) return;
     (res as ServerResponse & { [PENDING]?: Pending })[PENDING] = {
       logger,
+      metrics,
       id,
       path,
       remoteAddress: req.socket.remoteAddress,
@@ -89,8 +94,8 @@ export function accessLog(parent: Logger): AccessLog {
 }
 
 /** The access log as Express middleware, for everything Express serves. */
-export function requestLog(logger: Logger): RequestHandler {
-  const log = accessLog(logger);
+export function requestLog(logger: Logger, metrics?: Metrics): RequestHandler {
+  const log = accessLog(logger, metrics);
   return (req, res, next) => {
     const url = req.originalUrl;
     const q = url.indexOf('?');

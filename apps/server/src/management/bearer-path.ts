@@ -52,7 +52,7 @@ class NoRoute extends Error {}
  */
 export function bearerPath(ctx: AppContext, mounts: readonly ApiMount[]): BearerPath {
   const tables = mounts.map((m) => ({ prefix: `${m.prefix}/`, routes: m.endpoints.map(compile) }));
-  const log = accessLog(ctx.logger);
+  const log = accessLog(ctx.logger, ctx.metrics);
   const limitBody = declaredBodyLimit(JSON_BODY_LIMIT);
   const parseJson = express.json({ limit: JSON_BODY_LIMIT });
 

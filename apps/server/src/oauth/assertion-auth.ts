@@ -6,7 +6,8 @@ import type { AppContext } from '../context.js';
 import { hasExpired } from '../domain/expiration.js';
 import { proxyTrust, throttleKeys } from '../security/client-address.js';
 import type { AuthenticatedClient } from './client-auth.js';
-import { InvalidClient, InvalidGrant, InvalidRequest, SlowDown, UnauthorizedClient, type OAuthError } from './errors.js';
+import { throttled } from './throttled.js';
+import { InvalidClient, InvalidGrant, InvalidRequest, UnauthorizedClient, type OAuthError } from './errors.js';
 import { keyLookup } from './key-lookup.js';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
@@ -42,14 +43,17 @@ export function assertionAuthenticator(ctx: AppContext): AssertionAuthenticator 
   const audiences = new Set([ctx.config.issuer, `${ctx.config.issuer}/oauth/v2/token`]);
 
   return async (req, assertion, use) => {
-    const refuse = (description: string): OAuthError => (use === 'grant' ? new InvalidGrant(description) : new InvalidClient(description));
+    const refuse = (description: string): OAuthError => {
+      ctx.metrics.clientAuthFailed('bad_assertion');
+      return use === 'grant' ? new InvalidGrant(description) : new InvalidClient(description);
+    };
     if (!assertion) throw new InvalidRequest(use === 'grant' ? 'assertion missing' : 'client_assertion missing');
     const { kid, alg, claims } = readAssertion(assertion, refuse);
     checkClaims(claims, audiences, refuse);
 
     const { pairKey, ip } = throttleKeys(trust, req, claims.sub!);
     const checked = await ctx.clientAuthGate.check(pairKey, ip, async () => findKey(kid));
-    if (checked.wait > 0) throw new SlowDown(checked.wait);
+    if (checked.wait > 0) throw throttled(ctx, checked.wait);
     const { found, row: read } = checked.result!;
     // Every path parses one stored key and verifies one signature: with the found key, or with the
     // decoy's (which can never authenticate anyone, found being false), or, when the key is not of the
@@ -60,7 +64,7 @@ export function assertionAuthenticator(ctx: AppContext): AssertionAuthenticator 
     const signed = verifySignature(assertion, alg, fits ? parsed! : (await dummyKeys())[alg]);
     if (!row || !fits || !signed || !(claims.sub === row.id || claims.sub!.toLowerCase() === row.username.toLowerCase())) {
       const over = await ctx.clientAuthGate.failed(pairKey, ip);
-      if (over > 0) throw new SlowDown(over);
+      if (over > 0) throw throttled(ctx, over);
       throw refuse(FAILED);
     }
     ctx.clientAuthGate.passed(pairKey).catch((err: unknown) => ctx.logger.warn({ err }, 'could not clear a client authentication count'));

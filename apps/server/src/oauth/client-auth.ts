@@ -6,9 +6,10 @@ import { verifyClientSecret } from '../domain/secrets/hash.js';
 import { rehashClientSecret } from '../domain/secrets/rehash.js';
 import { proxyTrust, throttleKeys } from '../security/client-address.js';
 import { assertionAuthenticator, JWT_BEARER_CLIENT_ASSERTION, type AssertionAuthenticator } from './assertion-auth.js';
+import { throttled } from './throttled.js';
 import { parseBasicAuthorization, type ClientCredentials } from './basic-auth.js';
 import { clientLookup } from './client-lookup.js';
-import { InvalidClient, InvalidRequest, SlowDown, UnauthorizedClient } from './errors.js';
+import { InvalidClient, InvalidRequest, UnauthorizedClient } from './errors.js';
 import type { FormParams } from './form.js';
 
 /** A service user that proved its secret and may be given tokens. */
@@ -49,7 +50,7 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
     const checked = await ctx.clientAuthGate.check(pairKey, ip, async (column) =>
       credentials ? byUsername(credentials.clientId, column) : { result: undefined },
     );
-    if (checked.wait > 0) throw new SlowDown(checked.wait);
+    if (checked.wait > 0) throw throttled(ctx, checked.wait);
     const row = checked.result;
     await ctx.instanceKeys.fresh();
     // The key the stored hash was made with; without a row the current one. Both paths make the
@@ -58,8 +59,9 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
     const key = ctx.secretKey.get(row?.hash ? row.key_id! : current.id) ?? current.key;
     const secretOk = verifyClientSecret(key, credentials?.clientSecret ?? '', row?.hash ?? dummyHash);
     if (!credentials || !row?.hash || !secretOk) {
+      ctx.metrics.clientAuthFailed(!credentials ? 'no_credentials' : row?.hash ? 'wrong_secret' : 'unknown_client');
       const over = await ctx.clientAuthGate.failed(pairKey, ip);
-      if (over > 0) throw new SlowDown(over);
+      if (over > 0) throw throttled(ctx, over);
       throw credentials ? new InvalidClient(FAILED) : noCredentials(req);
     }
     // Cleared without holding up the answer; a late clear only keeps the count stricter for a moment.

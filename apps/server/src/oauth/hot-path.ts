@@ -16,7 +16,7 @@ export type HotPath = (req: IncomingMessage, res: ServerResponse) => boolean;
  * is ordinary Express routing in router.ts.
  */
 export function oauthHotPath(ctx: AppContext): HotPath {
-  const log = oauthAccessLog(ctx.logger);
+  const log = oauthAccessLog(ctx.logger, ctx.metrics);
   const routes = new Map<string, OAuthHandler>([
     ['POST /oauth/v2/token', tokenEndpoint(ctx)],
     ['POST /oauth/v2/introspect', introspectionEndpoint(ctx)],

@@ -20,7 +20,7 @@ export function oauthRouter(ctx: AppContext, hot: HotPath): Router {
     return (_req: unknown, res: Parameters<typeof sendOAuthError>[0]) => sendOAuthError(res, err);
   };
 
-  const log = oauthAccessLog(ctx.logger);
+  const log = oauthAccessLog(ctx.logger, ctx.metrics);
   r.use((req, res, next) => {
     if (!hot(req, res)) next();
   });

@@ -73,5 +73,6 @@ export function tokenEndpoint(ctx: AppContext): OAuthHandler {
     }
     const body = await t.grant!.handler({ ctx, client: t.client!, params: t.params!, granted: t.granted ?? { scope: [], aud: [t.client!.clientId] } });
     sendJson(res, 200, body);
+    ctx.metrics.tokenIssued(t.client!.accessTokenType === 'ACCESS_TOKEN_TYPE_JWT' ? 'jwt' : 'bearer', t.grant!.metricsLabel);
   });
 }

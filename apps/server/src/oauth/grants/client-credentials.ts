@@ -6,6 +6,7 @@ import type { Grant } from './grant.js';
  */
 export const clientCredentialsGrant: Grant = {
   grantType: 'client_credentials',
+  metricsLabel: 'client_credentials',
   parameters: new Set(['scope']),
   async handler({ ctx, client, granted }) {
     const issued = await ctx.tokens.issue({

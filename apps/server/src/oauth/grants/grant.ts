@@ -22,6 +22,8 @@ export interface GrantContext {
 /** One module per grant type (node-oidc-provider lib/actions/grants): what it reads, and what it does. */
 export interface Grant {
   grantType: string;
+  /** The grant's label in the tokens-issued metric. */
+  metricsLabel: string;
   /** Request parameters the grant reads, besides grant_type and client authentication. */
   parameters: ReadonlySet<string>;
   handler(c: GrantContext): Promise<TokenResponse>;

@@ -9,6 +9,7 @@ import type { Grant } from './grant.js';
  */
 export const jwtBearerGrant: Grant = {
   grantType: JWT_BEARER_GRANT,
+  metricsLabel: 'jwt_bearer',
   parameters: new Set(['scope', 'assertion']),
   handler: clientCredentialsGrant.handler,
 };
