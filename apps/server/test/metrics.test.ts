@@ -38,6 +38,9 @@ describe('GET /metrics', () => {
     expect(sample(text, 'tessera_throttled_total{gate="client"}')).toBeGreaterThanOrEqual(1);
     expect(sample(text, 'tessera_http_request_duration_seconds_count{family="token",status="2xx"}')).toBe(4);
     expect(sample(text, 'tessera_http_request_duration_seconds_count{family="management",status="2xx"}')).toBeGreaterThanOrEqual(1);
+    // By endpoint as declared: the Bearer path and the console's session calls alike.
+    expect(sample(text, 'tessera_management_calls_total{endpoint="GET /management/v1/orgs/me",status="200"}')).toBe(1);
+    expect(sample(text, 'tessera_management_calls_total{endpoint="POST /management/v1/users/machine",status="200"}')).toBe(1);
     expect(text).toContain('tessera_process_cpu_seconds_total');
     // Nothing a client sent reaches a label: no secret, no client_id, no token.
     for (const secretish of [client.clientSecret, token, 'pounded', 'nobody', 'metered']) expect(text).not.toContain(secretish);

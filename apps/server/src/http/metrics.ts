@@ -17,10 +17,23 @@ export interface Metrics {
   clientAuthFailed(reason: AuthFailure): void;
   throttled(gate: 'client' | 'signin'): void;
   responded(family: RouteFamily, status: number, seconds: number): void;
+  /** A management or admin call, by its endpoint as declared ("GET /management/v1/users/:userId"). */
+  managementCall(endpoint: string, status: number): void;
 }
 
 const ignore = () => {};
-export const NO_METRICS: Metrics = { tokenIssued: ignore, clientAuthFailed: ignore, throttled: ignore, responded: ignore };
+export const NO_METRICS: Metrics = { tokenIssued: ignore, clientAuthFailed: ignore, throttled: ignore, responded: ignore, managementCall: ignore };
+
+const ENDPOINT = Symbol('tessera.endpoint');
+
+/** Notes which declared endpoint a response answers, for the access line's metrics when it closes. */
+export function markEndpoint(res: ServerResponse, endpoint: string): void {
+  (res as ServerResponse & { [ENDPOINT]?: string })[ENDPOINT] = endpoint;
+}
+
+export function endpointOf(res: ServerResponse): string | undefined {
+  return (res as ServerResponse & { [ENDPOINT]?: string })[ENDPOINT];
+}
 
 /** The families by path prefix; the first match wins. */
 const FAMILIES: [prefix: string, family: RouteFamily][] = [
@@ -52,6 +65,12 @@ export class PrometheusMetrics implements Metrics {
     registers: [this.registry],
   });
   readonly #throttled = new Counter({ name: 'tessera_throttled_total', help: 'Attempts refused by a failure throttle (429).', labelNames: ['gate'], registers: [this.registry] });
+  readonly #calls = new Counter({
+    name: 'tessera_management_calls_total',
+    help: 'Management and admin API calls, by endpoint as declared and by status.',
+    labelNames: ['endpoint', 'status'],
+    registers: [this.registry],
+  });
   readonly #latency = new Histogram({
     name: 'tessera_http_request_duration_seconds',
     help: 'Time to answer, by route family and status class.',
@@ -78,6 +97,10 @@ export class PrometheusMetrics implements Metrics {
 
   responded(family: RouteFamily, status: number, seconds: number): void {
     this.#latency.observe({ family, status: `${Math.floor(status / 100)}xx` }, seconds);
+  }
+
+  managementCall(endpoint: string, status: number): void {
+    this.#calls.inc({ endpoint, status: String(status) });
   }
 }
 

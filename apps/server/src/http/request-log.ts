@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
-import { NO_METRICS, routeFamily, type Metrics } from './metrics.js';
+import { endpointOf, NO_METRICS, routeFamily, type Metrics } from './metrics.js';
 
 declare module 'node:http' {
   interface IncomingMessage {
@@ -50,6 +50,8 @@ function onClose(this: ServerResponse & { [PENDING]?: Pending }) {
   const status = this.statusCode;
   const ms = performance.now() - p.start;
   p.metrics.responded(routeFamily(p.path), status, ms / 1000);
+  const endpoint = endpointOf(this);
+  if (endpoint) p.metrics.managementCall(endpoint, status);
   const level = status >= 500 ? 'error' : 'info';
   if (!p.logger.isLevelEnabled(level)) return;
   // 'close' follows 'finish' on every response; unfinished, the client went away first.

@@ -4,6 +4,7 @@ import express, { type Request, type Response } from 'express';
 import type { AppContext } from '../context.js';
 import { toGatewayError } from '../http/gateway-errors.js';
 import { accessLog } from '../http/request-log.js';
+import { markEndpoint } from '../http/metrics.js';
 import { bearerPrincipal } from './auth.js';
 import type { Endpoint } from './endpoint.js';
 import { declaredBodyLimit } from '../http/body-limit.js';
@@ -22,6 +23,8 @@ interface Route {
   /** Per path segment: the parameter's name, or null for a literal. */
   names: (string | null)[];
   endpoint: Endpoint;
+  /** "METHOD /prefix/path" as declared: the endpoint's name in the metrics. */
+  key: string;
 }
 
 /** Answers the request when it is a Bearer call to one of the mounted APIs; false when it is not. */
@@ -51,7 +54,7 @@ class NoRoute extends Error {}
  * the gRPC-gateway shape with Cache-Control: no-store, X-Request-Id and nosniff.
  */
 export function bearerPath(ctx: AppContext, mounts: readonly ApiMount[]): BearerPath {
-  const tables = mounts.map((m) => ({ prefix: `${m.prefix}/`, routes: m.endpoints.map(compile) }));
+  const tables = mounts.map((m) => ({ prefix: `${m.prefix}/`, routes: m.endpoints.map((e) => compile(m.prefix, e)) }));
   const log = accessLog(ctx.logger, ctx.metrics);
   const limitBody = declaredBodyLimit(JSON_BODY_LIMIT);
   const parseJson = express.json({ limit: JSON_BODY_LIMIT });
@@ -72,6 +75,7 @@ export function bearerPath(ctx: AppContext, mounts: readonly ApiMount[]): Bearer
     const principal = await bearerPrincipal(ctx, header);
     const found = match(routes, req.method ?? 'GET', rest);
     if (!found) throw new NoRoute();
+    markEndpoint(res, found.key);
     const result = await invoke(ctx, found.endpoint, {
       principal,
       params: found.params,
@@ -104,9 +108,10 @@ export function bearerPath(ctx: AppContext, mounts: readonly ApiMount[]): Bearer
   };
 }
 
-function compile(e: Endpoint): Route {
+function compile(prefix: string, e: Endpoint): Route {
   const parts = e.path.split('/').slice(1);
   return {
+    key: `${e.method.toUpperCase()} ${prefix}${e.path}`,
     method: e.method,
     literals: parts.map((p) => (p.startsWith(':') ? null : p.toLowerCase())),
     names: parts.map((p) => (p.startsWith(':') ? p.slice(1) : null)),
@@ -115,7 +120,7 @@ function compile(e: Endpoint): Route {
 }
 
 /** Express's matching: first declared route wins, literals ignore case, one trailing slash is allowed. */
-function match(routes: Route[], method: string, rest: string): { endpoint: Endpoint; params: Record<string, string> } | undefined {
+function match(routes: Route[], method: string, rest: string): { endpoint: Endpoint; key: string; params: Record<string, string> } | undefined {
   const m = method === 'HEAD' ? 'get' : method.toLowerCase();
   const trimmed = rest.length > 1 && rest.endsWith('/') ? rest.slice(0, -1) : rest;
   const parts = trimmed.split('/').slice(1);
@@ -132,7 +137,7 @@ function match(routes: Route[], method: string, rest: string): { endpoint: Endpo
         params[r.names[i]!] = decodeParam(seg);
       }
     }
-    return { endpoint: r.endpoint, params };
+    return { endpoint: r.endpoint, key: r.key, params };
   }
   return undefined;
 }

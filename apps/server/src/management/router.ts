@@ -1,4 +1,5 @@
 import { idSchema } from '@tessera/contracts';
+import { markEndpoint } from '../http/metrics.js';
 import express, { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { DomainError, invalidArgument } from '../domain/errors.js';
@@ -82,6 +83,7 @@ export async function invoke(ctx: AppContext, e: Endpoint, call: ApiCall): Promi
 
 function handle(ctx: AppContext, e: Endpoint): RequestHandler {
   return async (req, res) => {
+    markEndpoint(res, `${e.method.toUpperCase()} ${req.baseUrl}${e.path}`);
     const result = await invoke(ctx, e, {
       principal: req.principal!,
       params: req.params as Record<string, string>,
