@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import { NO_METRICS, PrometheusMetrics, type Metrics } from './http/metrics.js';
 import type { AccessTokenVerifier } from './domain/access-token.js';
+import { fillKeyJwks } from './domain/machine-keys/keys.js';
 import { OrgViews } from './domain/orgs/queries.js';
 import { PersonalAccessTokens } from './domain/pats/pats.js';
 import { Authorizer } from './domain/permissions.js';
@@ -74,6 +75,7 @@ export async function createContext(config: Config, storage: Storage, logger: Lo
     storage.engine === 'pg' ? new SharedGate(storage, namespace, limits) : new MemoryGate(limits);
   const loginGate = gate('signin', { pair: 5, address: 50, windowMs: fifteenMinutes, maxKeys: 50_000 });
   const clientAuthGate = gate('client', { pair: 10, address: 100, windowMs: fifteenMinutes, maxKeys: 20_000 });
+  await fillKeyJwks(storage);
   const tokens = await AccessTokens.open(storage, instanceKeys, config);
   const secretKey = instanceKeys.ring('client-secret-hmac');
   return {

@@ -2,6 +2,7 @@ import { createPrivateKey, generateKeyPairSync, randomUUID, type KeyObject } fro
 import { SignJWT } from 'jose';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
+import { fillKeyJwks } from '../src/domain/machine-keys/keys.js';
 import { call, createServiceUser, grantOrgRoles } from './support/service-users.js';
 import { createTestApp, signIn, type SignedIn, type TestApp } from './support/test-app.js';
 import { basic, createClient, GUIDE_SCOPE } from './support/tokens.js';
@@ -169,6 +170,16 @@ describe('the JWT profile (RFC 7523 2.1) at the token endpoint', () => {
     await grant(t.app, await assertion(second, issuer)).expect(200);
     await call(admin, 'delete', `/users/${userId}/keys/${second.keyId}`).expect(200);
     expect((await grant(t.app, await assertion(second, issuer)).expect(400)).body.error_description).toMatch(/could not be verified/);
+  });
+
+  it('fills in the JWK of a key stored before migration 011, which then signs as before', async () => {
+    const { admin, userId, issuer } = await setup();
+    const file = await addKey(admin, userId);
+    await t.storage.command((tx) => tx.run('UPDATE machine_keys SET public_jwk = NULL WHERE id = ?', [file.keyId]));
+    expect(await fillKeyJwks(t.storage)).toBe(1);
+    expect(JSON.parse((await t.storage.one<{ public_jwk: string }>('SELECT public_jwk FROM machine_keys WHERE id = ?', [file.keyId]))!.public_jwk)).toMatchObject({ kty: 'RSA', e: 'AQAB' });
+    expect(await fillKeyJwks(t.storage)).toBe(0);
+    await grant(t.app, await assertion(file, issuer)).expect(200);
   });
 
   it('throttles bad signatures per subject and address like wrong secrets: 10 checked of 14 in parallel, then 429', async () => {

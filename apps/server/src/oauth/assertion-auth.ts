@@ -1,4 +1,4 @@
-import { createPublicKey, generateKeyPair, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPair, verify, type JsonWebKeyInput, type KeyObject } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { promisify } from 'node:util';
 import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
@@ -58,7 +58,7 @@ export function assertionAuthenticator(ctx: AppContext): AssertionAuthenticator 
     // Every path parses one stored key and verifies one signature: with the found key, or with the
     // decoy's (which can never authenticate anyone, found being false), or, when the key is not of the
     // assertion's kind, with a dummy of that kind.
-    const parsed = read && createPublicKey(read.public_key);
+    const parsed = read && createPublicKey({ key: JSON.parse(read.public_jwk) as JsonWebKeyInput['key'], format: 'jwk' });
     const row = found ? read : undefined;
     const fits = parsed?.asymmetricKeyType === KEY_KIND[alg];
     const signed = verifySignature(assertion, alg, fits ? parsed! : (await dummyKeys())[alg]);

@@ -3,8 +3,8 @@ import type { Storage } from '../storage/port.js';
 import type { ClientRow } from './client-lookup.js';
 
 export interface KeyRow extends Omit<ClientRow, 'hash' | 'key_id'> {
-  /** The key's public half, SPKI PEM. */
-  public_key: string;
+  /** The key's public half as a JWK (JSON text): far cheaper to import than its PEM. */
+  public_jwk: string;
   expiration_date: string;
 }
 
@@ -25,7 +25,7 @@ const DECOY_REFRESH_MS = 60_000;
  */
 export function keyLookup(storage: Storage): (keyId: string) => Promise<CarriedRead<FoundKey>> {
   const lookup = `SELECT u.id, u.username, u.org_id, u.state, u.access_token_type, o.primary_domain, u.token_generation,
-            k.public_key, k.expiration_date, CASE WHEN k.id = ? THEN 1 ELSE 0 END AS found
+            k.public_jwk, k.expiration_date, CASE WHEN k.id = ? THEN 1 ELSE 0 END AS found
      FROM machine_keys k JOIN users u ON u.id = k.user_id JOIN orgs o ON o.id = u.org_id
      WHERE k.id = coalesce((SELECT id FROM machine_keys WHERE id = ?), ?)`;
   let decoy = '';

@@ -1,3 +1,4 @@
+import { createPublicKey } from 'node:crypto';
 import type { AddMachineKeyRequest, AddMachineKeyResponse, KeyType, ListMachineKeysRequest, ListMachineKeysResponse, MachineKeyView, ObjectDetails } from '@tessera/contracts';
 import { newId } from '../../storage/ids.js';
 import type { Sql, Storage } from '../../storage/port.js';
@@ -49,8 +50,8 @@ export async function addMachineKey(
     const keyId = newId();
     const d = await touchUser(tx, orgId, userId, editorUserId, 'user.machine.key.added', { keyId, type: req.type, expirationDate });
     await tx.run(
-      `INSERT INTO machine_keys (id, user_id, type, public_key, sequence, created_at, expiration_date) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      [keyId, userId, req.type, pair.publicKey, Number(d.sequence), d.changeDate, expirationDate],
+      `INSERT INTO machine_keys (id, user_id, type, public_key, public_jwk, sequence, created_at, expiration_date) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [keyId, userId, req.type, pair.publicKey, jwkOf(pair.publicKey), Number(d.sequence), d.changeDate, expirationDate],
     );
     const file: KeyFile | undefined = pair.privateKey ? { type: 'serviceaccount', keyId, key: pair.privateKey, expirationDate, userId } : undefined;
     return {
@@ -60,6 +61,18 @@ export async function addMachineKey(
       details: { ...d, creationDate: d.changeDate },
     };
   });
+}
+
+const jwkOf = (pem: string) => JSON.stringify(createPublicKey(pem).export({ format: 'jwk' }));
+
+/** Fills in the JWK of keys stored before there was a column for it (migration 011); at start, once per key. */
+export async function fillKeyJwks(storage: Storage): Promise<number> {
+  const rows = await storage.all<{ id: string; public_key: string }>('SELECT id, public_key FROM machine_keys WHERE public_jwk IS NULL');
+  if (!rows.length) return 0;
+  await storage.command(async (tx) => {
+    for (const r of rows) await tx.run('UPDATE machine_keys SET public_jwk = ? WHERE id = ? AND public_jwk IS NULL', [jwkOf(r.public_key), r.id]);
+  });
+  return rows.length;
 }
 
 /** RemoveMachineKey: assertions signed with it are refused from the next request. */
