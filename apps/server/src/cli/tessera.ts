@@ -3,6 +3,7 @@ import { ConfigError } from '../config.js';
 import { arity, type Command } from './command.js';
 import { resetPasswordCommand } from './reset-password.js';
 import { masterKeyCommand } from './master-key.js';
+import { migrateCommand } from './migrate.js';
 import { rotateKeyCommand } from './rotate-key.js';
 import { createServiceUserCommand, generateSecretCommand, grantCommand } from './service-users.js';
 
@@ -14,6 +15,7 @@ const COMMANDS: Command[] = [
   createServiceUserCommand,
   generateSecretCommand,
   grantCommand,
+  migrateCommand,
 ];
 
 export function usage(): string {
@@ -24,7 +26,7 @@ export function usage(): string {
     '',
     ...COMMANDS.map((c, i) => `  ${lines[i]!.padEnd(width)}   ${c.summary}`),
     '',
-    'Run it with the same environment as the server (at least the same TESSERA_DB).',
+    'Run it with the same environment as the server (at least the same TESSERA_DB or TESSERA_DATABASE_URL).',
     '',
   ].join('\n');
 }
