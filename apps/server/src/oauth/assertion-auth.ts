@@ -5,7 +5,7 @@ import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import type { AppContext } from '../context.js';
 import { hasExpired } from '../domain/expiration.js';
 import { proxyTrust, throttleKeys } from '../security/client-address.js';
-import type { AuthenticatedClient } from './client-auth.js';
+import { authenticatedClient, type AuthenticatedClient } from './client-auth.js';
 import { throttled } from './throttled.js';
 import { InvalidClient, InvalidGrant, InvalidRequest, UnauthorizedClient, type OAuthError } from './errors.js';
 import { keyLookup } from './key-lookup.js';
@@ -74,14 +74,7 @@ export function assertionAuthenticator(ctx: AppContext): AssertionAuthenticator 
     if (claims.jti !== undefined && !(await firstUse(ctx, row.id, claims.jti, claims.exp!))) {
       throw refuse('the assertion was already used (jti): sign a new one for each request');
     }
-    return {
-      userId: row.id,
-      clientId: row.username,
-      orgId: row.org_id,
-      primaryDomain: row.primary_domain,
-      accessTokenType: row.access_token_type,
-      tokenGeneration: row.token_generation,
-    };
+    return authenticatedClient(row);
   };
 }
 

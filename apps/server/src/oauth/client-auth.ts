@@ -8,7 +8,7 @@ import { proxyTrust, throttleKeys } from '../security/client-address.js';
 import { assertionAuthenticator, JWT_BEARER_CLIENT_ASSERTION, type AssertionAuthenticator } from './assertion-auth.js';
 import { throttled } from './throttled.js';
 import { parseBasicAuthorization, type ClientCredentials } from './basic-auth.js';
-import { clientLookup } from './client-lookup.js';
+import { clientLookup, type ClientRow } from './client-lookup.js';
 import { InvalidClient, InvalidRequest, UnauthorizedClient } from './errors.js';
 import type { FormParams } from './form.js';
 
@@ -22,6 +22,18 @@ export interface AuthenticatedClient {
   accessTokenType: AccessTokenType;
   /** Its token generation, as read with its credentials: the tokens it is issued now carry it. */
   tokenGeneration: number;
+}
+
+/** What a proven client is to the rest of the token endpoint, from its row (a secret's or a key's lookup). */
+export function authenticatedClient(row: Omit<ClientRow, 'hash' | 'key_id'>): AuthenticatedClient {
+  return {
+    userId: row.id,
+    clientId: row.username,
+    orgId: row.org_id,
+    primaryDomain: row.primary_domain,
+    accessTokenType: row.access_token_type,
+    tokenGeneration: row.token_generation,
+  };
 }
 
 /** Unknown client, wrong secret, no secret, human user: one answer, so none can be told apart. */
@@ -73,14 +85,7 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
     }
     // Only now, with the secret proven, may the answer say anything about the user's state.
     if (row.state !== 'USER_STATE_ACTIVE') throw new UnauthorizedClient('the service user is deactivated');
-    return {
-      userId: row.id,
-      clientId: row.username,
-      orgId: row.org_id,
-      primaryDomain: row.primary_domain,
-      accessTokenType: row.access_token_type,
-      tokenGeneration: row.token_generation,
-    };
+    return authenticatedClient(row);
   };
 }
 
