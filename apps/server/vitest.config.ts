@@ -55,6 +55,8 @@ const onBothEngines = [
   'test/users-lifecycle.test.ts',
   'test/secrets-exposure.test.ts',
   'test/secrets-lifecycle.test.ts',
+  'test/secrets-rotation.test.ts',
+  'test/secrets-upgrade.test.ts',
   'test/secrets-revoke-option.test.ts',
   'test/security-escalation.test.ts',
   'test/security-name-disclosure.test.ts',

@@ -4,6 +4,7 @@ import type { AccessTokenVerifier } from './domain/access-token.js';
 import { fillKeyJwks } from './domain/machine-keys/keys.js';
 import { OrgViews } from './domain/orgs/queries.js';
 import { PersonalAccessTokens } from './domain/pats/pats.js';
+import { SecretUsage } from './domain/secrets/usage.js';
 import { Authorizer } from './domain/permissions.js';
 import { AccessTokens } from './domain/tokens/access-tokens.js';
 import { createLogger, type Logger } from './logger.js';
@@ -53,10 +54,12 @@ export interface AppContext {
    * the secret's strength, not this count, is what stops guessing.
    */
   clientAuthGate: AttemptGate;
+  /** Uses of each client secret, counted in memory and written in batches (never on the token path). */
+  secretUsage: SecretUsage;
   /** What operators graph (http/metrics.ts): Prometheus counters when TESSERA_METRICS_TOKEN is set, else no-ops. */
   metrics: Metrics;
-  /** Things to stop when the app closes (timers, caches). */
-  onClose: (() => void)[];
+  /** Things to stop when the app closes (timers, caches, counts not yet written), in order. */
+  onClose: (() => void | Promise<void>)[];
 }
 
 export async function createContext(config: Config, storage: Storage, logger: Logger = createLogger(config.logLevel)): Promise<AppContext> {
@@ -78,6 +81,7 @@ export async function createContext(config: Config, storage: Storage, logger: Lo
   await fillKeyJwks(storage);
   const tokens = await AccessTokens.open(storage, instanceKeys, config);
   const secretKey = instanceKeys.ring('client-secret-hmac');
+  const secretUsage = new SecretUsage(storage, logger);
   return {
     config,
     storage,
@@ -93,8 +97,10 @@ export async function createContext(config: Config, storage: Storage, logger: Lo
     tokens,
     loginGate,
     clientAuthGate,
+    secretUsage,
     metrics: config.metricsToken ? new PrometheusMetrics() : NO_METRICS,
     onClose: [
+      () => secretUsage.close(),
       () => sessionStore.close(),
       () => loginGate.close(),
       () => clientAuthGate.close(),
@@ -104,6 +110,7 @@ export async function createContext(config: Config, storage: Storage, logger: Lo
   };
 }
 
-export function closeContext(ctx: AppContext): void {
-  for (const fn of ctx.onClose.splice(0)) fn();
+/** Stops what the context started; call before the storage closes (counts are written on the way). */
+export async function closeContext(ctx: AppContext): Promise<void> {
+  for (const fn of ctx.onClose.splice(0)) await fn();
 }

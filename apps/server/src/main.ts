@@ -66,8 +66,9 @@ async function main(): Promise<void> {
   const fail = (problem: string) => {
     process.stderr.write(`Tessera failed to start: ${problem}\n`);
     server.close();
-    closeContext(ctx);
-    void storage.close().finally(() => process.exit(1));
+    void closeContext(ctx)
+      .then(() => storage.close())
+      .finally(() => process.exit(1));
   };
   const cannotListen = (err: NodeJS.ErrnoException) => fail(listenProblem(config, err, firstInstance.pending));
   server.once('error', cannotListen);
@@ -92,11 +93,12 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     server.close(() => {
-      closeContext(ctx);
-      void storage.close().finally(() => {
-        logger.info('stopped');
-        process.exit(0);
-      });
+      void closeContext(ctx)
+        .then(() => storage.close())
+        .finally(() => {
+          logger.info('stopped');
+          process.exit(0);
+        });
     });
     // Keep-alive connections turn idle once their in-flight response is sent: close them as they do.
     const idle = setInterval(() => server.closeIdleConnections(), 50);

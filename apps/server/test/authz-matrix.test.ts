@@ -51,6 +51,8 @@ const expected: Record<string, readonly Who[]> = {
   'GET /management/v1/users/:userId': USER_READ,
   'PUT /management/v1/users/:userId/secret': USER_WRITE,
   'DELETE /management/v1/users/:userId/secret': USER_WRITE,
+  'POST /management/v1/users/:userId/secrets/_search': USER_READ,
+  'DELETE /management/v1/users/:userId/secrets/:secretId': USER_WRITE,
   'PUT /management/v1/users/:userId/machine': USER_WRITE,
   'POST /management/v1/users/:userId/_deactivate': USER_WRITE,
   'POST /management/v1/users/:userId/_reactivate': USER_WRITE,
@@ -100,6 +102,14 @@ async function freshUser(fx: Fixture, prepare?: string, method: 'put' | 'post' =
   return userId;
 }
 
+/** A secret of a fresh service user, to be revoked by one caller. */
+async function freshSecret(fx: Fixture): Promise<{ userId: string; secretId: string }> {
+  const userId = await createServiceUser(fx.admin, fx.unique('subject'));
+  const res = await fx.admin.agent.put(`/management/v1/users/${userId}/secret`).set('x-csrf-token', fx.admin.csrf);
+  if (res.status !== 200) throw new Error(`secret fixture: ${res.status}`);
+  return { userId, secretId: (res.body as { secretId: string }).secretId };
+}
+
 /** An uploaded public key: adding one costs no key generation. */
 const PUBLIC_KEY = {
   type: 'KEY_TYPE_JSON',
@@ -141,6 +151,11 @@ const requests: Record<string, (fx: Fixture) => Promise<Call>> = {
   'GET /management/v1/users/:userId': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}` }),
   'PUT /management/v1/users/:userId/secret': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/secret` }),
   'DELETE /management/v1/users/:userId/secret': async (fx) => ({ path: `/management/v1/users/${await freshUser(fx, 'secret', 'put')}/secret` }),
+  'POST /management/v1/users/:userId/secrets/_search': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/secrets/_search`, body: {} }),
+  'DELETE /management/v1/users/:userId/secrets/:secretId': async (fx) => {
+    const { userId, secretId } = await freshSecret(fx);
+    return { path: `/management/v1/users/${userId}/secrets/${secretId}` };
+  },
   'PUT /management/v1/users/:userId/machine': async (fx) => ({
     path: `/management/v1/users/${fx.serviceUserId}/machine`,
     body: { name: fx.unique('Renamed') },

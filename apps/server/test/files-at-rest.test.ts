@@ -142,7 +142,7 @@ describe('database files at rest', () => {
   it('says so in the log when a start tightens an existing database', { timeout: 60_000 }, async () => {
     const data = path.join(sharedRoot(), 'data');
     t = await createTestApp({}, data);
-    t.close();
+    await t.close();
     const db = path.join(data, 'tessera.db');
     fs.chmodSync(db, 0o644);
     server = await startServerProcess(db);

@@ -128,7 +128,7 @@ describe('the master key at start', () => {
     t.db.exec('DROP TABLE old_keys');
     t.db.pragma('wal_checkpoint(TRUNCATE)');
     expect(holdsKey(databaseBytes(t.config.dbFile), pruned.d!)).toBe(true);
-    t.close();
+    await t.close();
 
     const master = masterKeyEnv();
     const log = logSink();
@@ -148,7 +148,7 @@ describe('the master key at start', () => {
     for (const key of [...before, pruned.d!]) expect(holdsKey(bytes, key)).toBe(false);
 
     const again = logSink();
-    t.close();
+    await t.close();
     t = await createTestApp({ ...master, TESSERA_LOG_LEVEL: 'info' }, t.dir, again.stream);
     expect(again.lines().filter((l) => String(l.msg).startsWith('wrapped'))).toEqual([]);
     await orgsMe(t, tokens[0]!).expect(200);
@@ -158,7 +158,7 @@ describe('the master key at start', () => {
     const master = masterKeyEnv();
     t = await createTestApp(master);
     const dir = t.dir;
-    t.close();
+    await t.close();
     await expect(createTestApp({}, dir)).rejects.toThrow(
       /^the keys in .*tessera\.db are wrapped with a master key, and none is configured: set TESSERA_MASTER_KEY or TESSERA_MASTER_KEY_FILE to the master key they were wrapped with$/,
     );
@@ -177,7 +177,7 @@ describe('the master key at start', () => {
     const set = t.db.prepare('UPDATE instance_keys SET material = ? WHERE purpose = ? AND id = 0');
     set.run(opaque, 'session');
     set.run(session, 'opaque');
-    t.close();
+    await t.close();
     await expect(createTestApp(master, t.dir)).rejects.toThrow(
       /^instance-key\/(opaque|session)\/0 does not open with the master key: the row was altered, or copied from another row$/,
     );
@@ -187,7 +187,7 @@ describe('the master key at start', () => {
     const log = logSink();
     t = await createTestApp({ TESSERA_LOG_LEVEL: 'warn' }, undefined, log.stream);
     expect(log.lines()).toEqual([]);
-    t.close();
+    await t.close();
     vi.stubEnv('NODE_ENV', 'production');
     try {
       t = await createTestApp({ TESSERA_LOG_LEVEL: 'warn' }, t.dir, log.stream);

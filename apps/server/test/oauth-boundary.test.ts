@@ -26,8 +26,8 @@ beforeAll(async () => {
   // A second context on the same database, logging at info into memory.
   ctx = await createContext(t.config, t.storage, createLogger('info', sink));
 });
-afterAll(() => {
-  closeContext(ctx);
+afterAll(async () => {
+  await closeContext(ctx);
   t.cleanup();
 });
 
@@ -60,7 +60,7 @@ describe('the OAuth boundary', () => {
     };
     lines.length = 0;
     const res = await tokenRequest(createApp(broken), c).expect(500);
-    closeContext(broken);
+    await closeContext(broken);
     expect(res.body).toEqual({ error: 'server_error', error_description: 'internal error' });
     expect(res.headers['cache-control']).toBe('no-store');
     await new Promise((resolve) => setImmediate(resolve));

@@ -41,7 +41,7 @@ describe('client lookup', () => {
     expect(answers.map((a) => a.result?.id)).toEqual(cases.map(([, id]) => id));
     // SQLite reads in this process, one statement each; PostgreSQL takes the turn's lookups 16 at a time.
     expect(reads() - before).toBe(TEST_ENGINE === 'pg' ? Math.ceil(cases.length / 16) : cases.length);
-    expect((await lookup('lookup-nosecret')).result).toMatchObject({ username: 'lookup-nosecret', hash: null });
+    expect((await lookup('lookup-nosecret')).result).toMatchObject({ username: 'lookup-nosecret', secrets: [] });
   });
 
   // PostgreSQL only: on SQLite the counts live in memory (security/attempt-gate.ts MemoryGate), never in a statement.

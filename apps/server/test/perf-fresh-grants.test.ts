@@ -142,7 +142,7 @@ describe('the access log', () => {
     };
     lines.length = 0;
     const res = await orgsMe(createApp(broken), token).expect(500);
-    closeContext(broken);
+    await closeContext(broken);
     expect(res.body.details[0].id).toBe('INTERNAL');
     await settle();
     expect(lines.map((l) => [l.level, l.msg])).toEqual([

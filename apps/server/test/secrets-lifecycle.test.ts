@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyClientSecret } from '../src/domain/secrets/hash.js';
+import { hashClientSecret } from '../src/domain/secrets/hash.js';
 import { call, createServiceUser, generateSecret } from './support/service-users.js';
 import { createTestApp, signIn, type SignedIn, type TestApp } from './support/test-app.js';
 
@@ -11,6 +11,7 @@ beforeEach(async () => {
 });
 afterEach(() => t.cleanup());
 
+const verifies = (secret: string, hash: Buffer) => hashClientSecret(t.ctx.secretKey.current.key, secret).equals(hash);
 const storedHash = async (userId: string) =>
   (await t.storage.one<{ hash: Buffer }>('SELECT hash FROM machine_secrets WHERE user_id = ?', [userId]))?.hash;
 
@@ -21,6 +22,7 @@ describe('PUT /management/v1/users/{userId}/secret', () => {
     expect(res.body).toEqual({
       clientId: 'Mixed.Case-Bot',
       clientSecret: expect.stringMatching(/^[A-Za-z0-9]{64}$/),
+      secretId: expect.stringMatching(/^\d+$/),
       details: { sequence: expect.stringMatching(/^\d+$/), changeDate: expect.any(String), resourceOwner: s.whoami.orgId },
     });
     expect(res.headers['cache-control']).toBe('no-store');
@@ -31,11 +33,11 @@ describe('PUT /management/v1/users/{userId}/secret', () => {
   it('replaces the old secret at once: only the newest one verifies', async () => {
     const userId = await createServiceUser(s, 'rotating');
     const first = await generateSecret(s, userId);
-    expect(verifyClientSecret(t.ctx.secretKey.current.key, first.clientSecret, (await storedHash(userId))!)).toBe(true);
+    expect(verifies(first.clientSecret, (await storedHash(userId))!)).toBe(true);
     const second = await generateSecret(s, userId);
     expect(second.clientSecret).not.toBe(first.clientSecret);
-    expect(verifyClientSecret(t.ctx.secretKey.current.key, first.clientSecret, (await storedHash(userId))!)).toBe(false);
-    expect(verifyClientSecret(t.ctx.secretKey.current.key, second.clientSecret, (await storedHash(userId))!)).toBe(true);
+    expect(verifies(first.clientSecret, (await storedHash(userId))!)).toBe(false);
+    expect(verifies(second.clientSecret, (await storedHash(userId))!)).toBe(true);
     expect(await t.storage.one('SELECT count(*) AS n FROM machine_secrets WHERE user_id = ?', [userId])).toEqual({ n: 1 });
   });
 

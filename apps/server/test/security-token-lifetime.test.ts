@@ -96,7 +96,7 @@ describe('tokens sealed or signed with the server\'s own keys', () => {
       expect(await longer.ctx.tokens.verify(issued.accessToken)).not.toBeNull();
       tokens[tokenType] = issued.accessToken;
     }
-    longer.close();
+    await longer.close();
     await expectRefused(tokens);
   });
 });

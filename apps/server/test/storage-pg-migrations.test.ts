@@ -31,13 +31,14 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 describe('choosing each engine\'s files', () => {
   it('gives SQLite its own files under the names it always recorded, and PostgreSQL its baseline', () => {
     const sqlite = loadMigrations('sqlite');
-    expect(sqlite.map((m) => [m.version, m.name])).toEqual([...RECORDED_BEFORE, [8, 'lowercase_usernames'], [9, 'machine_keys'], [10, 'personal_access_tokens'], [11, 'machine_key_jwks']]);
+    expect(sqlite.map((m) => [m.version, m.name])).toEqual([...RECORDED_BEFORE, [8, 'lowercase_usernames'], [9, 'machine_keys'], [10, 'personal_access_tokens'], [11, 'machine_key_jwks'], [12, 'machine_secret_rotation']]);
     expect(sqlite.every((m) => m.file.endsWith('.sqlite.sql') || m.file === '011_machine_key_jwks.sql')).toBe(true);
     expect(loadMigrations('pg').map((m) => [m.version, m.name, m.file])).toEqual([
       [1, 'initial', '001_initial.pg.sql'],
       [9, 'machine_keys', '009_machine_keys.pg.sql'],
       [10, 'personal_access_tokens', '010_personal_access_tokens.pg.sql'],
       [11, 'machine_key_jwks', '011_machine_key_jwks.sql'],
+      [12, 'machine_secret_rotation', '012_machine_secret_rotation.pg.sql'],
     ]);
   });
 });
@@ -63,13 +64,14 @@ describe('SQLite', () => {
     old.close();
 
     const db = openDatabase(file);
-    expect(migrate(db)).toEqual([8, 9, 10, 11]);
+    expect(migrate(db)).toEqual([8, 9, 10, 11, 12]);
     expect(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').raw().all()).toEqual([
       ...RECORDED_BEFORE,
       [8, 'lowercase_usernames'],
       [9, 'machine_keys'],
       [10, 'personal_access_tokens'],
       [11, 'machine_key_jwks'],
+      [12, 'machine_secret_rotation'],
     ]);
     expect(db.prepare('SELECT id FROM users WHERE lower(username) = lower(?)').pluck().all('ADMIN')).toEqual(['10']);
     expect(db.prepare('EXPLAIN QUERY PLAN SELECT id FROM users WHERE lower(username) = lower(?)').all('x')).toEqual([
@@ -132,12 +134,13 @@ describe.skipIf(!serverUrl)('PostgreSQL (TESSERA_TEST_DATABASE_URL)', () => {
 
   it('migrates once when several nodes start together on a fresh database', async () => {
     const runs = await Promise.all([migratePg(url), migratePg(url), migratePg(url)]);
-    expect(runs.flat()).toEqual([1, 9, 10, 11]);
+    expect(runs.flat()).toEqual([1, 9, 10, 11, 12]);
     expect(await query('SELECT version, name FROM schema_migrations')).toEqual([
       { version: 1, name: 'initial' },
       { version: 9, name: 'machine_keys' },
       { version: 10, name: 'personal_access_tokens' },
       { version: 11, name: 'machine_key_jwks' },
+      { version: 12, name: 'machine_secret_rotation' },
     ]);
     expect(await migratePg(url)).toEqual([]);
     const pool = new pg.Pool({ connectionString: url, max: 1 });
@@ -184,6 +187,6 @@ describe.skipIf(!serverUrl)('PostgreSQL (TESSERA_TEST_DATABASE_URL)', () => {
     } finally {
       await holder.end();
     }
-    expect(await migratePg(url)).toEqual([1, 9, 10, 11]);
+    expect(await migratePg(url)).toEqual([1, 9, 10, 11, 12]);
   });
 });

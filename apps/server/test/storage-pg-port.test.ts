@@ -74,7 +74,7 @@ describe.skipIf(!serverUrl)('the PostgreSQL storage (TESSERA_TEST_DATABASE_URL)'
          VALUES ('7', '1', 'machine', 'batch', 'Batch', 'USER_STATE_ACTIVE', 'ACCESS_TOKEN_TYPE_BEARER', ?, 1, 'x', 'x')`,
         [1_767_225_600_123],
       );
-      await tx.run("INSERT INTO machine_secrets (user_id, hash, created_at) VALUES ('7', ?, 'x')", [Buffer.from([0, 1, 255])]);
+      await tx.run("INSERT INTO machine_secrets (id, user_id, hash, key_id, created_at, expires_at) VALUES ('8', '7', ?, 0, 'x', 'y')", [Buffer.from([0, 1, 255])]);
     });
     const seq = await storage!.command((tx) =>
       tx.one<{ sequence: number }>(

@@ -63,7 +63,7 @@ describe('signing keys', () => {
     const c = await jwtClient(t);
     const esToken = await accessToken(t.app, c);
     const dir = t.dir;
-    t.close();
+    await t.close();
     t = await createTestApp({ TESSERA_JWT_ALG: 'RS256' }, dir);
     expect(keyRows(t).map((r) => [r.alg, r.retired_at === null])).toEqual([['ES256', false], ['RS256', true]]);
     const rsToken = await accessToken(t.app, c);

@@ -5,3 +5,4 @@ export * from './session.js';
 export * from './api-error.js';
 export * from './keys.js';
 export * from './pats.js';
+export * from './secrets.js';

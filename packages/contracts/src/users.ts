@@ -164,24 +164,6 @@ export interface ListUsersResponse {
   result: MachineUserView[];
 }
 
-/**
- * Tessera's extension to GenerateMachineSecret (PUT) and RemoveMachineSecret (DELETE): with
- * revokeTokens, every access token the service user got so far stops working in the same
- * command, so a leaked secret's tokens die with it. Without it (ZITADEL's clients send nothing),
- * tokens issued so far stay valid until they expire, as in ZITADEL.
- */
-export const machineSecretOptionsSchema = z.strictObject({
-  revokeTokens: z.boolean().optional().default(false),
-});
-export type MachineSecretOptions = z.input<typeof machineSecretOptionsSchema>;
-
-/** GenerateMachineSecret's answer: the only place the plaintext secret ever appears. */
-export interface MachineSecretResponse {
-  clientId: string;
-  clientSecret: string;
-  details: ObjectDetails;
-}
-
 /** Every write answers with the changed object's details. */
 export interface DetailsResponse {
   details: ObjectDetails;

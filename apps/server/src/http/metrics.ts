@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /** Why a client authentication failed: unknown and wrong are one answer to the client, two figures here. */
-export type AuthFailure = 'no_credentials' | 'unknown_client' | 'wrong_secret' | 'bad_assertion';
+/** retired_secret: a revoked or expired client secret, sent by a job not yet moved to its successor. */
+export type AuthFailure = 'no_credentials' | 'unknown_client' | 'wrong_secret' | 'retired_secret' | 'bad_assertion';
 
 /** Where a request went, for the latency histogram: a handful of families, never a raw path. */
 export type RouteFamily = 'token' | 'oauth' | 'management' | 'console_api' | 'console' | 'health';

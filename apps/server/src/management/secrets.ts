@@ -1,10 +1,15 @@
 import { machineSecretOptionsSchema } from '@tessera/contracts';
-import { generateMachineSecret, removeMachineSecret } from '../domain/secrets/commands.js';
+import { z } from 'zod';
+import { generateMachineSecret, removeMachineSecret, revokeMachineSecret } from '../domain/secrets/commands.js';
+import { listMachineSecrets } from '../domain/secrets/queries.js';
 import { endpoint, type Endpoint } from './endpoint.js';
 
-// Both take Tessera's optional {"revokeTokens": true} as a JSON body (on DELETE too, so the one
-// option is spelled the same way on both); ZITADEL's clients send no body, or {}, and get
-// ZITADEL's behaviour.
+/**
+ * ZITADEL's GenerateMachineSecret (PUT) and RemoveMachineSecret (DELETE, every secret), each with
+ * Tessera's optional JSON body (on DELETE too, so revokeTokens is spelled the same way on both);
+ * ZITADEL's clients send no body, or {}, and get ZITADEL's behaviour. Then Tessera's own: the list of
+ * a user's secrets with their use, and revoking one of them.
+ */
 export const secretEndpoints: Endpoint[] = [
   endpoint({
     method: 'put',
@@ -20,9 +25,27 @@ export const secretEndpoints: Endpoint[] = [
     method: 'delete',
     path: '/users/:userId/secret',
     permission: 'user.write',
-    body: machineSecretOptionsSchema,
+    body: machineSecretOptionsSchema.omit({ keepPreviousFor: true }),
     handler: async ({ ctx, orgId, principal, params, body }) => ({
       details: await removeMachineSecret(ctx.storage, orgId, params.userId!, principal.userId, body),
+    }),
+  }),
+  endpoint({
+    method: 'post',
+    path: '/users/:userId/secrets/_search',
+    permission: 'user.read',
+    body: z.strictObject({}),
+    handler: async ({ ctx, orgId, params }) => {
+      await ctx.secretUsage.flush(); // this node's counts so far; other nodes' within their flush interval
+      return listMachineSecrets(ctx.storage, orgId, params.userId!);
+    },
+  }),
+  endpoint({
+    method: 'delete',
+    path: '/users/:userId/secrets/:secretId',
+    permission: 'user.write',
+    handler: async ({ ctx, orgId, principal, params }) => ({
+      details: await revokeMachineSecret(ctx.storage, orgId, params.userId!, params.secretId!, principal.userId),
     }),
   }),
 ];

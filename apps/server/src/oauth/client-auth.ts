@@ -1,14 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AccessTokenType } from '@tessera/contracts';
 import type { AppContext } from '../context.js';
-import { verifyClientSecret } from '../domain/secrets/hash.js';
+import { hasExpired } from '../domain/expiration.js';
+import { matchClientSecret } from '../domain/secrets/hash.js';
 import { rehashClientSecret } from '../domain/secrets/rehash.js';
 import { proxyTrust, throttleKeys } from '../security/client-address.js';
 import { assertionAuthenticator, JWT_BEARER_CLIENT_ASSERTION, type AssertionAuthenticator } from './assertion-auth.js';
 import { throttled } from './throttled.js';
 import { parseBasicAuthorization, type ClientCredentials } from './basic-auth.js';
-import { clientLookup, type ClientRow } from './client-lookup.js';
+import { clientLookup, type ClientIdentity } from './client-lookup.js';
 import { InvalidClient, InvalidRequest, UnauthorizedClient } from './errors.js';
 import type { FormParams } from './form.js';
 
@@ -25,7 +25,7 @@ export interface AuthenticatedClient {
 }
 
 /** What a proven client is to the rest of the token endpoint, from its row (a secret's or a key's lookup). */
-export function authenticatedClient(row: Omit<ClientRow, 'hash' | 'key_id'>): AuthenticatedClient {
+export function authenticatedClient(row: ClientIdentity): AuthenticatedClient {
   return {
     userId: row.id,
     clientId: row.username,
@@ -43,12 +43,11 @@ const FAILED = 'client authentication failed';
  * client_secret_basic or client_secret_post (never both), throttled per (client_id, address) and
  * per address. Every attempt costs one full row read (client-lookup.ts) and one HMAC, whether
  * the client exists or not, so neither the answer nor its timing says which usernames exist.
+ * While a rotation overlaps, the secret is compared with each of the client's under that one HMAC.
  * private_key_jwt goes to the assertion authenticator (assertion-auth.ts), throttled alike.
  */
 export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, form: FormParams) => Promise<AuthenticatedClient> {
   const byUsername = clientLookup(ctx.storage);
-  // Compared against when there is no stored hash; random, so it matches nothing.
-  const dummyHash = randomBytes(32);
   const trust = proxyTrust(ctx.config.trustProxy);
   const byAssertion = assertionAuthenticator(ctx);
 
@@ -65,26 +64,31 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
     if (checked.wait > 0) throw throttled(ctx, checked.wait);
     const row = checked.result;
     await ctx.instanceKeys.fresh();
-    // The key the stored hash was made with; without a row the current one. Both paths make the
-    // same two ring calls and one HMAC, so an unknown client costs what a known one does.
-    const current = ctx.secretKey.current;
-    const key = ctx.secretKey.get(row?.hash ? row.key_id! : current.id) ?? current.key;
-    const secretOk = verifyClientSecret(key, credentials?.clientSecret ?? '', row?.hash ?? dummyHash);
-    if (!credentials || !row?.hash || !secretOk) {
-      ctx.metrics.clientAuthFailed(!credentials ? 'no_credentials' : row?.hash ? 'wrong_secret' : 'unknown_client');
+    const secret = matchClientSecret(ctx.secretKey, credentials?.clientSecret ?? '', row?.secrets ?? []);
+    if (!credentials || !row || !secret) {
+      ctx.metrics.clientAuthFailed(!credentials ? 'no_credentials' : row?.secrets.length ? 'wrong_secret' : 'unknown_client');
       const over = await ctx.clientAuthGate.failed(pairKey, ip);
       if (over > 0) throw throttled(ctx, over);
       throw credentials ? new InvalidClient(FAILED) : noCredentials(req);
     }
+    // A secret that no longer works, proven by whoever still holds it: a job not yet moved to its
+    // successor, not a guess. Told why, and not counted, so it cannot throttle the successor's jobs
+    // on the same host (the count is per client and address).
+    if (secret.revoked_at !== null || hasExpired(secret.expires_at)) {
+      ctx.metrics.clientAuthFailed('retired_secret');
+      throw new InvalidClient(secret.revoked_at !== null ? 'the client secret was revoked' : 'the client secret has expired');
+    }
     // Cleared without holding up the answer; a late clear only keeps the count stricter for a moment.
     ctx.clientAuthGate.passed(pairKey).catch((err: unknown) => ctx.logger.warn({ err }, 'could not clear a client authentication count'));
     // Made with a key rotated out since: re-hashed with the current key now that the secret is known.
-    if (row.key_id !== ctx.secretKey.current.id) {
-      await rehashClientSecret(ctx.storage, ctx.secretKey, row.id, row.key_id!, credentials.clientSecret);
+    if (secret.key_id !== ctx.secretKey.current.id) {
+      await rehashClientSecret(ctx.storage, ctx.secretKey, secret, credentials.clientSecret);
       await ctx.instanceKeys.prune(); // the old key goes with the last hash that needed it
     }
     // Only now, with the secret proven, may the answer say anything about the user's state.
     if (row.state !== 'USER_STATE_ACTIVE') throw new UnauthorizedClient('the service user is deactivated');
+    // Counted in memory and written in batches, never on this path (domain/secrets/usage.ts).
+    ctx.secretUsage.record(secret.id, ip);
     return authenticatedClient(row);
   };
 }

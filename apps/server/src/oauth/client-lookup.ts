@@ -1,39 +1,59 @@
 import type { AccessTokenType } from '@tessera/contracts';
 import DataLoader from 'dataloader';
 import { countsColumn, type CarriedRead, type CheckColumn } from '../security/attempt-gate.js';
+import type { StoredSecret } from '../domain/secrets/hash.js';
 import type { Storage } from '../storage/port.js';
 
-export interface ClientRow {
+/** A service user as the token endpoint knows it, found by client_id (here) or by key (key-lookup.ts). */
+export interface ClientIdentity {
   id: string;
   username: string;
   org_id: string;
   state: string;
   access_token_type: AccessTokenType;
   primary_domain: string;
-  hash: Buffer | null;
   /** Sealed into the tokens it is issued (domain/tokens/claims.ts). */
   token_generation: number;
-  /** The instance key the hash was made with (machine_secrets.key_id); null with the hash. */
-  key_id: number | null;
 }
 
-type Found = ClientRow & { found: number; carried: string | null };
-type Read = (name: string, column: CheckColumn | undefined, decoy: number | string) => Promise<Found | undefined>;
+/** A stored secret with what decides whether it still works. */
+export interface ClientSecret extends StoredSecret {
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+export interface ClientRow extends ClientIdentity {
+  /** Every secret it has: one, a few while a rotation overlaps, and the expired or revoked ones kept until the next. */
+  secrets: ClientSecret[];
+}
+
+/** One row per secret (one row with a null secret when there is none). */
+type Found = ClientIdentity & {
+  secret_id: string | null;
+  hash: Buffer | null;
+  key_id: number | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+  found: number;
+  carried: string | null;
+};
+type Read = (name: string, column: CheckColumn | undefined, decoy: number | string) => Promise<Found[]>;
 
 /** How often a decoy without a secret is replaced by one with, once such a user exists. */
 const DECOY_REFRESH_MS = 60_000;
 /** Most lookups one PostgreSQL statement carries; more wait for the next. */
 const MAX_BATCH = 16;
 
-const COLUMNS = `u.id, u.username, u.org_id, u.state, u.access_token_type, o.primary_domain, s.hash, s.key_id, u.token_generation`;
+const COLUMNS = `u.id, u.username, u.org_id, u.state, u.access_token_type, o.primary_domain, u.token_generation,
+  s.id AS secret_id, s.hash, s.key_id, s.expires_at, s.revoked_at`;
 const JOINS = 'JOIN orgs o ON o.id = u.org_id LEFT JOIN machine_secrets s ON s.user_id = u.id';
 
 /**
  * Finds a service user by client_id (its username, case-insensitively) at the same cost whether it
  * exists or not. A plain lookup stops at the index for an unknown name but reads three rows and
  * builds an object for a known one: about 3 µs apart, as much as the HMAC itself, and enough to
- * tell which usernames exist given enough samples. So every lookup reads one full row: the
- * client's when it exists, otherwise a decoy (another user's), which is then discarded. `found` is
+ * tell which usernames exist given enough samples. So every lookup reads a full user and its secrets:
+ * the client's when it exists, otherwise a decoy's (another user's), which are then discarded. `found` is
  * decided in SQL by the same comparison that chose the row, so a decoy can never authenticate.
  * A column given (the throttle's counts) is read in the same statement and returned beside the row.
  */
@@ -54,14 +74,22 @@ export function clientLookup(storage: Storage): (clientId: string, column?: Chec
     // PostgreSQL's text cannot hold NUL, and no username has one: such a name is looked up as '' (which
     // finds no client, at the same cost), never sent to fail as an error.
     const name = given.includes('\u0000') ? '' : given;
-    let row = await read(name, column, decoy);
+    let rows = await read(name, column, decoy);
     // A decoy that was deleted, or one without a secret now that a better one may exist.
-    if (!row || (!row.found && row.hash === null && Date.now() > pickAfter)) {
+    if (!rows.length || (!rows[0]!.found && rows[0]!.hash === null && Date.now() > pickAfter)) {
       await pick(Date.now());
-      row ??= await read(name, column, decoy);
+      if (!rows.length) rows = await read(name, column, decoy);
     }
-    return { result: row?.found ? row : undefined, column: row && column ? row.carried : undefined };
+    const first = rows[0];
+    return { result: first?.found ? clientOf(first, rows) : undefined, column: first && column ? first.carried : undefined };
   };
+}
+
+function clientOf(first: Found, rows: Found[]): ClientRow {
+  const secrets: ClientSecret[] = [];
+  for (const r of rows) if (r.hash) secrets.push({ id: r.secret_id!, hash: r.hash, key_id: r.key_id!, expires_at: r.expires_at!, revoked_at: r.revoked_at });
+  const { id, username, org_id, state, access_token_type, primary_domain, token_generation } = first;
+  return { id, username, org_id, state, access_token_type, primary_domain, token_generation, secrets };
 }
 
 /** SQLite: one statement per lookup (it runs in this process; nothing to save by batching). SQLite checks the type in the same index walk either way. */
@@ -70,7 +98,7 @@ function sqliteRead(storage: Storage): Read {
             CASE WHEN lower(u.username) = lower(?) AND u.type = 'machine' THEN 1 ELSE 0 END AS found, NULL AS carried
      FROM users u ${JOINS}
      WHERE u.rowid = coalesce((SELECT rowid FROM users WHERE lower(username) = lower(?) AND type = 'machine'), ?)`;
-  return (name, _column, decoy) => storage.one<Found>(lookup, [name, name, decoy]);
+  return (name, _column, decoy) => storage.all<Found>(lookup, [name, name, decoy]);
 }
 
 /**
@@ -99,12 +127,12 @@ function batchedRead(storage: Storage): Read {
     return text;
   };
   type Lookup = { name: string; column: CheckColumn | undefined; decoy: number | string };
-  const loader = new DataLoader<Lookup, Found | undefined>(
+  const loader = new DataLoader<Lookup, Found[]>(
     async (lookups) => {
       const params = lookups.flatMap((l) => [l.name, l.column?.pair ?? null, l.column?.address ?? null, l.column?.since ?? 0]);
       const rows = await storage.all<Found & { n: number }>(statement(lookups.length), [...params, lookups[0]!.decoy]);
-      const byIndex: (Found | undefined)[] = new Array(lookups.length).fill(undefined);
-      for (const row of rows) byIndex[row.n] = row;
+      const byIndex: Found[][] = Array.from({ length: lookups.length }, () => []);
+      for (const row of rows) byIndex[row.n]!.push(row);
       return byIndex;
     },
     // Every request that arrived in this turn has made its lookup by the check phase.

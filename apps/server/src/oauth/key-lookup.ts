@@ -1,8 +1,8 @@
 import type { CarriedRead } from '../security/attempt-gate.js';
 import type { Storage } from '../storage/port.js';
-import type { ClientRow } from './client-lookup.js';
+import type { ClientIdentity } from './client-lookup.js';
 
-export interface KeyRow extends Omit<ClientRow, 'hash' | 'key_id'> {
+export interface KeyRow extends ClientIdentity {
   /** The key's public half as a JWK (JSON text): far cheaper to import than its PEM. */
   public_jwk: string;
   expiration_date: string;

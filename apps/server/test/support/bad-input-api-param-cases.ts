@@ -8,6 +8,8 @@ const userRoutes: [string, (id: string) => string, object?][] = [
   ['PUT', (id) => `/users/${id}/machine`, { name: 'x' }],
   ['PUT', (id) => `/users/${id}/secret`],
   ['DELETE', (id) => `/users/${id}/secret`],
+  ['POST', (id) => `/users/${id}/secrets/_search`, {}],
+  ['DELETE', (id) => `/users/${id}/secrets/${id}`],
   ['POST', (id) => `/users/${id}/_deactivate`],
   ['POST', (id) => `/users/${id}/_reactivate`],
   ['POST', (id) => `/users/${id}/tokens/_revoke`],

@@ -79,7 +79,7 @@ export async function createTestApp(
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= (async () => {
-      closeContext(ctx);
+      await closeContext(ctx);
       await storage.close();
     })());
   return {

@@ -5,7 +5,7 @@ import type { Sql, Storage } from '../../storage/port.js';
 import { invalidArgument, notFound } from '../errors.js';
 import { expiration } from '../expiration.js';
 import { details } from '../events.js';
-import { requireMachine, touchUser } from '../users/commands.js';
+import { lockUser, requireMachine, touchUser } from '../users/commands.js';
 import { findUserRow } from '../users/queries.js';
 import { newKeyPair, uploadedPublicKey, type KeyFile } from './key-pair.js';
 
@@ -45,6 +45,7 @@ export async function addMachineKey(
   const pair = req.publicKey === undefined ? await newKeyPair() : { publicKey: uploadedPublicKey(Buffer.from(req.publicKey, 'base64').toString('utf8')), privateKey: '' };
   return storage.command(async (tx) => {
     requireMachine(await findUserRow(tx, orgId, userId));
+    await lockUser(tx, userId); // the count holds until the insert
     const { n } = (await tx.one<{ n: number }>('SELECT count(*) AS n FROM machine_keys WHERE user_id = ?', [userId]))!;
     if (n >= MAX_KEYS_PER_USER) throw invalidArgument('KEY-TooMany', `a service user holds at most ${MAX_KEYS_PER_USER} keys; remove one first`);
     const keyId = newId();

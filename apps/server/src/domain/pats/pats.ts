@@ -14,7 +14,7 @@ import type { Sql, Storage } from '../../storage/port.js';
 import { invalidArgument, notFound } from '../errors.js';
 import { details } from '../events.js';
 import { expiration, hasExpired } from '../expiration.js';
-import { requireMachine, touchUser } from '../users/commands.js';
+import { lockUser, requireMachine, touchUser } from '../users/commands.js';
 import { findUserRow } from '../users/queries.js';
 
 /**
@@ -70,6 +70,7 @@ export function addPersonalAccessToken(
   return storage.command(async (tx) => {
     const user = await findUserRow(tx, orgId, userId);
     requireMachine(user);
+    await lockUser(tx, userId); // the count holds until the insert
     const { n } = (await tx.one<{ n: number }>('SELECT count(*) AS n FROM personal_access_tokens WHERE user_id = ?', [userId]))!;
     if (n >= MAX_PER_USER) throw invalidArgument('PAT-TooMany', `a service user holds at most ${MAX_PER_USER} personal access tokens; remove one first`);
     const { id: keyId, key } = secretKeys.current;

@@ -12,6 +12,7 @@ export const USER_EVENT_MESSAGES: Record<string, string> = {
   'user.machine.changed': 'Service user changed',
   'user.machine.secret.set': 'Client secret generated',
   'user.machine.secret.removed': 'Client secret removed',
+  'user.machine.secret.revoked': 'Client secret revoked',
   'user.machine.key.added': 'Key added',
   'user.machine.key.removed': 'Key removed',
   'user.pat.added': 'Personal access token added',
@@ -22,8 +23,14 @@ export const USER_EVENT_MESSAGES: Record<string, string> = {
   'user.removed': 'User deleted',
 };
 
+/** A time in a message: minutes, in UTC, the same for every reader ("2026-12-02 14:05 UTC"). */
+const utcMinute = (iso: string) => `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+
 /** An event type nobody gave a message yet still reads as words: "user.foo.bar" -> "User foo bar". */
-function messageFor(type: string): string {
+function messageFor(type: string, payload: Record<string, unknown>): string {
+  if (type === 'user.machine.secret.set' && typeof payload.previousValidUntil === 'string') {
+    return `Client secret generated, previous valid until ${utcMinute(payload.previousValidUntil)}`;
+  }
   const known = USER_EVENT_MESSAGES[type];
   if (known) return known;
   const words = type.replace(/[._]+/g, ' ').trim();
@@ -39,6 +46,7 @@ interface ChangeRow {
   editor_user_id: string | null;
   resource_owner: string;
   editor_name: string | null;
+  payload: string;
 }
 
 /**
@@ -51,7 +59,7 @@ export async function listUserChanges(sql: Sql, orgId: string, userId: string, r
   const cursor = req.query?.sequence || undefined;
   const limit = req.query?.limit || DEFAULT_CHANGES_LIMIT;
   const rows = await sql.all<ChangeRow>(
-      `SELECT e.sequence, e.created_at, e.type, e.editor_user_id, e.resource_owner, u.display_name AS editor_name
+      `SELECT e.sequence, e.created_at, e.type, e.editor_user_id, e.resource_owner, u.display_name AS editor_name, e.payload
        FROM events e LEFT JOIN users u ON u.id = e.editor_user_id
        WHERE e.aggregate_type = 'user' AND e.aggregate_id = ? ${cursor === undefined ? '' : `AND e.sequence ${asc ? '>' : '<'} ?`}
        ORDER BY e.sequence ${asc ? 'ASC' : 'DESC'} LIMIT ?`,
@@ -60,7 +68,7 @@ export async function listUserChanges(sql: Sql, orgId: string, userId: string, r
   return {
     result: rows.map((r) => ({
       changeDate: r.created_at,
-      eventType: { key: r.type, localizedMessage: messageFor(r.type) },
+      eventType: { key: r.type, localizedMessage: messageFor(r.type, JSON.parse(r.payload) as Record<string, unknown>) },
       sequence: String(r.sequence),
       editorId: r.editor_user_id ?? '',
       // No editor: Tessera itself (first start). An editor since deleted keeps only their id.

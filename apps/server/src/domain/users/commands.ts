@@ -67,6 +67,14 @@ export async function touchUser(
   return details(ev.sequence, ev.createdAt, orgId);
 }
 
+/**
+ * Holds the user's row until the command ends, so a limit counted now still holds at its insert: a
+ * parallel command on the same user waits here. (SQLite runs commands one at a time anyway.)
+ */
+export async function lockUser(tx: Sql, userId: string): Promise<void> {
+  if (tx.engine === 'pg') await tx.one('SELECT 1 FROM users WHERE id = ? FOR UPDATE', [userId]);
+}
+
 /** The /machine paths and client secrets belong to service users; a human gets a clear refusal. */
 export function requireMachine(user: UserRow): void {
   if (user.type !== 'machine') {

@@ -1,5 +1,6 @@
 import type { MachineUserView } from '@tessera/contracts';
 import { details } from '../events.js';
+import { hasExpired } from '../expiration.js';
 
 /** A users row joined with its org's domain and its secret's date: what every user query selects. */
 export interface UserRow {
@@ -15,12 +16,16 @@ export interface UserRow {
   created_at: string;
   changed_at: string;
   primary_domain: string;
+  /** The newest client secret's creation, and when the last of them stops working; null without any. */
   secret_created_at: string | null;
+  secret_valid_until: string | null;
 }
 
 export const USER_COLUMNS = `u.id, u.org_id, u.type, u.username, u.display_name, u.description, u.state,
-  u.access_token_type, u.sequence, u.created_at, u.changed_at, o.primary_domain, s.created_at AS secret_created_at`;
-export const USER_FROM = `users u JOIN orgs o ON o.id = u.org_id LEFT JOIN machine_secrets s ON s.user_id = u.id`;
+  u.access_token_type, u.sequence, u.created_at, u.changed_at, o.primary_domain,
+  (SELECT max(s.created_at) FROM machine_secrets s WHERE s.user_id = u.id) AS secret_created_at,
+  (SELECT max(s.expires_at) FROM machine_secrets s WHERE s.user_id = u.id) AS secret_valid_until`;
+export const USER_FROM = `users u JOIN orgs o ON o.id = u.org_id`;
 
 /** The response shape is an allow-list: password hashes and secret hashes are never selected. */
 export function toUserView(r: UserRow): MachineUserView {
@@ -34,12 +39,14 @@ export function toUserView(r: UserRow): MachineUserView {
     preferredLoginName: loginName,
   };
   if (r.type === 'machine') {
+    // Any secret that still works; an expired one awaiting its removal does not count.
+    const hasSecret = r.secret_valid_until !== null && !hasExpired(r.secret_valid_until);
     view.machine = {
       name: r.display_name,
       description: r.description,
-      hasSecret: r.secret_created_at !== null,
+      hasSecret,
       accessTokenType: r.access_token_type!,
-      ...(r.secret_created_at ? { secretChangeDate: r.secret_created_at } : {}),
+      ...(hasSecret ? { secretChangeDate: r.secret_created_at! } : {}),
     };
   } else {
     view.human = { profile: { displayName: r.display_name } };
