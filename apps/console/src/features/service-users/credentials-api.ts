@@ -5,19 +5,31 @@ import type {
   AddPersonalAccessTokenResponse,
   DetailsResponse,
   ListMachineKeysResponse,
+  ListMachineSecretsResponse,
   ListPersonalAccessTokensResponse,
+  MachineSecretView,
 } from '@tessera/contracts';
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api';
 import { serviceUserKeys } from './api';
 
-/** A service user's keys and personal access tokens: the other two ways its machines sign in. */
+/** A service user's client secrets, keys and personal access tokens: the ways its machines sign in. */
 export const credentialKeys = {
+  secrets: (userId: string) => [...serviceUserKeys.detail(userId), 'secrets'] as const,
   keys: (userId: string) => [...serviceUserKeys.detail(userId), 'keys'] as const,
   pats: (userId: string) => [...serviceUserKeys.detail(userId), 'pats'] as const,
 };
 
+type CredentialKind = keyof typeof credentialKeys;
+
 const base = (userId: string) => `/management/v1/users/${userId}`;
+
+/** The secrets with their use; the server writes this node's counts first, so the figures are current. */
+export const secretsQuery = (userId: string) =>
+  queryOptions({
+    queryKey: credentialKeys.secrets(userId),
+    queryFn: () => api<ListMachineSecretsResponse>('POST', `${base(userId)}/secrets/_search`, {}).then((r) => r.result),
+  });
 
 export const machineKeysQuery = (userId: string) =>
   queryOptions({
@@ -31,8 +43,8 @@ export const patsQuery = (userId: string) =>
     queryFn: () => api<ListPersonalAccessTokensResponse>('POST', `${base(userId)}/pats/_search`, { query: { limit: 100 } }).then((r) => r.result),
   });
 
-/** After a change to a key or token: its list and the user's activity may be stale. */
-function useInvalidate(userId: string, kind: 'keys' | 'pats') {
+/** After a change to a credential: its list and the user's activity may be stale. */
+function useInvalidate(userId: string, kind: CredentialKind) {
   const qc = useQueryClient();
   return () =>
     Promise.all([qc.invalidateQueries({ queryKey: credentialKeys[kind](userId) }), qc.invalidateQueries({ queryKey: serviceUserKeys.changes(userId) })]);
@@ -74,12 +86,18 @@ export function useAddPat(userId: string, onToken: (token: Pick<AddPersonalAcces
   });
 }
 
-/** Deletes a key ('keys') or a personal access token ('pats') by id. */
-export function useRemoveCredential(userId: string, kind: 'keys' | 'pats') {
+/** Deletes one client secret ('secrets'), key ('keys') or personal access token ('pats') by id. */
+export function useRemoveCredential(userId: string, kind: CredentialKind) {
+  const qc = useQueryClient();
   const invalidate = useInvalidate(userId, kind);
   return useMutation({
     mutationFn: (id: string) => api<DetailsResponse>('DELETE', `${base(userId)}/${kind}/${id}`),
-    onSuccess: invalidate,
+    // A secret's removal may leave the user without one: then the whole page (every query under the
+    // user's key) and the lists are stale, not only the secrets.
+    onSuccess: () =>
+      kind === 'secrets'
+        ? Promise.all([qc.invalidateQueries({ queryKey: serviceUserKeys.detail(userId) }), qc.invalidateQueries({ queryKey: serviceUserKeys.lists() })])
+        : invalidate(),
   });
 }
 
@@ -90,3 +108,6 @@ export function expirationFromDay(day: string): string | undefined {
 
 /** ZITADEL's "no expiration" date, shown as such. */
 export const isNeverExpiring = (iso: string) => iso.startsWith('9999-');
+
+/** Whether a secret still authenticates; expired and revoked ones stay listed until the next rotation. */
+export const isValidSecret = (s: MachineSecretView) => s.state === 'SECRET_STATE_ACTIVE' || s.state === 'SECRET_STATE_EXPIRING';

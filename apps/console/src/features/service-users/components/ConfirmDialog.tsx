@@ -35,15 +35,7 @@ function ConfirmBody({ request, busy, onClose }: { request: ConfirmRequest; busy
   return (
     <Stack>
       <Text size="sm">{request.message}</Text>
-      {option && (
-        <Checkbox
-          label={option.label}
-          description={option.describe(checked)}
-          checked={checked}
-          onChange={(e) => setChecked(e.currentTarget.checked)}
-          disabled={busy}
-        />
-      )}
+      {option && <OptionBox option={option} checked={checked} onChange={setChecked} disabled={busy} />}
       <Group justify="flex-end">
         {/* Enter on a destructive question should not destroy: focus starts on Cancel there. */}
         <Button variant="default" onClick={onClose} disabled={busy} data-autofocus={request.danger || undefined}>
@@ -59,5 +51,18 @@ function ConfirmBody({ request, busy, onClose }: { request: ConfirmRequest; busy
         </Button>
       </Group>
     </Stack>
+  );
+}
+
+/** The option's box, described by what will happen as it stands. */
+export function OptionBox({ option, checked, onChange, disabled }: { option: ConfirmOption; checked: boolean; onChange: (checked: boolean) => void; disabled: boolean }) {
+  return (
+    <Checkbox
+      label={option.label}
+      description={option.describe(checked)}
+      checked={checked}
+      onChange={(e) => onChange(e.currentTarget.checked)}
+      disabled={disabled}
+    />
   );
 }

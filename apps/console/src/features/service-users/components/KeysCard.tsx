@@ -1,5 +1,5 @@
-import { Alert, Button, FileInput, Group, Modal, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
-import { IconAlertTriangle, IconDownload, IconPlus } from '@tabler/icons-react';
+import { Alert, Button, FileInput, Group, Modal, Stack, Text } from '@mantine/core';
+import { IconAlertTriangle, IconDownload } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../../../lib/api';
@@ -7,6 +7,7 @@ import { machineKeysQuery, useAddMachineKey, useRemoveCredential, type NewKey } 
 import { formatDate } from '../format';
 import { notify } from '../notify';
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
+import { CredentialCard } from './CredentialCard';
 import { AddDialog, DeleteButton, Expires } from './CredentialParts';
 
 /** Offers the key file to save, named as ZITADEL names it: the key's id. */
@@ -21,7 +22,7 @@ function download(key: NewKey) {
 
 /** A service user's keys (the JWT profile), as ZITADEL's Keys card: list, New, Delete. */
 export function KeysCard({ userId }: { userId: string }) {
-  const { data: keys, isPending, error } = useQuery(machineKeysQuery(userId));
+  const keysQuery = useQuery(machineKeysQuery(userId));
   const [adding, setAdding] = useState(false);
   const [publicKey, setPublicKey] = useState<File | null>(null);
   const [created, setCreated] = useState<NewKey | null>(null);
@@ -59,65 +60,25 @@ export function KeysCard({ userId }: { userId: string }) {
     });
 
   return (
-    <Paper withBorder p="md">
-      <Stack gap="sm">
-        <Group justify="space-between">
-          <div>
-            <Title order={2} size="h4" id="keys-title">
-              Keys
-            </Title>
-            <Text size="sm" c="dimmed">
-              Define your keys and add an optional expiration date. A key signs the JWTs the service user trades for tokens (the
-              JWT profile).
-            </Text>
-          </div>
-          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setAdding(true)} aria-label="New key">
-            New
-          </Button>
-        </Group>
-        {isPending ? (
-          <Text c="dimmed" size="sm">
-            Loading the keys…
-          </Text>
-        ) : error ? (
-          <Text c="red" size="sm" role="alert">
-            {errorMessage(error)}
-          </Text>
-        ) : keys.length === 0 ? (
-          <Text size="sm">No keys yet.</Text>
-        ) : (
-          <Table.ScrollContainer minWidth={480}>
-            <Table aria-labelledby="keys-title" verticalSpacing="xs">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Key ID</Table.Th>
-                  <Table.Th>Type</Table.Th>
-                  <Table.Th>Creation Date</Table.Th>
-                  <Table.Th>Expiration date</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {keys.map((k) => (
-                  <Table.Tr key={k.id}>
-                    <Table.Td>{k.id}</Table.Td>
-                    <Table.Td>JSON</Table.Td>
-                    <Table.Td>{formatDate(k.details.creationDate)}</Table.Td>
-                    <Table.Td>
-                      <Expires iso={k.expirationDate} />
-                    </Table.Td>
-                    <Table.Td>
-                      <DeleteButton label={`Delete key ${k.id}`} onClick={() => askDelete(k.id)} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </Stack>
+    <CredentialCard
+      id="keys-title"
+      title="Keys"
+      description="Define your keys and add an optional expiration date. A key signs the JWTs the service user trades for tokens (the JWT profile)."
+      newLabel="New key"
+      onNew={() => setAdding(true)}
+      query={keysQuery}
+      loading="Loading the keys…"
+      empty="No keys yet."
+      headers={['Key ID', 'Type', 'Creation Date', 'Expiration date']}
+      minWidth={480}
+      cells={(k) => [
+        k.id,
+        'JSON',
+        formatDate(k.details.creationDate),
+        <Expires iso={k.expirationDate} />,
+        <DeleteButton label={`Delete key ${k.id}`} onClick={() => askDelete(k.id)} />,
+      ]}
+    >
       <AddDialog
         opened={adding}
         title="Add Key"
@@ -144,7 +105,7 @@ export function KeysCard({ userId }: { userId: string }) {
       </AddDialog>
       <KeyCreatedDialog created={created} onClose={() => setCreated(null)} />
       <ConfirmDialog request={confirm} busy={remove.isPending} onClose={() => setConfirm(null)} />
-    </Paper>
+    </CredentialCard>
   );
 }
 

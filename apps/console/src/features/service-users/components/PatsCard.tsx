@@ -1,5 +1,5 @@
-import { Alert, Button, Group, Modal, Paper, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
-import { IconAlertTriangle, IconPlus } from '@tabler/icons-react';
+import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { IconAlertTriangle } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../../../lib/api';
@@ -8,6 +8,7 @@ import { formatDate } from '../format';
 import { notify } from '../notify';
 import { CopyField } from './ClientSecretDialog';
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
+import { CredentialCard } from './CredentialCard';
 import { AddDialog, DeleteButton, Expires } from './CredentialParts';
 
 interface ShownToken {
@@ -17,7 +18,7 @@ interface ShownToken {
 
 /** A service user's personal access tokens, as ZITADEL's card: list, New (shown once), Delete. */
 export function PatsCard({ userId }: { userId: string }) {
-  const { data: pats, isPending, error } = useQuery(patsQuery(userId));
+  const tokensQuery = useQuery(patsQuery(userId));
   const [adding, setAdding] = useState(false);
   const [shown, setShown] = useState<ShownToken | null>(null);
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
@@ -41,62 +42,23 @@ export function PatsCard({ userId }: { userId: string }) {
     });
 
   return (
-    <Paper withBorder p="md">
-      <Stack gap="sm">
-        <Group justify="space-between">
-          <div>
-            <Title order={2} size="h4" id="pats-title">
-              Personal Access Tokens
-            </Title>
-            <Text size="sm" c="dimmed">
-              Personal access tokens function like ordinary OAuth access tokens: send one as a Bearer token to the management API.
-            </Text>
-          </div>
-          <Button leftSection={<IconPlus size={16} aria-hidden />} onClick={() => setAdding(true)} aria-label="New personal access token">
-            New
-          </Button>
-        </Group>
-        {isPending ? (
-          <Text c="dimmed" size="sm">
-            Loading the personal access tokens…
-          </Text>
-        ) : error ? (
-          <Text c="red" size="sm" role="alert">
-            {errorMessage(error)}
-          </Text>
-        ) : pats.length === 0 ? (
-          <Text size="sm">No personal access tokens yet.</Text>
-        ) : (
-          <Table.ScrollContainer minWidth={400}>
-            <Table aria-labelledby="pats-title" verticalSpacing="xs">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>ID</Table.Th>
-                  <Table.Th>Creation Date</Table.Th>
-                  <Table.Th>Expiration date</Table.Th>
-                  <Table.Th>
-                    <VisuallyHidden>Actions</VisuallyHidden>
-                  </Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {pats.map((p) => (
-                  <Table.Tr key={p.id}>
-                    <Table.Td>{p.id}</Table.Td>
-                    <Table.Td>{formatDate(p.details.creationDate)}</Table.Td>
-                    <Table.Td>
-                      <Expires iso={p.expirationDate} />
-                    </Table.Td>
-                    <Table.Td>
-                      <DeleteButton label={`Delete token ${p.id}`} onClick={() => askDelete(p.id)} />
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
-      </Stack>
+    <CredentialCard
+      id="pats-title"
+      title="Personal Access Tokens"
+      description="Personal access tokens function like ordinary OAuth access tokens: send one as a Bearer token to the management API."
+      newLabel="New personal access token"
+      onNew={() => setAdding(true)}
+      query={tokensQuery}
+      loading="Loading the personal access tokens…"
+      empty="No personal access tokens yet."
+      headers={['ID', 'Creation Date', 'Expiration date']}
+      cells={(p) => [
+        p.id,
+        formatDate(p.details.creationDate),
+        <Expires iso={p.expirationDate} />,
+        <DeleteButton label={`Delete token ${p.id}`} onClick={() => askDelete(p.id)} />,
+      ]}
+    >
       <AddDialog
         opened={adding}
         title="Generate new Personal Access Token"
@@ -125,6 +87,6 @@ export function PatsCard({ userId }: { userId: string }) {
         )}
       </Modal>
       <ConfirmDialog request={confirm} busy={remove.isPending} onClose={() => setConfirm(null)} />
-    </Paper>
+    </CredentialCard>
   );
 }

@@ -10,6 +10,7 @@ import { ActivityList } from './ActivityList';
 import { EditServiceUserForm } from './EditServiceUserForm';
 import { KeysCard } from './KeysCard';
 import { PatsCard } from './PatsCard';
+import { SecretsCard } from './SecretsCard';
 import { UserActionsMenu } from './UserActionsMenu';
 import { UserStateBadge } from './UserStateBadge';
 
@@ -74,6 +75,7 @@ export function ServiceUserDetailPage() {
       </Group>
       <Facts user={user} />
       <EditServiceUserForm user={user} />
+      <SecretsCard userId={user.id} userName={user.userName} />
       <KeysCard userId={user.id} />
       <PatsCard userId={user.id} />
       <ActivityList userId={user.id} />

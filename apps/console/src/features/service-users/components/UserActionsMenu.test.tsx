@@ -21,16 +21,24 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-/** Records every request the menu sends, answering as the server would. */
-function server() {
+const secret = (id: string, state = 'SECRET_STATE_ACTIVE') => ({
+  id, hint: id.padStart(4, 'x'), creationDate: DETAILS.changeDate, expirationDate: '9999-12-31T23:59:59Z', state, usesLast24h: '0',
+});
+
+/** Records every request the menu sends, answering as the server would; the user holds `secrets`. */
+function server(secrets = [secret('1')]) {
   const sent: { method: string; url: string; body: unknown }[] = [];
   vi.stubGlobal(
     'fetch',
     vi.fn(async (url: string, init?: RequestInit) => {
       const method = init?.method ?? 'GET';
-      sent.push({ method, url, body: init?.body === undefined ? undefined : JSON.parse(String(init.body)) });
-      const body = method === 'PUT' ? { clientId: 'ci-bot', clientSecret: SECRET, details: DETAILS } : { details: DETAILS };
-      return new Response(JSON.stringify(body), { status: 200 });
+      const body = init?.body === undefined ? undefined : JSON.parse(String(init.body));
+      if (url.endsWith('/secrets/_search')) {
+        return new Response(JSON.stringify({ details: { totalResult: String(secrets.length) }, result: secrets }), { status: 200 });
+      }
+      sent.push({ method, url, body });
+      const answer = method === 'PUT' ? { clientId: 'ci-bot', clientSecret: SECRET, secretId: '9', details: DETAILS } : { details: DETAILS };
+      return new Response(JSON.stringify(answer), { status: 200 });
     }),
   );
   return sent;
@@ -85,7 +93,33 @@ describe('Remove Client Secret', () => {
   });
 });
 
+const keep = (label: string) => screen.getByRole<HTMLInputElement>('radio', { name: label });
+const keepGroup = () => screen.getByRole('radiogroup', { name: 'Keep the current secret valid for' });
+
 describe('Generate Client Secret over an existing one', () => {
+  it('revokes the current secret by default, as ZITADEL does, and keeps it for the chosen time when asked', async () => {
+    const sent = server();
+    renderMenu();
+    await choose('Generate Client Secret', 'Generate a new client secret?');
+    expect(keep('Revoke it now').checked).toBe(true);
+    expect(description(keepGroup())).toContain('stops working the moment a new one is generated');
+    fireEvent.click(keep('24 hours'));
+    expect(description(keepGroup())).toContain('keeps working for 24 hours beside the new one');
+    fireEvent.click(screen.getByRole('button', { name: 'Generate' }));
+    await screen.findByRole('dialog', { name: 'Client Secret' });
+    expect(sent).toContainEqual({ method: 'PUT', url: '/management/v1/users/7/secret', body: { revokeTokens: false, keepPreviousFor: '86400s' } });
+  });
+
+  it('cannot keep more than 3 valid secrets, and says why', async () => {
+    server([secret('1'), secret('2', 'SECRET_STATE_EXPIRING'), secret('3', 'SECRET_STATE_EXPIRING'), secret('4', 'SECRET_STATE_EXPIRED')]);
+    renderMenu();
+    await choose('Generate Client Secret', 'Generate a new client secret?');
+    await waitFor(() => expect(keep('1 hour').disabled).toBe(true));
+    expect(keep('7 days').disabled).toBe(true);
+    expect(keep('Revoke it now').disabled).toBe(false);
+    expect(description(keepGroup())).toContain('has 3 valid client secrets, the most it may hold');
+  });
+
   it("keeps the tokens by default, as ZITADEL does, and revokes them when asked", async () => {
     const sent = server();
     renderMenu();

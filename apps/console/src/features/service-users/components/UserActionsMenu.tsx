@@ -3,12 +3,15 @@ import {
   IconChevronDown, IconKey, IconKeyOff, IconPlayerPause, IconPlayerPlay, IconTicketOff, IconTrash,
 } from '@tabler/icons-react';
 import type { MachineUserView } from '@tessera/contracts';
+import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { errorMessage } from '../../../lib/api';
 import { useGenerateSecret, useUserAction, type UserAction, type UserActionRequest } from '../api';
+import { isValidSecret, secretsQuery } from '../credentials-api';
 import { ClientSecretDialog, type ShownSecret } from './ClientSecretDialog';
 import { ConfirmDialog, type ConfirmOption, type ConfirmRequest } from './ConfirmDialog';
+import { GenerateSecretDialog, type GenerateChoice } from './GenerateSecretDialog';
 import { notify } from '../notify';
 
 const DONE: Record<UserAction, string> = {
@@ -43,10 +46,14 @@ export function UserActionsMenu({ user }: { user: MachineUserView }) {
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const [secret, setSecret] = useState<ShownSecret | null>(null);
   const action = useUserAction(user.id);
+  const [generating, setGenerating] = useState(false);
   const generate = useGenerateSecret(user.id, (shown) => {
-    setConfirm(null);
+    setGenerating(false);
     setSecret(shown);
   });
+  // How many secrets work now (the Client Secrets card's query): at the limit, none can be kept.
+  const { data: secrets } = useQuery(secretsQuery(user.id));
+  const validSecrets = secrets?.filter(isValidSecret).length ?? 1;
   const name = user.userName;
   const hasSecret = user.machine?.hasSecret ?? false;
   const active = user.state === 'USER_STATE_ACTIVE';
@@ -68,11 +75,12 @@ export function UserActionsMenu({ user }: { user: MachineUserView }) {
       onSettled: () => action.reset(),
     });
 
-  const generateNow = (revokeTokens?: boolean) =>
-    generate.mutate(revokeTokens === undefined ? undefined : { revokeTokens }, {
-      onError: fail('No client secret was generated'),
-      onSettled: () => generate.reset(),
-    });
+  // None: there was no secret to replace (ZITADEL's request, no body).
+  const generateNow = (choice?: GenerateChoice) =>
+    generate.mutate(
+      choice && { revokeTokens: choice.revokeTokens, ...(choice.keepPreviousFor ? { keepPreviousFor: `${choice.keepPreviousFor}s` } : {}) },
+      { onError: fail('No client secret was generated'), onSettled: () => generate.reset() },
+    );
 
   const ask = (request: Omit<ConfirmRequest, 'onConfirm'>, onConfirm: ConfirmRequest['onConfirm']) => setConfirm({ ...request, onConfirm });
 
@@ -87,20 +95,7 @@ export function UserActionsMenu({ user }: { user: MachineUserView }) {
         <Menu.Dropdown>
           <Menu.Item
             leftSection={<IconKey size={16} aria-hidden />}
-            onClick={() =>
-              hasSecret
-                ? ask(
-                    {
-                      title: 'Generate a new client secret?',
-                      message: `${name} already has a client secret. The current secret stops working the moment a new one is generated.`,
-                      confirmLabel: 'Generate',
-                      danger: true,
-                      option: revokeOption(name, false),
-                    },
-                    (revokeTokens) => generateNow(revokeTokens),
-                  )
-                : generateNow()
-            }
+            onClick={() => (hasSecret ? setGenerating(true) : generateNow())}
           >
             Generate Client Secret
           </Menu.Item>
@@ -181,7 +176,16 @@ export function UserActionsMenu({ user }: { user: MachineUserView }) {
           </Menu.Item>
         </Menu.Dropdown>
       </Menu>
-      <ConfirmDialog request={confirm} busy={action.isPending || generate.isPending} onClose={() => setConfirm(null)} />
+      <ConfirmDialog request={confirm} busy={action.isPending} onClose={() => setConfirm(null)} />
+      <GenerateSecretDialog
+        opened={generating}
+        userName={name}
+        validSecrets={validSecrets}
+        revokeOption={revokeOption(name, false)}
+        busy={generate.isPending}
+        onClose={() => setGenerating(false)}
+        onGenerate={generateNow}
+      />
       <ClientSecretDialog secret={secret} onClose={() => setSecret(null)} />
     </>
   );
