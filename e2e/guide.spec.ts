@@ -44,7 +44,7 @@ async function userAction(page: Page, item: string) {
 
 /** Steps 5 and 6 of the guide's first part: the dialog's copy buttons, read back from the clipboard. */
 async function generateAndCopy(page: Page, screenshot?: string): Promise<{ clientId: string; clientSecret: string }> {
-  const dialog = page.getByRole('dialog', { name: 'Client Secret' });
+  const dialog = page.getByRole('dialog', { name: 'Client Secret', exact: true });
   await expect(dialog).toBeVisible();
   await dialog.getByRole('button', { name: 'Copy ClientID' }).click();
   await expect(dialog.getByRole('button', { name: 'Copy ClientID' })).toHaveText('Copied');

@@ -1,36 +1,13 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
-import { signIn, uniqueName } from './support';
+import { basic, machine, signIn, type Machine } from './support';
 
 // A leaked client secret: removing or replacing it can take the tokens it already got with it.
 const SCOPE = 'openid urn:zitadel:iam:org:project:id:zitadel:aud';
 const REVOKE = 'Also revoke the tokens issued so far';
 
-interface Machine {
-  userId: string;
-  clientId: string;
-  clientSecret: string;
-}
-
-/** A service user with a secret and the Org Owner role, made with the page's own session. */
-async function machine(page: Page, prefix: string): Promise<Machine> {
-  const { csrfToken } = (await (await page.request.get('/api/session')).json()) as { csrfToken: string };
-  const headers = { 'x-csrf-token': csrfToken };
-  const made = await page.request.post('/management/v1/users/machine', { headers, data: { userName: uniqueName(prefix), name: prefix } });
-  expect(made.status()).toBe(200);
-  const { userId } = (await made.json()) as { userId: string };
-  const secret = await page.request.put(`/management/v1/users/${userId}/secret`, { headers });
-  const { clientId, clientSecret } = (await secret.json()) as { clientId: string; clientSecret: string };
-  const member = await page.request.post('/management/v1/orgs/me/members', {
-    headers,
-    data: { userId, roles: ['ORG_OWNER'] },
-  });
-  expect(member.status()).toBe(200);
-  return { userId, clientId, clientSecret };
-}
-
 async function tokenFor(request: APIRequestContext, m: Pick<Machine, 'clientId' | 'clientSecret'>): Promise<string> {
   const res = await request.post('/oauth/v2/token', {
-    headers: { Authorization: `Basic ${Buffer.from(`${m.clientId}:${m.clientSecret}`).toString('base64')}` },
+    headers: { Authorization: basic(m) },
     form: { grant_type: 'client_credentials', scope: SCOPE },
   });
   expect(res.status()).toBe(200);
@@ -76,7 +53,7 @@ test('Remove Client Secret revokes the tokens issued so far unless the box is cl
     await expect(page.getByRole('definition').filter({ hasText: /^Not set$/ })).toBeVisible();
     expect(await orgsMe(request, retiredToken)).toBe(200);
     const refused = await request.post('/oauth/v2/token', {
-      headers: { Authorization: `Basic ${Buffer.from(`${retired.clientId}:${retired.clientSecret}`).toString('base64')}` },
+      headers: { Authorization: basic(retired) },
       form: { grant_type: 'client_credentials' },
     });
     expect(refused.status()).toBe(401);
@@ -94,7 +71,7 @@ test('Generate Client Secret over a leaked one: unchecked by default, and checke
   await expect(box).toHaveAccessibleDescription(/keep working until they expire/);
   await box.check();
   await dialog.getByRole('button', { name: 'Generate' }).click();
-  const shown = page.getByRole('dialog', { name: 'Client Secret' });
+  const shown = page.getByRole('dialog', { name: 'Client Secret', exact: true });
   const clientSecret = await shown.getByRole('textbox', { name: 'ClientSecret' }).inputValue();
   await shown.getByRole('button', { name: 'Close', exact: true }).click();
 

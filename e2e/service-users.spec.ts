@@ -36,7 +36,7 @@ test('creates a service user, shows its client secret once, and copies both valu
   // Step 5: Actions (top right), Generate Client Secret.
   await page.getByRole('button', { name: 'Actions' }).click();
   await page.getByRole('menuitem', { name: 'Generate Client Secret' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Client Secret' });
+  const dialog = page.getByRole('dialog', { name: 'Client Secret', exact: true });
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText('cannot be retrieved again');
   await expect(dialog).toContainText('generate a new one');

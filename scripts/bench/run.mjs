@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// pnpm bench [--duration S] [--connections N] [--peer] [--scale] [--tokens N] [--log-level L]
+// pnpm bench [--duration S] [--connections N] [--peer] [--against REF] [--scale] [--tokens N] [--log-level L]
 // pnpm bench --engine pg [--nodes N] [--duration S] [--connections N] [--log-level L]
 //
 // Measures Tessera's token endpoint and management API against a bare node:http baseline (and optionally
@@ -7,6 +7,8 @@
 // same-run ratios mean anything: absolute req/s move from run to run and machine to machine.
 // The load generator runs in a process of its own (lib/load-generator.mjs); Tessera runs at its default
 // log level (info), so the access log's cost is part of what is measured.
+// --against REF also measures the opaque token load on Tessera built from commit REF (lib/against.mjs), e.g.
+// --against HEAD~1 to see what the last change cost.
 // --engine pg compares Tessera on SQLite, on PostgreSQL with one node and with N nodes (default 2) on
 // the same database, in one run (lib/engines.mjs).
 import fs from 'node:fs';
@@ -16,11 +18,12 @@ import { parseArgs } from 'node:util';
 import { CONNECTIONS_PER_CLIENT, compareEngines } from './lib/engines.mjs';
 import { printCpuShares, printEngineTable, printEngineTargets, printQuietEstimates, withRatios } from './lib/engines-report.mjs';
 import { measure } from './lib/load.mjs';
+import { buildAgainst } from './lib/against.mjs';
 import { startPeer } from './lib/peer.mjs';
 import { describeCeiling, printTable, printTargets, ratio, target } from './lib/report.mjs';
 import { Running, freePort, startBaseline } from './lib/processes.mjs';
 import { runScale } from './lib/scale.mjs';
-import { apiRequest, fetchToken, provisionClient, signIn, startTessera, tokenRequest } from './lib/tessera.mjs';
+import { apiRequest, fetchToken, provisionClient, provisionRotatedClient, signIn, startTessera, tokenRequest } from './lib/tessera.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -32,6 +35,7 @@ const { values: opts } = parseArgs({
     'log-level': { type: 'string', default: 'info' },
     engine: { type: 'string', default: 'sqlite' },
     nodes: { type: 'string' },
+    against: { type: 'string' },
   },
 });
 const usage = (problem) => {
@@ -40,6 +44,7 @@ const usage = (problem) => {
 };
 if (!['sqlite', 'pg'].includes(opts.engine)) usage('--engine is sqlite (the default) or pg');
 if (opts.nodes !== undefined && opts.engine !== 'pg') usage('--nodes goes with --engine pg');
+if (opts.against !== undefined && (opts.scale || opts.engine === 'pg')) usage('--against goes with the throughput run: leave out --scale and --engine pg');
 if (opts.engine === 'pg' && (opts.peer || opts.scale)) usage('--peer and --scale measure SQLite only: leave out --engine pg');
 const nodes = Number(opts.nodes ?? 2);
 if (!Number.isInteger(nodes) || nodes < 1 || nodes > 8) usage('--nodes is a whole number from 1 to 8');
@@ -116,7 +121,29 @@ async function throughput() {
   row('tessera orgs/me (opaque token)', aOpaque, baseApi);
   const aJwt = await measure({ pid: tessera.pid, request: apiRequest(tessera.base, await fetchToken(tessera.base, jwt)), ...load });
   row('tessera orgs/me (JWT token)', aJwt, baseApi);
+  // A rotation in its overlap: the client sends the previous of its two secrets.
+  const rotated = await provisionRotatedClient(call, 'bench-rotated');
+  const tRotated = await measure({ pid: tessera.pid, request: tokenRequest(tessera.base, rotated), ...load });
+  row('tessera token (opaque, 2 secrets)', tRotated, baseToken);
   await running.stop(tessera);
+
+  // The same opaque token load on Tessera built from another commit: what the change since cost.
+  let tAgainst = null;
+  if (opts.against) {
+    const against = buildAgainst(opts.against, tmp);
+    try {
+      const dir = path.join(tmp, 'against-data');
+      fs.mkdirSync(dir);
+      const other = await startTessera(dir, { extraEnv: tesseraEnv, root: against.root });
+      running.add(other);
+      const client = await provisionClient(await signIn(other.base, other.password), 'bench-against');
+      tAgainst = await measure({ pid: other.pid, request: tokenRequest(other.base, client), ...load });
+      row(`tessera@${against.sha} token (opaque)`, tAgainst, baseToken);
+      await running.stop(other);
+    } finally {
+      against.remove();
+    }
+  }
 
   // The same opaque token load with /metrics on: what counting costs the hot path.
   const meteredDir = path.join(tmp, 'metered');
@@ -156,6 +183,8 @@ async function throughput() {
     target('orgs/me (JWT) / baseline', ratio(aJwt.req_s, baseApi.req_s), '>=', 0.6),
     target('Tessera RSS after load', aJwt.rss_mb, '<=', 120, ' MB'),
     target('opaque token CPU per request, metrics on / off', ratio(tMetered.cpu_ms_per_req, tOpaque.cpu_ms_per_req), '<=', 1.05),
+    target('opaque token CPU per request, 2 secrets / 1', ratio(tRotated.cpu_ms_per_req, tOpaque.cpu_ms_per_req), '<=', 1.05),
+    ...(tAgainst ? [target(`opaque token CPU per request, this tree / ${opts.against}`, ratio(tOpaque.cpu_ms_per_req, tAgainst.cpu_ms_per_req), '<=', 1.05)] : []),
   ]);
   const failed = rows.filter((r) => r.non2xx + r.errors > 0);
   if (failed.length) console.log(`\nWARNING: non-2xx or errors in: ${failed.map((r) => r.name).join(', ')}`);
@@ -172,11 +201,13 @@ async function scale() {
   console.log(`search, first page (200 sequential): p50 ${s.search_first_page.p50_ms} ms, p95 ${s.search_first_page.p95_ms} ms`);
   console.log(`search, contains (200 sequential):   p50 ${s.search_contains.p50_ms} ms, p95 ${s.search_contains.p95_ms} ms`);
   console.log(`database: ${s.db_before.file_bytes} B before, ${s.db_after.file_bytes} B after ${s.tokens_issued} tokens (${s.token_errors} failed): growth ${s.db_growth_bytes} B`);
+  console.log(`secret usage: ${s.uses_counted} uses counted for ${s.tokens_issued} tokens; usage rows ${s.db_before.usage_rows} before, ${s.db_after.usage_rows} after`);
   printTargets([
     target('token throughput at 100,000 users / 10 users', r, '>=', 0.9),
     target('search p95 at 100,000 users (contains)', s.search_contains.p95_ms, '<=', 20, ' ms'),
     target('search p95 at 100,000 users (first page)', s.search_first_page.p95_ms, '<=', 20, ' ms'),
     target('database growth per 100,000 tokens', s.db_growth_bytes, '<=', 0, ' B'),
+    target('secret uses counted / tokens issued', ratio(s.uses_counted, s.tokens_issued), '>=', 1),
   ]);
   console.log(JSON.stringify({ kind: 'scale', ...s, ratio_100k_vs_10: r }));
 }

@@ -33,9 +33,10 @@ function dbSize(dbFile) {
   const db = new Database(dbFile);
   db.pragma('wal_checkpoint(TRUNCATE)');
   const pages = db.pragma('page_count', { simple: true });
+  const usageRows = db.prepare('SELECT count(*) FROM machine_secret_uses').pluck().get();
   db.close();
   const wal = fs.existsSync(`${dbFile}-wal`) ? fs.statSync(`${dbFile}-wal`).size : 0;
-  return { file_bytes: fs.statSync(dbFile).size, wal_bytes: wal, pages };
+  return { file_bytes: fs.statSync(dbFile).size, wal_bytes: wal, pages, usage_rows: usageRows };
 }
 
 export async function runScale(tmp, { duration, connections, tokens, env = {} }) {
@@ -73,9 +74,13 @@ export async function runScale(tmp, { duration, connections, tokens, env = {} })
     });
   });
 
+  // Listing the secrets writes the uses counted so far, so "before" and "after" each hold every use made.
+  const usesNow = async () => Number((await call('POST', `/users/${client.userId}/secrets/_search`, {})).result[0].usesLast24h);
   await fetchToken(tessera.base, client);
+  const usesBefore = await usesNow();
   const before = dbSize(tessera.dbFile);
   const issued = await issue({ request: tokenRequest(tessera.base, client), connections: 16, amount: tokens });
+  const usesCounted = (await usesNow()) - usesBefore;
   const after = dbSize(tessera.dbFile);
   await stopServer(tessera);
   return {
@@ -90,5 +95,6 @@ export async function runScale(tmp, { duration, connections, tokens, env = {} })
     db_before: before,
     db_after: after,
     db_growth_bytes: after.file_bytes + after.wal_bytes - (before.file_bytes + before.wal_bytes),
+    uses_counted: usesCounted,
   };
 }

@@ -7,11 +7,12 @@ import { freePort, startServer } from './processes.mjs';
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
 export const GUIDE_SCOPE = 'openid profile email urn:zitadel:iam:org:project:id:zitadel:aud';
 
-export async function startTessera(dir, { port, password, extraEnv = {}, nodeArgs = [] } = {}) {
+/** root: the checkout whose build runs (another one with --against). */
+export async function startTessera(dir, { port, password, extraEnv = {}, nodeArgs = [], root = ROOT } = {}) {
   port ??= await freePort();
   password ??= randomBytes(18).toString('base64url');
   const base = `http://127.0.0.1:${port}`;
-  const server = await startServer('tessera', process.execPath, [...nodeArgs, path.join(ROOT, 'apps/server/dist/main.js')], {
+  const server = await startServer('tessera', process.execPath, [...nodeArgs, path.join(root, 'apps/server/dist/main.js')], {
     env: {
       PORT: String(port),
       HOST: '127.0.0.1',
@@ -63,6 +64,13 @@ export async function provisionClient(call, userName, accessTokenType = 'ACCESS_
 }
 
 const formEncode = (s) => encodeURIComponent(s).replace(/%20/g, '+');
+
+/** A client whose secret was rotated with an overlap: it authenticates with the previous secret, the second of two candidates. */
+export async function provisionRotatedClient(call, userName) {
+  const previous = await provisionClient(call, userName);
+  await call('PUT', `/users/${previous.userId}/secret`, { keepPreviousFor: '3600s' });
+  return previous;
+}
 
 /** client_secret_basic as RFC 6749 2.3.1 says: both parts form-urlencoded, then base64. */
 export function basicAuth({ clientId, clientSecret }) {
