@@ -74,9 +74,9 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
     // A secret that no longer works, proven by whoever still holds it: a job not yet moved to its
     // successor, not a guess. Told why, and not counted, so it cannot throttle the successor's jobs
     // on the same host (the count is per client and address).
-    if (secret.revoked_at !== null || hasExpired(secret.expires_at)) {
+    if (hasExpired(secret.expires_at)) {
       ctx.metrics.clientAuthFailed('retired_secret');
-      throw new InvalidClient(secret.revoked_at !== null ? 'the client secret was revoked' : 'the client secret has expired');
+      throw new InvalidClient(await retiredBecause(ctx, secret.id));
     }
     // Cleared without holding up the answer; a late clear only keeps the count stricter for a moment.
     ctx.clientAuthGate.passed(pairKey).catch((err: unknown) => ctx.logger.warn({ err }, 'could not clear a client authentication count'));
@@ -91,6 +91,12 @@ export function clientAuthenticator(ctx: AppContext): (req: IncomingMessage, for
     ctx.secretUsage.record(secret.id, ip);
     return authenticatedClient(row);
   };
+}
+
+/** Why a proven secret no longer works, read only then: revoked, or past the overlap it was kept for. */
+async function retiredBecause(ctx: AppContext, secretId: string): Promise<string> {
+  const row = await ctx.storage.one<{ revoked_at: string | null }>('SELECT revoked_at FROM machine_secrets WHERE id = ?', [secretId]);
+  return row?.revoked_at ? 'the client secret was revoked' : 'the client secret has expired';
 }
 
 /** Whether the request carries any client authentication (a header, a client_secret, a client_assertion). */

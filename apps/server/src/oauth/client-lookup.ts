@@ -16,10 +16,9 @@ export interface ClientIdentity {
   token_generation: number;
 }
 
-/** A stored secret with what decides whether it still works. */
+/** A stored secret with when it stops working (a revoked one's is the time of its revocation). */
 export interface ClientSecret extends StoredSecret {
   expires_at: string;
-  revoked_at: string | null;
 }
 
 export interface ClientRow extends ClientIdentity {
@@ -33,7 +32,6 @@ type Found = ClientIdentity & {
   hash: Buffer | null;
   key_id: number | null;
   expires_at: string | null;
-  revoked_at: string | null;
   found: number;
   carried: string | null;
 };
@@ -45,7 +43,7 @@ const DECOY_REFRESH_MS = 60_000;
 const MAX_BATCH = 16;
 
 const COLUMNS = `u.id, u.username, u.org_id, u.state, u.access_token_type, o.primary_domain, u.token_generation,
-  s.id AS secret_id, s.hash, s.key_id, s.expires_at, s.revoked_at`;
+  s.id AS secret_id, s.hash, s.key_id, s.expires_at`;
 const JOINS = 'JOIN orgs o ON o.id = u.org_id LEFT JOIN machine_secrets s ON s.user_id = u.id';
 
 /**
@@ -85,11 +83,11 @@ export function clientLookup(storage: Storage): (clientId: string, column?: Chec
   };
 }
 
+/** The first row becomes the client (its identity columns), carrying every row's secret. */
 function clientOf(first: Found, rows: Found[]): ClientRow {
   const secrets: ClientSecret[] = [];
-  for (const r of rows) if (r.hash) secrets.push({ id: r.secret_id!, hash: r.hash, key_id: r.key_id!, expires_at: r.expires_at!, revoked_at: r.revoked_at });
-  const { id, username, org_id, state, access_token_type, primary_domain, token_generation } = first;
-  return { id, username, org_id, state, access_token_type, primary_domain, token_generation, secrets };
+  for (const r of rows) if (r.hash) secrets.push({ id: r.secret_id!, hash: r.hash, key_id: r.key_id!, expires_at: r.expires_at! });
+  return Object.assign(first, { secrets });
 }
 
 /** SQLite: one statement per lookup (it runs in this process; nothing to save by batching). SQLite checks the type in the same index walk either way. */
