@@ -11,21 +11,19 @@ const requireServer = createRequire(path.join(ROOT, 'apps/server/package.json'))
 
 /** 99,990 more service users through the server's own command (rows and events as the API writes them). */
 async function addUsers(dbFile, count) {
-  const Database = requireServer('better-sqlite3');
-  const { addMachineUser } = await import(path.join(ROOT, 'apps/server/dist/domain/users/commands.js'));
-  const db = new Database(dbFile);
-  db.pragma('foreign_keys = ON');
-  const orgId = db.prepare('SELECT id FROM orgs LIMIT 1').pluck().get();
-  const insertAll = db.transaction(() => {
-    for (let i = 0; i < count; i++) {
-      const n = String(i).padStart(6, '0');
-      addMachineUser(db, orgId, null, {
-        userName: `scale-${n}`, name: `Scale user ${n}`, description: '', accessTokenType: 'ACCESS_TOKEN_TYPE_BEARER',
-      });
-    }
-  });
-  insertAll();
-  db.close();
+  const dist = (p) => import(path.join(ROOT, 'apps/server/dist', p));
+  const { addMachineUser } = await dist('domain/users/commands.js');
+  const { openDatabase } = await dist('storage/db.js');
+  const { SqliteStorage } = await dist('storage/sqlite/sqlite-storage.js');
+  const storage = new SqliteStorage(openDatabase(dbFile, { existing: true }));
+  const { id: orgId } = await storage.one('SELECT id FROM orgs LIMIT 1');
+  for (let i = 0; i < count; i++) {
+    const n = String(i).padStart(6, '0');
+    await addMachineUser(storage, orgId, null, {
+      userName: `scale-${n}`, name: `Scale user ${n}`, description: '', accessTokenType: 'ACCESS_TOKEN_TYPE_BEARER',
+    });
+  }
+  await storage.close();
 }
 
 function dbSize(dbFile) {
