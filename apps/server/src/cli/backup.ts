@@ -1,27 +1,30 @@
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfig } from '../config.js';
 import { backupDatabase } from '../storage/backup.js';
 import { openDatabase } from '../storage/db.js';
+import type { Command } from './command.js';
 
-// npm run backup -- <file>: copies the live database (TESSERA_DB) to <file> without stopping Tessera.
-async function main(): Promise<void> {
-  const target = process.argv[2];
-  if (!target || process.argv.length > 3) {
-    process.stderr.write('usage: npm run backup -- <backup-file>\n');
-    process.exit(2);
-  }
-  const config = loadConfig();
-  // An existing database only; opening it also takes other users' access off an exposed one.
-  const db = openDatabase(config.dbFile, { existing: true });
-  try {
-    const { file, pages } = await backupDatabase(db, target);
-    const check = db.pragma('integrity_check', { simple: true });
-    process.stdout.write(`Backed up ${config.dbFile} to ${file} (${pages} pages, source integrity: ${String(check)}).\n`);
-  } finally {
-    db.close();
-  }
-}
-
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+/**
+ * Copies the live SQLite database to a new file without stopping Tessera (SQLite's online backup),
+ * then checks the source's integrity. PostgreSQL has its own tools, which know its replication and
+ * point-in-time recovery: the command says so rather than make a copy that is not a backup there.
+ */
+export const backupCommand: Command = {
+  name: 'backup',
+  args: ['<backup-file>'],
+  summary: 'copy the SQLite database (TESSERA_DB) to a new file while Tessera keeps serving; never overwrites',
+  async run([target], env) {
+    const config = loadConfig(env);
+    if (config.databaseUrl) {
+      throw new Error('backup copies a SQLite database; for PostgreSQL (TESSERA_DATABASE_URL) use pg_dump or your provider\'s backups');
+    }
+    // An existing database only; opening it also takes other users' access off an exposed one.
+    const db = openDatabase(config.dbFile, { existing: true });
+    try {
+      const { file, pages } = await backupDatabase(db, target!);
+      const check = db.pragma('integrity_check', { simple: true });
+      return `Backed up ${config.dbFile} to ${file} (${pages} pages, source integrity: ${String(check)}).\n`;
+    } finally {
+      db.close();
+    }
+  },
+};

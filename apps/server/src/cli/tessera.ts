@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../config.js';
+import { backupCommand } from './backup.js';
 import { arity, type Command } from './command.js';
 import { resetPasswordCommand } from './reset-password.js';
 import { masterKeyCommand } from './master-key.js';
@@ -16,6 +17,7 @@ const COMMANDS: Command[] = [
   generateSecretCommand,
   grantCommand,
   migrateCommand,
+  backupCommand,
 ];
 
 export function usage(): string {
@@ -27,6 +29,7 @@ export function usage(): string {
     ...COMMANDS.map((c, i) => `  ${lines[i]!.padEnd(width)}   ${c.summary}`),
     '',
     'Run it with the same environment as the server (at least the same TESSERA_DB or TESSERA_DATABASE_URL).',
+    'From the build alone: node apps/server/dist/cli.js <command> [arguments].',
     '',
   ].join('\n');
 }
