@@ -13,7 +13,8 @@ import { ADMIN_PASSWORD, createTestApp, signIn, type TestApp } from './support/t
 // The database and its backups hold the instance keys and live sessions: another user of the host
 // who can read them can sign tokens and cookies. Only Tessera's own user may read them.
 
-const BACKUP_CLI = path.resolve(import.meta.dirname, '../dist/cli/backup.js');
+/** The built command line, as `npm run backup` runs it. */
+const CLI = path.resolve(import.meta.dirname, '../dist/cli.js');
 const mode = (file: string) => (fs.statSync(file).mode & 0o777).toString(8).padStart(4, '0');
 
 let root: string;
@@ -87,7 +88,7 @@ describe('database files at rest', () => {
     });
     expect(signedIn.status).toBe(200); // a live session row, in the WAL
     const backup = path.join(backups, 'tessera.db');
-    execFileSync(process.execPath, [BACKUP_CLI, backup], { env: { ...process.env, TESSERA_DB: db } });
+    execFileSync(process.execPath, [CLI, 'backup', backup], { env: { ...process.env, TESSERA_DB: db } });
 
     // The reader works: a file left readable beside them is read in full.
     const control = path.join(data, 'readable.txt');
