@@ -95,7 +95,10 @@ describe('log hygiene over the whole guide flow', () => {
       'session cookie': cookie.split('=')[1]!,
       'session id': /^s%3A([^.]+)\./.exec(cookie.split('=')[1]!)![1]!,
       'CSRF token': csrfToken!,
-      'private key': keyFile.key.split('\n')[5]!, // one line of its base64, wherever the PEM went
+      // A full line of the PEM's base64 from its end (the CRT values), wherever the PEM went. An earlier
+      // line may hold the modulus, which is public and stored as the key's JWK (n): a chance match there.
+      'private key': keyFile.key.trim().split('\n').at(-3)!,
+      'private exponent': (createPrivateKey(keyFile.key).export({ format: 'jwk' }) as { d: string }).d,
       'key file': keyDetails!.slice(40, 120),
       'JWT-profile assertion': assertion.split('.')[2]!,
       'JWT-profile access token': profiled!,
