@@ -53,6 +53,7 @@ const onBothEngines = [
   'test/tokens-validation.test.ts',
   'test/users-auth.test.ts',
   'test/users-lifecycle.test.ts',
+  'test/operators.test.ts',
   'test/secrets-exposure.test.ts',
   'test/secrets-lifecycle.test.ts',
   'test/secrets-rotation.test.ts',

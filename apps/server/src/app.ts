@@ -10,6 +10,7 @@ import { metricsEndpoint, PrometheusMetrics } from './http/metrics.js';
 import { requestLog } from './http/request-log.js';
 import { consoleSecurityHeaders } from './http/security-headers.js';
 import { adminEndpoints, adminRouter } from './management/admin.js';
+import { authEndpoints, authRouter } from './management/my-user.js';
 import { bearerPath } from './management/bearer-path.js';
 import { endpoints } from './management/endpoints.js';
 import { managementRouter } from './management/router.js';
@@ -64,6 +65,7 @@ export function createApp(ctx: AppContext): App {
   app.use('/api/session', consoleSecurityHeaders, consoleSessionRouter(ctx));
   app.use('/management/v1', managementRouter(ctx));
   app.use('/admin/v1', adminRouter(ctx));
+  app.use('/auth/v1', authRouter(ctx));
   app.use(consoleSecurityHeaders, consoleRouter(ctx.config.consoleDir));
 
   // Whatever no router claimed (an unknown /api path, a console path that is not a page) answers
@@ -78,6 +80,7 @@ export function createApp(ctx: AppContext): App {
   const bearer = bearerPath(ctx, [
     { prefix: '/management/v1', endpoints },
     { prefix: '/admin/v1', endpoints: adminEndpoints },
+    { prefix: '/auth/v1', endpoints: authEndpoints },
   ]);
   const cors = ctx.config.corsOrigins.length ? corsGate(ctx.config.corsOrigins) : undefined;
   return (req, res) => {

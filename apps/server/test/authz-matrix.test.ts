@@ -47,6 +47,7 @@ const expected: Record<string, readonly Who[]> = {
   'PUT /management/v1/orgs/me/members/:userId': MEMBER_WRITE,
   'DELETE /management/v1/orgs/me/members/:userId': MEMBER_WRITE,
   'POST /management/v1/users/machine': USER_WRITE,
+  'POST /management/v1/users/human': USER_WRITE,
   'POST /management/v1/users/_search': USER_READ,
   'GET /management/v1/users/:userId': USER_READ,
   'PUT /management/v1/users/:userId/secret': USER_WRITE,
@@ -68,6 +69,10 @@ const expected: Record<string, readonly Who[]> = {
   'DELETE /management/v1/users/:userId/pats/:tokenId': USER_WRITE,
   'DELETE /management/v1/users/:userId': USER_DELETE,
   'POST /admin/v1/orgs/_search': INSTANCE_ONLY,
+  'POST /admin/v1/members/_search': INSTANCE_ONLY,
+  'POST /admin/v1/members': INSTANCE_ONLY,
+  'PUT /admin/v1/members/:userId': INSTANCE_ONLY,
+  'DELETE /admin/v1/members/:userId': INSTANCE_ONLY,
 };
 
 interface Fixture {
@@ -130,6 +135,14 @@ async function freshPat(fx: Fixture): Promise<string> {
   return (res.body as { tokenId: string }).tokenId;
 }
 
+/** An Instance Owner Viewer the admin has added, for one caller to change or remove (the admin stays the owner). */
+async function freshInstanceMember(fx: Fixture): Promise<string> {
+  const userId = await createServiceUser(fx.admin, fx.unique('iam-member'));
+  const res = await fx.admin.agent.post('/admin/v1/members').set('x-csrf-token', fx.admin.csrf).send({ userId, roles: ['IAM_OWNER_VIEWER'] });
+  if (res.status !== 200) throw new Error(`instance member fixture: ${res.status}`);
+  return userId;
+}
+
 /** A request that succeeds (200) when the caller is allowed; prepared afresh for every caller. */
 const requests: Record<string, (fx: Fixture) => Promise<Call>> = {
   'GET /management/v1/orgs/me': async () => ({ path: '/management/v1/orgs/me' }),
@@ -147,6 +160,10 @@ const requests: Record<string, (fx: Fixture) => Promise<Call>> = {
   }),
   'DELETE /management/v1/orgs/me/members/:userId': async (fx) => ({ path: `/management/v1/orgs/me/members/${await freshMember(fx)}` }),
   'POST /management/v1/users/machine': async (fx) => ({ path: '/management/v1/users/machine', body: { userName: fx.unique('svc'), name: 'Matrix' } }),
+  'POST /management/v1/users/human': async (fx) => ({
+    path: '/management/v1/users/human',
+    body: { userName: fx.unique('human'), profile: { displayName: 'Matrix' }, initialPassword: 'a password to replace' },
+  }),
   'POST /management/v1/users/_search': async () => ({ path: '/management/v1/users/_search', body: {} }),
   'GET /management/v1/users/:userId': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}` }),
   'PUT /management/v1/users/:userId/secret': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/secret` }),
@@ -179,6 +196,10 @@ const requests: Record<string, (fx: Fixture) => Promise<Call>> = {
   'GET /management/v1/users/:userId/pats/:tokenId': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/pats/${await freshPat(fx)}` }),
   'DELETE /management/v1/users/:userId/pats/:tokenId': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/pats/${await freshPat(fx)}` }),
   'POST /admin/v1/orgs/_search': async () => ({ path: '/admin/v1/orgs/_search', body: {} }),
+  'POST /admin/v1/members/_search': async () => ({ path: '/admin/v1/members/_search', body: {} }),
+  'POST /admin/v1/members': async (fx) => ({ path: '/admin/v1/members', body: { userId: await createServiceUser(fx.admin, fx.unique('iam')), roles: ['IAM_OWNER'] } }),
+  'PUT /admin/v1/members/:userId': async (fx) => ({ path: `/admin/v1/members/${await freshInstanceMember(fx)}`, body: { roles: ['IAM_OWNER'] } }),
+  'DELETE /admin/v1/members/:userId': async (fx) => ({ path: `/admin/v1/members/${await freshInstanceMember(fx)}` }),
 };
 
 const keyOf = (prefix: string, e: Endpoint) => `${e.method.toUpperCase()} ${prefix}${e.path}`;

@@ -6,3 +6,5 @@ export * from './api-error.js';
 export * from './keys.js';
 export * from './pats.js';
 export * from './secrets.js';
+export * from './humans.js';
+export * from './instance-members.js';

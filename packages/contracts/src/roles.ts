@@ -27,6 +27,10 @@ export const PERMISSIONS = [
   'project.delete',
   'project.grant.write',
   'project.grant.delete',
+  // Instance-wide only: which users are the instance's administrators (instance roles).
+  'iam.member.read',
+  'iam.member.write',
+  'iam.member.delete',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -113,6 +117,12 @@ export const INSTANCE_ROLES = [
     name: 'Instance Owner',
     description: 'Has permission over every organization of the instance.',
     permissions: PERMISSIONS,
+  },
+  {
+    key: 'IAM_OWNER_VIEWER',
+    name: 'Instance Owner Viewer',
+    description: 'Can read every organization of the instance and its administrators, but change nothing.',
+    permissions: ['org.read', 'org.member.read', 'user.read', 'user.grant.read', 'session.read', 'policy.read', 'project.read', 'iam.member.read'],
   },
 ] as const satisfies readonly RoleDefinition[];
 

@@ -14,6 +14,8 @@ export interface Whoami {
   orgId: string;
   orgName: string;
   instanceOwner: boolean;
+  /** The password was chosen by someone else: until the operator chooses their own, nothing else is allowed. */
+  passwordChangeRequired: boolean;
   csrfToken: string;
 }
 

@@ -150,6 +150,8 @@ export interface MachineUserView {
   };
   human?: {
     profile: { displayName: string };
+    /** Tessera's: the user has not yet replaced a password someone else chose. */
+    passwordChangeRequired: boolean;
   };
 }
 

@@ -1,6 +1,7 @@
 import { loadConfig } from '../config.js';
 import { generatePassword, hashPassword } from '../domain/passwords.js';
 import { touchUser } from '../domain/users/commands.js';
+import { endSessionsOf } from '../domain/users/humans.js';
 import { openStorage } from '../storage/open.js';
 import type { Sql, Storage } from '../storage/port.js';
 import type { Command } from './command.js';
@@ -37,9 +38,9 @@ export async function resetPassword(storage: Storage, username: string): Promise
   return storage.command(async (tx) => {
     // Deleted or renamed while we hashed: change nothing rather than someone else.
     if ((await find(tx))?.id !== user.id) throw new Error(`No console user named "${username}".`);
-    await tx.run('UPDATE users SET password_hash = ? WHERE id = ?', [hash, user.id]);
-    // The session's JSON holds "userId":"<id>"; ids are digits, so the pattern matches that user alone.
-    const ended = await tx.run('DELETE FROM sessions WHERE data LIKE ?', [`%"userId":"${user.id}"%`]);
+    // Whoever ran this chose the password, so the user chooses their own at the next sign-in.
+    await tx.run('UPDATE users SET password_hash = ?, password_change_required = 1 WHERE id = ?', [hash, user.id]);
+    const ended = await endSessionsOf(tx, user.id);
     await touchUser(tx, user.org_id, user.id, null, 'user.human.password.changed');
     return { userName: user.username, password, sessionsEnded: ended, active: user.state === 'USER_STATE_ACTIVE' };
   });
@@ -59,7 +60,7 @@ export const resetPasswordCommand: Command = {
         `New password for ${r.userName} (generated; shown only now, so keep it):`,
         `Password: ${r.password}`,
         `It works at once, also on a running server; the old one no longer does, and ${sessions}.`,
-        'Tessera cannot yet ask for a new password at sign-in: keep this one in a password manager.',
+        `${r.userName} signs in with it once and then chooses a new one.`,
         ...(r.active ? [] : [`${r.userName} is deactivated: the password works once the user is reactivated.`]),
         '',
       ].join('\n');

@@ -5,6 +5,7 @@ import session from 'express-session';
 import type { AppContext } from '../context.js';
 import { unauthenticated, permissionDenied } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
+import { sessionKey } from '../storage/session-store.js';
 
 declare module 'express-session' {
   interface SessionData {
@@ -78,13 +79,14 @@ interface UserRow {
   org_id: string;
   type: 'human' | 'machine';
   state: string;
+  password_change_required: number;
 }
 
 /** The operator behind a console session, or undefined when there is none (or it no longer counts). */
 export async function sessionPrincipal(ctx: AppContext, req: Request): Promise<Principal | undefined> {
   const userId = req.session?.userId;
   if (!userId) return undefined;
-  const user = await ctx.storage.one<UserRow>("SELECT id, org_id, type, state FROM users WHERE id = ? AND type = 'human'", [userId]);
+  const user = await ctx.storage.one<UserRow>("SELECT id, org_id, type, state, password_change_required FROM users WHERE id = ? AND type = 'human'", [userId]);
   if (!user || user.state !== 'USER_STATE_ACTIVE') return undefined;
   return {
     userId: user.id,
@@ -92,6 +94,8 @@ export async function sessionPrincipal(ctx: AppContext, req: Request): Promise<P
     userType: user.type,
     instanceOwner: await ctx.authorizer.isInstanceOwner(user.id),
     via: 'session',
+    ...(user.password_change_required ? { passwordChangeRequired: true } : {}),
+    sessionKey: sessionKey(req.sessionID),
   };
 }
 

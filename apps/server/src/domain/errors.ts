@@ -18,6 +18,8 @@ export class DomainError extends Error {
     readonly id: string,
     message: string,
     readonly field?: string,
+    /** Seconds to wait before trying again, for resource_exhausted: the answer's Retry-After. */
+    readonly retryAfter?: number,
   ) {
     super(message);
     this.name = 'DomainError';
@@ -33,5 +35,7 @@ export const failedPrecondition = (id: string, message: string) =>
   new DomainError('failed_precondition', id, message);
 export const permissionDenied = (message = 'No matching permissions found') =>
   new DomainError('permission_denied', 'AUTH-5mWD2', message);
+export const tooMany = (id: string, message: string, retryAfter: number) =>
+  new DomainError('resource_exhausted', id, message, undefined, retryAfter);
 export const unauthenticated = (message: string, id = 'AUTH-7fs1e') =>
   new DomainError('unauthenticated', id, message);

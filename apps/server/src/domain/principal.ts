@@ -6,4 +6,8 @@ export interface Principal {
   userType: 'human' | 'machine';
   instanceOwner: boolean;
   via: 'session' | 'token';
+  /** A console operator whose password someone else chose: until they choose their own, only that is allowed. */
+  passwordChangeRequired?: boolean;
+  /** The stored key of the console session the call came with (storage/session-store.ts), so a password change can keep it. */
+  sessionKey?: string;
 }

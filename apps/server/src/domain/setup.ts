@@ -1,11 +1,10 @@
 import { INSTANCE_OWNER_ROLE } from '@tessera/contracts';
 import type { Config } from '../config.js';
 import { isUniqueViolation, type Sql, type Storage } from '../storage/port.js';
-import { newId } from '../storage/ids.js';
-import { storedForms } from '../storage/search-forms.js';
 import { appendEvent } from './events.js';
 import { insertOrg } from './orgs/commands.js';
 import { generatePassword, hashPassword } from './passwords.js';
+import { insertHuman } from './users/humans.js';
 
 export interface SetupResult {
   /** False when the instance already had data: nothing was touched. */
@@ -42,24 +41,14 @@ export async function prepareFirstInstance(storage: Storage, config: Config): Pr
     // A concurrent first start may have won the race while we hashed.
     if (await hasOrg(tx)) return { created: false };
     const org = await insertOrg(tx, { name: config.orgName, instanceHost, editorUserId: null });
-    const userId = newId();
-    const ev = await appendEvent(tx, {
-      type: 'user.human.added',
-      aggregateType: 'user',
-      aggregateId: userId,
-      resourceOwner: org.id,
-      editorUserId: null,
-      payload: { userName: config.adminUsername },
+    const { userId, details: added } = await insertHuman(tx, org.id, null, {
+      userName: config.adminUsername,
+      displayName: 'Administrator',
+      passwordHash,
+      passwordChangeRequired: false,
     });
-    const displayName = 'Administrator';
-    const name = storedForms(displayName);
-    await tx.run(
-      `INSERT INTO users (id, org_id, type, username, display_name, display_name_nfc, display_name_fold, state, password_hash, sequence, created_at, changed_at)
-       VALUES (?, ?, 'human', ?, ?, ?, ?, 'USER_STATE_ACTIVE', ?, ?, ?, ?)`,
-      [userId, org.id, config.adminUsername, displayName, name.nfc, name.fold, passwordHash, ev.sequence, ev.createdAt, ev.createdAt],
-    );
-    await tx.run('INSERT INTO instance_members (user_id, roles, created_at) VALUES (?, ?, ?)', [
-      userId, JSON.stringify([INSTANCE_OWNER_ROLE]), ev.createdAt,
+    await tx.run('INSERT INTO instance_members (user_id, roles, created_at, sequence, changed_at) VALUES (?, ?, ?, ?, ?)', [
+      userId, JSON.stringify([INSTANCE_OWNER_ROLE]), added.changeDate, Number(added.sequence), added.changeDate,
     ]);
     const member = await appendEvent(tx, {
       type: 'org.member.added',

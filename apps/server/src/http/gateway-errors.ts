@@ -66,11 +66,12 @@ function fromHttpError(err: object): { status: number; body: ApiError } | undefi
   return { status, body: { code, message, details: [{ id, message }] } };
 }
 
-export function toGatewayError(err: unknown): { status: number; body: ApiError } | undefined {
+export function toGatewayError(err: unknown): { status: number; body: ApiError; retryAfter?: number } | undefined {
   if (err instanceof DomainError) {
     const { status, code } = byKind[err.kind];
     return {
       status,
+      ...(err.retryAfter ? { retryAfter: err.retryAfter } : {}),
       body: { code, message: err.message, details: [{ id: err.id, message: err.message, ...(err.field ? { field: err.field } : {}) }] },
     };
   }
@@ -82,6 +83,7 @@ export function toGatewayError(err: unknown): { status: number; body: ApiError }
 export function gatewayErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const known = toGatewayError(err);
+    if (known?.retryAfter) res.setHeader('Retry-After', String(known.retryAfter));
     if (known) return sendGatewayError(res, known.status, known.body);
     if (err instanceof StorageUnavailable) {
       res.setHeader('Retry-After', '1');

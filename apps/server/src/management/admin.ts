@@ -1,6 +1,7 @@
-import { listOrgsSchema } from '@tessera/contracts';
+import { addInstanceMemberSchema, listInstanceMembersSchema, listOrgsSchema, updateInstanceMemberSchema } from '@tessera/contracts';
 import type { Router } from 'express';
 import type { AppContext } from '../context.js';
+import { addInstanceMember, listInstanceMembers, removeInstanceMember, updateInstanceMember } from '../domain/members/instance.js';
 import { searchOrgs } from '../domain/orgs/queries.js';
 import { endpoint, type Endpoint } from './endpoint.js';
 import { apiRouter } from './router.js';
@@ -14,6 +15,38 @@ export const adminEndpoints: readonly Endpoint[] = [
     scope: 'instance',
     body: listOrgsSchema,
     handler: ({ ctx, body }) => searchOrgs(ctx.storage, body),
+  }),
+  // The instance's administrators (ZITADEL's IAM members).
+  endpoint({
+    method: 'post',
+    path: '/members/_search',
+    permission: 'iam.member.read',
+    scope: 'instance',
+    body: listInstanceMembersSchema,
+    handler: ({ ctx, body }) => listInstanceMembers(ctx.storage, body),
+  }),
+  endpoint({
+    method: 'post',
+    path: '/members',
+    permission: 'iam.member.write',
+    scope: 'instance',
+    body: addInstanceMemberSchema,
+    handler: ({ ctx, principal, body }) => addInstanceMember(ctx.storage, principal.userId, body),
+  }),
+  endpoint({
+    method: 'put',
+    path: '/members/:userId',
+    permission: 'iam.member.write',
+    scope: 'instance',
+    body: updateInstanceMemberSchema,
+    handler: ({ ctx, principal, params, body }) => updateInstanceMember(ctx.storage, principal.userId, params.userId!, body),
+  }),
+  endpoint({
+    method: 'delete',
+    path: '/members/:userId',
+    permission: 'iam.member.delete',
+    scope: 'instance',
+    handler: ({ ctx, principal, params }) => removeInstanceMember(ctx.storage, principal.userId, params.userId!),
   }),
 ];
 

@@ -8,6 +8,7 @@ import { markEndpoint } from '../http/metrics.js';
 import { bearerPrincipal } from './auth.js';
 import type { Endpoint } from './endpoint.js';
 import { declaredBodyLimit } from '../http/body-limit.js';
+import { clientAddress, proxyTrust, throttleBucket } from '../security/client-address.js';
 import { decodeParam, hasBody, invoke, JSON_BODY_LIMIT, ORG_HEADER } from './router.js';
 
 /** An API mounted at a path prefix (e.g. /management/v1) with its declared endpoints. */
@@ -54,6 +55,7 @@ class NoRoute extends Error {}
  * the gRPC-gateway shape with Cache-Control: no-store, X-Request-Id and nosniff.
  */
 export function bearerPath(ctx: AppContext, mounts: readonly ApiMount[]): BearerPath {
+  const trust = proxyTrust(ctx.config.trustProxy);
   const tables = mounts.map((m) => ({ prefix: `${m.prefix}/`, routes: m.endpoints.map((e) => compile(m.prefix, e)) }));
   const log = accessLog(ctx.logger, ctx.metrics);
   const limitBody = declaredBodyLimit(JSON_BODY_LIMIT);
@@ -66,6 +68,7 @@ export function bearerPath(ctx: AppContext, mounts: readonly ApiMount[]): Bearer
       return send(res, 404, { code: GrpcCode.NotFound, message, details: [{ id: 'ROUTE-NOT-FOUND', message: 'no such endpoint' }] });
     }
     const known = toGatewayError(err);
+    if (known?.retryAfter) res.setHeader('Retry-After', String(known.retryAfter));
     if (known) return send(res, known.status, known.body);
     ctx.logger.error({ err, reqId: req.id }, 'unhandled error');
     send(res, 500, INTERNAL);
@@ -84,6 +87,7 @@ export function bearerPath(ctx: AppContext, mounts: readonly ApiMount[]): Bearer
       // Express's own req.is(), which reads nothing but the headers: the same answer as the router's.
       isJson: () => Boolean(isType.call(req as Request, 'application/json')),
       body: (req as { body?: unknown }).body,
+      address: () => throttleBucket(clientAddress(req, trust)),
     });
     send(res, 200, result ?? {});
   };

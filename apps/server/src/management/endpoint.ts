@@ -10,21 +10,22 @@ export interface Call<B> {
   orgId: string;
   params: Record<string, string>;
   body: B;
+  /** The caller's address as the throttles key it (for a password check). */
+  address: () => string;
 }
 
 /**
  * A management endpoint declares its contract: path, the permission it needs, where that
  * permission is checked (in the target organization, or instance-wide), and its body schema.
- * The router enforces all of it before the handler runs.
+ * The router enforces all of it before the handler runs. A 'self' endpoint (the auth API's
+ * /users/me) needs no permission: whoever is signed in acts on themselves alone.
  */
-export interface Endpoint<S extends z.ZodType = z.ZodType> {
+export type Endpoint<S extends z.ZodType = z.ZodType> = {
   method: 'get' | 'post' | 'put' | 'delete';
   path: string;
-  permission: Permission;
-  scope?: 'org' | 'instance';
   body?: S;
   handler: (call: Call<z.output<S>>) => unknown | Promise<unknown>;
-}
+} & ({ scope?: 'org' | 'instance'; permission: Permission } | { scope: 'self'; permission?: never });
 
 export function endpoint<S extends z.ZodType>(e: Endpoint<S>): Endpoint {
   return e as unknown as Endpoint;

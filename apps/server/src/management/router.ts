@@ -2,10 +2,11 @@ import { idSchema } from '@tessera/contracts';
 import { markEndpoint } from '../http/metrics.js';
 import express, { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
-import { DomainError, invalidArgument } from '../domain/errors.js';
+import { DomainError, failedPrecondition, invalidArgument } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
 import { declaredBodyLimit } from '../http/body-limit.js';
 import { gatewayErrorHandler, gatewayNotFound } from '../http/gateway-errors.js';
+import { throttleBucket } from '../security/client-address.js';
 import { authenticate } from './auth.js';
 import type { Endpoint } from './endpoint.js';
 import { endpoints } from './endpoints.js';
@@ -26,6 +27,8 @@ export interface ApiCall {
   isJson: () => boolean;
   /** The parsed JSON body (express.json's req.body). */
   body: unknown;
+  /** The caller's address as the throttles key it. */
+  address: () => string;
 }
 
 // Same answer as the gateway error translator gives Express's own URIError.
@@ -62,7 +65,12 @@ export async function invoke(ctx: AppContext, e: Endpoint, call: ApiCall): Promi
   const { principal, params } = call;
   checkIds(params);
   let orgId = '';
-  if (e.scope === 'instance') {
+  if (principal.passwordChangeRequired && e.scope !== 'self') {
+    throw failedPrecondition('USER-PasswordChangeRequired', 'choose your own password first: this one was set by someone else (PUT /auth/v1/users/me/password)');
+  }
+  if (e.scope === 'self') {
+    orgId = principal.orgId;
+  } else if (e.scope === 'instance') {
     await ctx.authorizer.authorizeInstance(principal, e.permission);
   } else {
     const requested = call.orgHeader;
@@ -78,7 +86,7 @@ export async function invoke(ctx: AppContext, e: Endpoint, call: ApiCall): Promi
     }
     body = e.body.parse(call.body ?? {});
   }
-  return e.handler({ ctx, principal, orgId, params, body });
+  return e.handler({ ctx, principal, orgId, params, body, address: call.address });
 }
 
 function handle(ctx: AppContext, e: Endpoint): RequestHandler {
@@ -91,6 +99,7 @@ function handle(ctx: AppContext, e: Endpoint): RequestHandler {
       hasBody: hasBody(req.headers),
       isJson: () => Boolean(req.is('application/json')),
       body: req.body,
+      address: () => throttleBucket(req.ip ?? 'unknown'),
     });
     res.set('Cache-Control', 'no-store').json(result ?? {});
   };

@@ -1,7 +1,8 @@
-import { addMachineUserSchema, listUserChangesSchema, listUsersSchema, updateMachineSchema } from '@tessera/contracts';
+import { addHumanUserSchema, addMachineUserSchema, listUserChangesSchema, listUsersSchema, updateMachineSchema } from '@tessera/contracts';
 import { z } from 'zod';
 import { listUserChanges } from '../domain/users/changes.js';
 import { addMachineUser, updateMachine } from '../domain/users/commands.js';
+import { addHumanUser } from '../domain/users/humans.js';
 import { deactivateUser, reactivateUser, removeUser, revokeAllTokens } from '../domain/users/lifecycle.js';
 import { getUser } from '../domain/users/queries.js';
 import { searchUsers } from '../domain/users/search.js';
@@ -17,6 +18,13 @@ export const userEndpoints: Endpoint[] = [
     permission: 'user.write',
     body: addMachineUserSchema,
     handler: ({ ctx, orgId, principal, body }) => addMachineUser(ctx.storage, orgId, principal.userId, body),
+  }),
+  endpoint({
+    method: 'post',
+    path: '/users/human',
+    permission: 'user.write',
+    body: addHumanUserSchema,
+    handler: ({ ctx, orgId, principal, body }) => addHumanUser(ctx.storage, orgId, principal.userId, body),
   }),
   endpoint({
     method: 'post',

@@ -19,10 +19,11 @@ export interface UserRow {
   /** The newest client secret's creation, and when the last of them stops working; null without any. */
   secret_created_at: string | null;
   secret_valid_until: string | null;
+  password_change_required: number;
 }
 
 export const USER_COLUMNS = `u.id, u.org_id, u.type, u.username, u.display_name, u.description, u.state,
-  u.access_token_type, u.sequence, u.created_at, u.changed_at, o.primary_domain,
+  u.access_token_type, u.sequence, u.created_at, u.changed_at, u.password_change_required, o.primary_domain,
   (SELECT max(s.created_at) FROM machine_secrets s WHERE s.user_id = u.id) AS secret_created_at,
   (SELECT max(s.expires_at) FROM machine_secrets s WHERE s.user_id = u.id) AS secret_valid_until`;
 export const USER_FROM = `users u JOIN orgs o ON o.id = u.org_id`;
@@ -49,7 +50,7 @@ export function toUserView(r: UserRow): MachineUserView {
       ...(hasSecret ? { secretChangeDate: r.secret_created_at! } : {}),
     };
   } else {
-    view.human = { profile: { displayName: r.display_name } };
+    view.human = { profile: { displayName: r.display_name }, passwordChangeRequired: r.password_change_required === 1 };
   }
   return view;
 }
