@@ -65,6 +65,7 @@ test('the main pages load without a single CSP violation, so a real report means
   await visit('/service-users', 'Service Users');
   await visit('/service-users/new', /New Service User/i);
   await visit(detail, 'CSP probe');
+  await visit('/operators', 'Operators');
   await visit('/org', /.+/);
   const managers = page.getByRole('region', { name: 'Managers' });
   await expect(managers.getByRole('table')).toBeVisible();

@@ -1,20 +1,24 @@
 import { AppShell, Button, Group, NavLink, Text, Title } from '@mantine/core';
-import { IconBuilding, IconRobot } from '@tabler/icons-react';
+import { IconBuilding, IconRobot, IconUsers } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { NavLink as RouterNavLink, Outlet, useNavigate } from 'react-router';
+import { ChangePasswordDialog } from '../features/session/ChangePasswordDialog';
 import { useSignOut, whoamiQuery } from '../features/session/api';
 import { forgetActingOrg } from './acting-org';
 import { OrgIndicator } from '../features/organization/components/OrgIndicator';
 
 const NAV = [
-  { to: '/org', label: 'Organization', icon: IconBuilding },
-  { to: '/service-users', label: 'Service Users', icon: IconRobot },
+  { to: '/org', label: 'Organization', icon: IconBuilding, instanceOwnerOnly: false },
+  { to: '/service-users', label: 'Service Users', icon: IconRobot, instanceOwnerOnly: false },
+  { to: '/operators', label: 'Operators', icon: IconUsers, instanceOwnerOnly: true },
 ];
 
 export function Layout() {
   const { data: me } = useQuery(whoamiQuery);
   const signOut = useSignOut();
   const navigate = useNavigate();
+  const [changingPassword, setChangingPassword] = useState(false);
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'xs' }} padding="lg">
       <AppShell.Header>
@@ -29,6 +33,9 @@ export function Layout() {
             <Text size="sm" aria-label="Signed in as">
               {me?.displayName} ({me?.userName})
             </Text>
+            <Button variant="subtle" size="xs" onClick={() => setChangingPassword(true)}>
+              Change password
+            </Button>
             <Button
               variant="default"
               size="xs"
@@ -48,13 +55,14 @@ export function Layout() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label="Main">
-        {NAV.map(({ to, label, icon: Icon }) => (
+        {NAV.filter((n) => !n.instanceOwnerOnly || me?.instanceOwner).map(({ to, label, icon: Icon }) => (
           <NavLink key={to} component={RouterNavLink} to={to} label={label} leftSection={<Icon size={18} aria-hidden />} />
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
         <Outlet />
       </AppShell.Main>
+      <ChangePasswordDialog opened={changingPassword} onClose={() => setChangingPassword(false)} />
     </AppShell>
   );
 }

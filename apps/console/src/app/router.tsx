@@ -1,4 +1,5 @@
 import { createBrowserRouter, Navigate } from 'react-router';
+import { operatorRoutes } from '../features/operators/routes';
 import { organizationRoutes } from '../features/organization/routes';
 import { serviceUserRoutes } from '../features/service-users/routes';
 import { SignInPage } from '../features/session/SignInPage';
@@ -17,6 +18,7 @@ export const router = createBrowserRouter([
           { index: true, element: <Navigate to="/service-users" replace /> },
           ...organizationRoutes,
           ...serviceUserRoutes,
+          ...operatorRoutes,
           { path: '*', element: <NotFound /> },
         ],
       },

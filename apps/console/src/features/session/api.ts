@@ -1,4 +1,4 @@
-import type { LoginRequest, Whoami } from '@tessera/contracts';
+import type { DetailsResponse, LoginRequest, UpdateMyPasswordRequest, Whoami } from '@tessera/contracts';
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, ApiRequestError, setCsrfToken } from '../../lib/api';
 
@@ -47,5 +47,14 @@ export function useSignOut() {
       qc.clear();
       qc.setQueryData(sessionKeys.all, null);
     },
+  });
+}
+
+/** UpdateMyPassword; the session goes on (every other one of this user ends) and no longer asks for a change. */
+export function useChangePassword() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: UpdateMyPasswordRequest) => api<DetailsResponse>('PUT', '/auth/v1/users/me/password', body),
+    onSuccess: () => qc.invalidateQueries({ queryKey: sessionKeys.all }),
   });
 }
