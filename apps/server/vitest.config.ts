@@ -54,6 +54,7 @@ const onBothEngines = [
   'test/users-auth.test.ts',
   'test/users-lifecycle.test.ts',
   'test/operators.test.ts',
+  'test/metrics.test.ts',
   'test/secrets-exposure.test.ts',
   'test/secrets-lifecycle.test.ts',
   'test/secrets-rotation.test.ts',

@@ -82,6 +82,8 @@ export async function createContext(config: Config, storage: Storage, logger: Lo
   const tokens = await AccessTokens.open(storage, instanceKeys, config);
   const secretKey = instanceKeys.ring('client-secret-hmac');
   const secretUsage = new SecretUsage(storage, logger);
+  const metrics = config.metricsToken ? new PrometheusMetrics() : NO_METRICS;
+  storage.onFailure = (failure) => metrics.databaseError(failure);
   return {
     config,
     storage,
@@ -98,7 +100,7 @@ export async function createContext(config: Config, storage: Storage, logger: Lo
     loginGate,
     clientAuthGate,
     secretUsage,
-    metrics: config.metricsToken ? new PrometheusMetrics() : NO_METRICS,
+    metrics,
     onClose: [
       () => secretUsage.close(),
       () => sessionStore.close(),

@@ -46,6 +46,22 @@ describe('GET /metrics', () => {
     for (const secretish of [client.clientSecret, token, 'pounded', 'nobody', 'metered']) expect(text).not.toContain(secretish);
   });
 
+  it('counts failures of the database by kind, and not the unique violations that answer races', async () => {
+    t = await createTestApp({ TESSERA_METRICS_TOKEN: TOKEN });
+    const admin = await signIn(t.app);
+    const scrape = async () => (await request(t.app).get('/metrics').set('Authorization', `Bearer ${TOKEN}`).expect(200)).text;
+    expect(sample(await scrape(), 'tessera_database_errors_total{kind="statement"}')).toBe(0);
+    expect(sample(await scrape(), 'tessera_database_errors_total{kind="unavailable"}')).toBe(0);
+    await expect(t.storage.one('SELECT x FROM no_such_table')).rejects.toThrow(/no_such_table/);
+    await expect(t.storage.command((tx) => tx.run('INSERT INTO no_such_table VALUES (1)'))).rejects.toThrow(/no_such_table/);
+    // A unique violation is how a command learns it lost a race (a 409), not a failure of the database.
+    const insert = () => t.storage.command((tx) => tx.run('INSERT INTO settings (key, value) VALUES (?, ?)', ['metrics-probe', '1']));
+    await insert();
+    await expect(insert()).rejects.toMatchObject({ code: expect.stringMatching(/^(SQLITE_CONSTRAINT_PRIMARYKEY|23505)$/) });
+    await createClient(admin, 'after-failures'); // and everything else goes on
+    expect(sample(await scrape(), 'tessera_database_errors_total{kind="statement"}')).toBe(2);
+  });
+
   it('answers only the configured Bearer token, and is absent when none is configured', async () => {
     t = await createTestApp({ TESSERA_METRICS_TOKEN: TOKEN });
     for (const auth of [undefined, 'Bearer wrong', `Bearer ${TOKEN}x`, `Basic ${basic('a', 'b').slice(6)}`]) {

@@ -30,7 +30,7 @@ describe('human operators', () => {
       human: { profile: { displayName: 'Ada Lovelace' }, passwordChangeRequired: true },
     });
     // Never stored in plaintext, never answered again.
-    expect(JSON.stringify(t.db.prepare('SELECT * FROM users WHERE id = ?').get(userId))).not.toContain(initialPassword);
+    expect(JSON.stringify(await t.storage.one('SELECT * FROM users WHERE id = ?', [userId]))).not.toContain(initialPassword);
 
     const ada = await signIn(t.app, 'ada', initialPassword);
     expect(ada.whoami).toMatchObject({ userName: 'ada', displayName: 'Ada Lovelace', passwordChangeRequired: true, instanceOwner: false });

@@ -8,12 +8,14 @@ import { createClient, tokenRequest } from './support/tokens.js';
 // TESSERA_TEST_DATABASE_URL, i.e. where npm test has not provided PostgreSQL's binaries running.
 const run = process.env.TESSERA_TEST_DATABASE_URL ? describe : describe.skip;
 
+const METRICS_TOKEN = 'outage-metrics-scraper-token-0123456789';
+
 run('PostgreSQL down for a few seconds', () => {
   let pg: ThrowawayPostgres;
   let t: TestApp;
   beforeAll(async () => {
     pg = await startPostgres();
-    t = await createTestApp({ TESSERA_DATABASE_URL: pg.url });
+    t = await createTestApp({ TESSERA_DATABASE_URL: pg.url, TESSERA_METRICS_TOKEN: METRICS_TOKEN });
   }, 60_000);
   afterAll(async () => {
     await t?.cleanup();
@@ -50,5 +52,11 @@ run('PostgreSQL down for a few seconds', () => {
     await vi.waitFor(() => request(t.app).get('/readyz').expect(200), { timeout: 10_000, interval: 100 });
     await vi.waitFor(() => tokenRequest(t.app, client).expect(200), { timeout: 10_000, interval: 100 });
     await admin.agent.get('/management/v1/orgs/me').expect(200);
+
+    // The operator's graphs saw it: failures of the database's reach, not of any statement.
+    const metrics = (await request(t.app).get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`).expect(200)).text;
+    const unavailable = Number(/^tessera_database_errors_total\{kind="unavailable"\} (\d+)$/m.exec(metrics)?.[1]);
+    expect(unavailable).toBeGreaterThanOrEqual(4); // the held command, /readyz, the token and the management call
+    expect(metrics).toMatch(/^tessera_database_errors_total\{kind="statement"\} 0$/m);
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import type { StorageFailure } from '../storage/port.js';
 
 /** Why a client authentication failed: unknown and wrong are one answer to the client, two figures here. */
 /** retired_secret: a revoked or expired client secret, sent by a job not yet moved to its successor. */
@@ -20,10 +21,12 @@ export interface Metrics {
   responded(family: RouteFamily, status: number, seconds: number): void;
   /** A management or admin call, by its endpoint as declared ("GET /management/v1/users/:userId"). */
   managementCall(endpoint: string, status: number): void;
+  /** The database failed: out of reach, or a statement it refused (storage/port.ts). */
+  databaseError(failure: StorageFailure): void;
 }
 
 const ignore = () => {};
-export const NO_METRICS: Metrics = { tokenIssued: ignore, clientAuthFailed: ignore, throttled: ignore, responded: ignore, managementCall: ignore };
+export const NO_METRICS: Metrics = { tokenIssued: ignore, clientAuthFailed: ignore, throttled: ignore, responded: ignore, managementCall: ignore, databaseError: ignore };
 
 const ENDPOINT = Symbol('tessera.endpoint');
 
@@ -80,7 +83,17 @@ export class PrometheusMetrics implements Metrics {
     registers: [this.registry],
   });
 
+  readonly #databaseErrors = new Counter({
+    name: 'tessera_database_errors_total',
+    help: 'Failures of the database: unavailable (out of reach) or statement (refused or failed).',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+
   constructor() {
+    // Each kind from the start, at 0: an alert on a rate needs the series before the first failure.
+    this.#databaseErrors.inc({ kind: 'unavailable' }, 0);
+    this.#databaseErrors.inc({ kind: 'statement' }, 0);
     collectDefaultMetrics({ register: this.registry, prefix: 'tessera_' });
   }
 
@@ -102,6 +115,10 @@ export class PrometheusMetrics implements Metrics {
 
   managementCall(endpoint: string, status: number): void {
     this.#calls.inc({ endpoint, status: String(status) });
+  }
+
+  databaseError(failure: StorageFailure): void {
+    this.#databaseErrors.inc({ kind: failure });
   }
 }
 

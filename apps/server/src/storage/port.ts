@@ -41,7 +41,12 @@ export interface Storage extends Sql {
   /** Resolves when the database answers a trivial query; rejects (or times out) otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Told of every failure of the database itself (for the metrics); a unique violation is an answer, not a failure. */
+  onFailure: (failure: StorageFailure) => void;
 }
+
+/** unavailable: the database could not be reached; statement: it refused or failed a statement. */
+export type StorageFailure = 'unavailable' | 'statement';
 
 /** A unique or primary-key constraint refused a write, on either engine. */
 export function isUniqueViolation(err: unknown): boolean {

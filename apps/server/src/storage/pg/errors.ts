@@ -1,4 +1,4 @@
-import { StorageUnavailable } from '../port.js';
+import { isUniqueViolation, StorageUnavailable, type StorageFailure } from '../port.js';
 
 /** Socket errors that mean the server is out of reach, not that a statement was wrong. */
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -40,4 +40,11 @@ export function isRetryableConflict(err: unknown): boolean {
 /** err as the port names it: StorageUnavailable when the database is out of reach, else err itself. */
 export function storageError(err: unknown): unknown {
   return isConnectionFailure(err) && !(err instanceof StorageUnavailable) ? new StorageUnavailable(err) : err;
+}
+
+/** What a PostgreSQL error says of the database, or undefined when it is not the database's (a domain error, a unique violation). */
+export function pgFailure(err: unknown): StorageFailure | undefined {
+  if (isConnectionFailure(err)) return 'unavailable';
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !isUniqueViolation(err) ? 'statement' : undefined;
 }

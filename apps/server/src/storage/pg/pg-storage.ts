@@ -1,8 +1,8 @@
 import pg from 'pg';
 import type { Logger } from '../../logger.js';
-import type { Params, Sql, Storage } from '../port.js';
+import type { Params, Sql, Storage, StorageFailure } from '../port.js';
 import { PgChangeFeed } from './change-feed.js';
-import { isConnectionFailure, storageError } from './errors.js';
+import { isConnectionFailure, pgFailure, storageError } from './errors.js';
 import { StatementCache } from './placeholders.js';
 import { PgTransaction, queryConfig } from './transaction.js';
 import { sqliteLikeTypes } from './types.js';
@@ -76,6 +76,7 @@ export async function openPgStorage(url: string, options: PgStorageOptions = {})
 
 class PgPoolStorage implements PgStorage {
   readonly engine = 'pg' as const;
+  onFailure: (failure: StorageFailure) => void = () => {};
 
   constructor(
     readonly pool: pg.Pool,
@@ -96,7 +97,12 @@ class PgPoolStorage implements PgStorage {
   }
 
   async command<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-    return PgTransaction.run(this.pool, this.statements, fn, (v) => this.version.committed(v));
+    try {
+      return await PgTransaction.run(this.pool, this.statements, fn, (v) => this.version.committed(v));
+    } catch (err) {
+      this.#report(err);
+      throw err;
+    }
   }
 
   async ping(): Promise<void> {
@@ -119,6 +125,7 @@ class PgPoolStorage implements PgStorage {
     try {
       client = await this.pool.connect();
     } catch (err) {
+      this.#report(err);
       throw storageError(err);
     }
     try {
@@ -127,7 +134,13 @@ class PgPoolStorage implements PgStorage {
       return result;
     } catch (err) {
       client.release(isConnectionFailure(err) ? (err as Error) : undefined);
+      this.#report(err);
       throw storageError(err);
     }
+  }
+
+  #report(err: unknown): void {
+    const failure = pgFailure(err);
+    if (failure) this.onFailure(failure);
   }
 }

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Db } from '../db.js';
-import type { ChangeVersion, Params, Sql, Storage } from '../port.js';
+import { isUniqueViolation, type ChangeVersion, type Params, type Sql, type Storage, type StorageFailure } from '../port.js';
 import { StatementCache } from './statements.js';
 
 /** How often another process's commits (the CLI, a second process on the file) are looked for. */
@@ -26,13 +26,18 @@ export class SqliteStorage implements Storage {
   readonly #tx: Sql;
   #turn: Promise<unknown> = Promise.resolve();
   #closed = false;
+  onFailure: (failure: StorageFailure) => void = () => {};
 
   /** db: the writer connection, opened with openDatabase() and migrated. */
   constructor(readonly db: Db) {
     this.#readerDb = db.memory ? db : new Database(db.name, { readonly: true, fileMustExist: true });
     if (this.#readerDb !== db) this.#readerDb.pragma('busy_timeout = 5000');
-    this.#read = onConnection(this.#readerDb);
-    this.#tx = onConnection(db);
+    const report = (err: unknown) => {
+      // Every error better-sqlite3 raises is the database's; a unique violation is the caller's answer.
+      if (err instanceof Database.SqliteError && !isUniqueViolation(err)) this.onFailure('statement');
+    };
+    this.#read = onConnection(this.#readerDb, report);
+    this.#tx = onConnection(db, report);
     this.version = new SqliteVersion(db, this.#readerDb);
   }
 
@@ -82,14 +87,36 @@ export class SqliteStorage implements Storage {
   }
 }
 
-/** The port's three calls on one connection, each SQL text compiled once. */
-function onConnection(db: Db): Sql {
+/** The port's three calls on one connection, each SQL text compiled once; a failing statement is reported, then thrown. */
+function onConnection(db: Db, report: (err: unknown) => void): Sql {
   const statements = new StatementCache(db);
+  const failed = (err: unknown): never => {
+    report(err);
+    throw err;
+  };
   return {
     engine: 'sqlite',
-    one: async <T>(text: string, params: Params = []) => statements.get(text).get(...params) as T | undefined,
-    all: async <T>(text: string, params: Params = []) => statements.get(text).all(...params) as T[],
-    run: async (text: string, params: Params = []) => statements.get(text).run(...params).changes,
+    one: async <T>(text: string, params: Params = []) => {
+      try {
+        return statements.get(text).get(...params) as T | undefined;
+      } catch (err) {
+        return failed(err);
+      }
+    },
+    all: async <T>(text: string, params: Params = []) => {
+      try {
+        return statements.get(text).all(...params) as T[];
+      } catch (err) {
+        return failed(err);
+      }
+    },
+    run: async (text: string, params: Params = []) => {
+      try {
+        return statements.get(text).run(...params).changes;
+      } catch (err) {
+        return failed(err);
+      }
+    },
   };
 }
 
