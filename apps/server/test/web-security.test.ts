@@ -55,6 +55,15 @@ describe('console security headers', () => {
     const res = await request(t.app).get('/management/v1/nope').set('Accept', 'text/html');
     expect(res.status).toBe(401);
     expect(res.type).toBe('application/json');
+    // ZITADEL's APIs that Tessera does not serve: a 404 in the API's shape, never a page a client takes for an answer.
+    for (const path of ['/auth/v1/nope', '/v2/users/123', '/v2beta/organizations', '/zitadel.auth.v1.AuthService/GetMyUser', '/system/v1/instances', '/resources/v3alpha/users', '/ADMIN/v1/x', '/debug/metrics']) {
+      const api = await request(t.app).get(path).set('Accept', 'text/html,*/*');
+      expect([api.status, api.type], path).toEqual([path.startsWith('/auth/') || path.startsWith('/ADMIN/') ? 401 : 404, 'application/json']);
+    }
+    // The console's own routes still get the page.
+    for (const page of ['/operators', '/service-users/123', '/authors-page']) {
+      expect((await request(t.app).get(page).set('Accept', 'text/html')).type, page).toBe('text/html');
+    }
   });
 });
 

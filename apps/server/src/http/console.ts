@@ -3,8 +3,12 @@ import path from 'node:path';
 import express, { Router } from 'express';
 import { invalidArgument } from '../domain/errors.js';
 
-/** Paths that belong to an API and must never fall back to the SPA's index.html. */
-const API_PREFIXES = ['/api/', '/management/', '/oauth/', '/oidc/', '/.well-known/', '/healthz', '/readyz'];
+/**
+ * Paths that belong to an API, Tessera's or one of ZITADEL's it does not serve (auth, system,
+ * resources, v2...; gRPC's /zitadel.<service>/...), and must never fall back to the SPA's index.html:
+ * a client would take the page for an answer. They end in the gateway's 404 instead.
+ */
+const API_PATH = /^\/(?:(?:api|management|admin|auth|system|resources|oauth|oidc|v2|v2beta|v3alpha|debug|\.well-known)(?:\/|$)|zitadel\.|(?:healthz|readyz|metrics)$)/i;
 
 /**
  * A path no browser asks for: a dot segment (browsers resolve those before sending), a backslash,
@@ -36,7 +40,7 @@ export function consoleRouter(consoleDir: string): Router {
   );
   r.use(express.static(consoleDir, { index: false, maxAge: '1h' }));
   r.get('/{*splat}', (req, res, next) => {
-    if (API_PREFIXES.some((p) => req.path.startsWith(p)) || !req.accepts('html')) return next();
+    if (API_PATH.test(req.path) || !req.accepts('html')) return next();
     if (!fs.existsSync(index)) {
       res.status(503).type('text').send('The console has not been built: run `pnpm build`.');
       return;
