@@ -1,13 +1,10 @@
 import { z } from 'zod';
+import { roleKeysSchema } from './orgs.js';
 import { INSTANCE_ROLES } from './roles.js';
 import { idSchema, listQuerySchema, type ObjectDetails } from './users.js';
 
 /** Role keys are checked against INSTANCE_ROLES by the server, which names the unknown ones. */
-const roles = z
-  .array(z.string().max(100))
-  .min(1, 'at least one role is required')
-  .max(INSTANCE_ROLES.length, `at most ${INSTANCE_ROLES.length} roles`)
-  .refine((rs) => new Set(rs).size === rs.length, 'roles must not repeat');
+const roles = roleKeysSchema(INSTANCE_ROLES.length);
 
 /** AddIAMMember and UpdateIAMMember (POST /admin/v1/members, PUT /admin/v1/members/{userId}). */
 export const addInstanceMemberSchema = z.strictObject({ userId: idSchema, roles });

@@ -23,11 +23,13 @@ export type AddOrgRequest = z.input<typeof addOrgSchema>;
  * Role keys are checked against ORG_ROLES by the server, which names the unknown ones;
  * the schema only bounds the list.
  */
-const roles = z
-  .array(z.string().max(100))
-  .min(1, 'at least one role is required')
-  .max(ORG_ROLE_KEYS.length, `at most ${ORG_ROLE_KEYS.length} roles`)
-  .refine((rs) => new Set(rs).size === rs.length, 'roles must not repeat');
+export const roleKeysSchema = (max: number) =>
+  z
+    .array(z.string().max(100))
+    .min(1, 'at least one role is required')
+    .max(max, `at most ${max} roles`)
+    .refine((rs) => new Set(rs).size === rs.length, 'roles must not repeat');
+const roles = roleKeysSchema(ORG_ROLE_KEYS.length);
 
 export const addOrgMemberSchema = z.strictObject({ userId: idSchema, roles });
 export const updateOrgMemberSchema = z.strictObject({ roles });

@@ -1,8 +1,7 @@
 import type { App } from '../../src/app.js';
-import { appendEvent } from '../../src/domain/events.js';
 import { hashPassword } from '../../src/domain/passwords.js';
+import { insertHuman as insertHumanRow } from '../../src/domain/users/humans.js';
 import type { Storage } from '../../src/storage/port.js';
-import { newId } from '../../src/storage/ids.js';
 import { signIn, type SignedIn } from './test-app.js';
 
 export const HUMAN_PASSWORD = 'humans are slow hashers';
@@ -11,29 +10,13 @@ export const HUMAN_PASSWORD = 'humans are slow hashers';
 let sharedHash: Promise<string> | undefined;
 
 /**
- * Inserts a human operator straight into the database: there is no API for humans besides the
- * first administrator, and the permission tests need several of them.
+ * Writes a human operator as AddHumanUser does, but with one shared, ready-made
+ * password and no change asked: the permission tests need many humans and no second of scrypt each.
  */
 export async function insertHuman(storage: Storage, orgId: string, userName: string, displayName = userName): Promise<string> {
   sharedHash ??= hashPassword(HUMAN_PASSWORD);
   const hash = await sharedHash;
-  return storage.command(async (tx) => {
-    const id = newId();
-    const ev = await appendEvent(tx, {
-      type: 'user.human.added',
-      aggregateType: 'user',
-      aggregateId: id,
-      resourceOwner: orgId,
-      editorUserId: null,
-      payload: { userName },
-    });
-    await tx.run(
-      `INSERT INTO users (id, org_id, type, username, display_name, state, password_hash, sequence, created_at, changed_at)
-       VALUES (?, ?, 'human', ?, ?, 'USER_STATE_ACTIVE', ?, ?, ?, ?)`,
-      [id, orgId, userName, displayName, hash, ev.sequence, ev.createdAt, ev.createdAt],
-    );
-    return id;
-  });
+  return storage.command(async (tx) => (await insertHumanRow(tx, orgId, null, { userName, displayName, passwordHash: hash, passwordChangeRequired: false })).userId);
 }
 
 /** Grants org roles through the real members API, acting in orgId as the given (instance owner) session. */
