@@ -114,7 +114,7 @@ describe('tessera reset-password', () => {
     await admin.agent.get('/api/session').expect(200);
   });
 
-  it('lists its commands when asked for none or an unknown one', { timeout: 60_000 }, async () => {
+  it('lists its commands when asked for none or an unknown one, and says how to use each with --help', { timeout: 60_000 }, async () => {
     for (const args of [[], ['frobnicate'], ['reset-password'], ['reset-password', 'a', 'b']]) {
       const r = await tessera(args, { TESSERA_DB: '/nonexistent/tessera.db' });
       expect({ args, code: r.code }).toEqual({ args, code: 2 });
@@ -123,5 +123,11 @@ describe('tessera reset-password', () => {
     const help = await tessera(['--help'], {});
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('reset-password <username>');
+    // Each command's own, without touching any database.
+    for (const [command, line] of [['generate-secret', 'generate-secret <username> [org-id]'], ['backup', 'backup <backup-file>']]) {
+      const own = await tessera([command!, '--help'], { TESSERA_DB: '/nonexistent/tessera.db' });
+      expect([own.code, own.stderr]).toEqual([0, '']);
+      expect(own.stdout).toContain(`usage: npm run tessera -- ${line}`);
+    }
   });
 });

@@ -42,6 +42,10 @@ export async function tessera(argv: string[], env: NodeJS.ProcessEnv = process.e
     return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);
+  if (command && (args.includes('--help') || args.includes('-h'))) {
+    process.stdout.write(`usage: npm run tessera -- ${[command.name, ...command.args].join(' ')}\n\n  ${command.summary}\n`);
+    return 0;
+  }
   const [min, max] = command ? arity(command) : [0, 0];
   if (!command || args.length < min || args.length > max) {
     process.stderr.write(`${name && !command ? `Unknown command "${name}".\n` : ''}${usage()}`);
