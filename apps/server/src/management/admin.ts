@@ -1,4 +1,4 @@
-import { listOrgsSchema } from '@tessera/contracts';
+import { listOrgsResponseSchema, listOrgsSchema } from '@tessera/contracts';
 import type { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { searchOrgs } from '../domain/orgs/queries.js';
@@ -10,9 +10,11 @@ export const adminEndpoints: readonly Endpoint[] = [
   endpoint({
     method: 'post',
     path: '/orgs/_search',
+    summary: 'ListOrgs',
     permission: 'org.read',
     scope: 'instance',
     body: listOrgsSchema,
+    response: listOrgsResponseSchema,
     handler: ({ ctx, body }) => searchOrgs(ctx.storage, body),
   }),
 ];
