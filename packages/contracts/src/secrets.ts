@@ -24,8 +24,10 @@ const durationSchema = z
  *    Absent or "0s": they stop working at once, as in ZITADEL.
  */
 export const machineSecretOptionsSchema = z.strictObject({
-  revokeTokens: z.boolean().optional().default(false),
-  keepPreviousFor: durationSchema.optional(),
+  revokeTokens: z.boolean().optional().default(false).describe("Tessera's: every access token the service user got so far stops working too."),
+  keepPreviousFor: durationSchema
+    .optional()
+    .describe("Tessera's, PUT only: the secrets valid now stay valid this long beside the new one (at most 30 days), e.g. \"3600s\"."),
 });
 export type MachineSecretOptions = z.input<typeof machineSecretOptionsSchema>;
 
