@@ -1,5 +1,5 @@
 import { AppShell, Button, Group, NavLink, Text, Title } from '@mantine/core';
-import { IconBuilding, IconRobot } from '@tabler/icons-react';
+import { IconApi, IconBuilding, IconRobot } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { NavLink as RouterNavLink, Outlet, useNavigate } from 'react-router';
 import { useSignOut, whoamiQuery } from '../features/session/api';
@@ -9,6 +9,7 @@ import { OrgIndicator } from '../features/organization/components/OrgIndicator';
 const NAV = [
   { to: '/org', label: 'Organization', icon: IconBuilding },
   { to: '/service-users', label: 'Service Users', icon: IconRobot },
+  { to: '/api-reference', label: 'API reference', icon: IconApi },
 ];
 
 export function Layout() {

@@ -1,4 +1,5 @@
 import { createBrowserRouter, Navigate } from 'react-router';
+import { apiReferenceRoutes } from '../features/api-reference/routes';
 import { organizationRoutes } from '../features/organization/routes';
 import { serviceUserRoutes } from '../features/service-users/routes';
 import { SignInPage } from '../features/session/SignInPage';
@@ -17,6 +18,7 @@ export const router = createBrowserRouter([
           { index: true, element: <Navigate to="/service-users" replace /> },
           ...organizationRoutes,
           ...serviceUserRoutes,
+          ...apiReferenceRoutes,
           { path: '*', element: <NotFound /> },
         ],
       },
