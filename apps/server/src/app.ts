@@ -7,6 +7,7 @@ import { consoleRouter } from './http/console.js';
 import { corsGate } from './http/cors.js';
 import { gatewayErrorHandler, gatewayNotFound } from './http/gateway-errors.js';
 import { metricsEndpoint, PrometheusMetrics } from './http/metrics.js';
+import { openApiEndpoint } from './http/openapi.js';
 import { requestLog } from './http/request-log.js';
 import { consoleSecurityHeaders } from './http/security-headers.js';
 import { adminEndpoints, adminRouter } from './management/admin.js';
@@ -56,6 +57,9 @@ export function createApp(ctx: AppContext): App {
       res.status(503).set('Cache-Control', 'no-store').json({ status: 'unavailable', database: 'error' });
     }
   });
+
+  // The API reference, generated from the endpoint lists; before the console, whose SPA fallback would answer HTML.
+  app.get('/openapi.json', openApiEndpoint);
 
   // Off unless TESSERA_METRICS_TOKEN is set; then a 404, never the console's page, so a scraper is not misled.
   const metrics = ctx.metrics instanceof PrometheusMetrics && ctx.config.metricsToken ? metricsEndpoint(ctx.metrics, ctx.config.metricsToken) : gatewayNotFound;

@@ -256,6 +256,9 @@ describe('authorization matrix', () => {
       const res = await callers[who](e.method, await build(fx));
       if (allowed.includes(who)) {
         if (res.status !== 200) wrong.push(`${who}: expected 200, got ${res.status} ${JSON.stringify(res.body)}`);
+        // The declared response schema (strict) is what /openapi.json publishes: the real answer must match it.
+        const checked = e.response?.safeParse(res.body);
+        if (checked?.success === false) wrong.push(`${who}: the answer does not match the declared response: ${checked.error.message}`);
       } else if (res.status !== 403 || JSON.stringify(res.body) !== JSON.stringify(DENIED)) {
         wrong.push(`${who}: expected 403 PermissionDenied, got ${res.status} ${JSON.stringify(res.body)}`);
       }

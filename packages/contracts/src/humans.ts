@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ObjectDetails } from './users.js';
+import { idSchema, objectDetailsSchema } from './details.js';
 import { userNameSchema } from './users.js';
 
 /** Passwords Tessera accepts: long enough to resist guessing online, with no rules about which characters. */
@@ -49,12 +49,12 @@ export const addHumanUserSchema = z
 export type AddHumanUserRequest = z.input<typeof addHumanUserSchema>;
 export type AddHumanUser = z.output<typeof addHumanUserSchema>;
 
-export interface AddHumanUserResponse {
-  userId: string;
-  details: ObjectDetails;
-  /** Tessera's: the password it generated when none was given, shown only in this answer. */
-  initialPassword?: string;
-}
+export const addHumanUserResponseSchema = z.strictObject({
+  userId: idSchema,
+  details: objectDetailsSchema,
+  initialPassword: z.string().optional().describe("Tessera's: the password it generated when none was given, shown only in this answer."),
+});
+export type AddHumanUserResponse = z.infer<typeof addHumanUserResponseSchema>;
 
 /** UpdateMyPassword (PUT /auth/v1/users/me/password): the current password proves it is still you. */
 export const updateMyPasswordSchema = z.strictObject({

@@ -3,6 +3,7 @@ export * from './users.js';
 export * from './orgs.js';
 export * from './session.js';
 export * from './api-error.js';
+export * from './details.js';
 export * from './keys.js';
 export * from './pats.js';
 export * from './secrets.js';

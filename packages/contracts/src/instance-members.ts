@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { roleKeysSchema } from './orgs.js';
+import { listDetailsSchema } from './details.js';
+import { orgMemberViewSchema, roleKeysSchema } from './orgs.js';
 import { INSTANCE_ROLES } from './roles.js';
-import { idSchema, listQuerySchema, type ObjectDetails } from './users.js';
+import { idSchema } from './details.js';
+import { listQuerySchema } from './users.js';
 
 /** Role keys are checked against INSTANCE_ROLES by the server, which names the unknown ones. */
 const roles = roleKeysSchema(INSTANCE_ROLES.length);
@@ -19,17 +21,7 @@ export const listInstanceMembersSchema = z.strictObject({
 export type ListInstanceMembersRequest = z.input<typeof listInstanceMembersSchema>;
 export type ListInstanceMembersQuery = z.output<typeof listInstanceMembersSchema>;
 
-/** ZITADEL's zitadel.member.v1.Member, as an instance member. */
-export interface InstanceMemberView {
-  userId: string;
-  details: ObjectDetails;
-  roles: string[];
-  preferredLoginName: string;
-  displayName: string;
-  userType: 'TYPE_HUMAN' | 'TYPE_MACHINE';
-}
-
-export interface ListInstanceMembersResponse {
-  details: { totalResult: string; viewTimestamp: string };
-  result: InstanceMemberView[];
-}
+/** ZITADEL's zitadel.member.v1.Member: the same shape for the instance's members as for an organization's. */
+export const listInstanceMembersResponseSchema = z.strictObject({ details: listDetailsSchema, result: z.array(orgMemberViewSchema) });
+export type ListInstanceMembersResponse = z.infer<typeof listInstanceMembersResponseSchema>;
+export type InstanceMemberView = ListInstanceMembersResponse['result'][number];

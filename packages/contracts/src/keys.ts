@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { listQuerySchema, type ObjectDetails } from './users.js';
+import { idSchema, listDetailsSchema, objectDetailsSchema, timestampSchema } from './details.js';
+import { listQuerySchema } from './users.js';
 
 export const KEY_TYPES = ['KEY_TYPE_JSON'] as const;
 export type KeyType = (typeof KEY_TYPES)[number];
@@ -24,24 +25,29 @@ export const addMachineKeySchema = z.strictObject({
 });
 export type AddMachineKeyRequest = z.input<typeof addMachineKeySchema>;
 
-export interface AddMachineKeyResponse {
-  keyId: string;
-  /** The key file as base64 bytes; absent when the public key was uploaded (there is no private key to give). */
-  keyDetails?: string;
-  details: ObjectDetails;
-}
+export const addMachineKeyResponseSchema = z.strictObject({
+  keyId: idSchema,
+  keyDetails: z
+    .string()
+    .optional()
+    .describe('The key file (JSON) as base64 bytes; absent when the public key was uploaded, as there is no private key to give.'),
+  details: objectDetailsSchema,
+});
+export type AddMachineKeyResponse = z.infer<typeof addMachineKeyResponseSchema>;
 
-export interface MachineKeyView {
-  id: string;
-  details: ObjectDetails;
-  type: KeyType;
-  expirationDate: string;
-}
+export const machineKeyViewSchema = z.strictObject({
+  id: idSchema,
+  details: objectDetailsSchema,
+  type: z.enum(KEY_TYPES),
+  expirationDate: timestampSchema,
+});
+export type MachineKeyView = z.infer<typeof machineKeyViewSchema>;
+
+/** GetMachineKeyByIDs' answer. */
+export const getMachineKeyResponseSchema = z.strictObject({ key: machineKeyViewSchema });
 
 export const listMachineKeysSchema = z.strictObject({ query: listQuerySchema });
 export type ListMachineKeysRequest = z.input<typeof listMachineKeysSchema>;
 
-export interface ListMachineKeysResponse {
-  details: { totalResult: string; viewTimestamp: string };
-  result: MachineKeyView[];
-}
+export const listMachineKeysResponseSchema = z.strictObject({ details: listDetailsSchema, result: z.array(machineKeyViewSchema) });
+export type ListMachineKeysResponse = z.infer<typeof listMachineKeysResponseSchema>;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ORG_ROLE_KEYS, type OrgRole } from './roles.js';
-import { idSchema, listQuerySchema, searchTerm, textQueryMethod } from './users.js';
-import type { ObjectDetails } from './users.js';
+import { ORG_ROLE_KEYS } from './roles.js';
+import { idSchema, listDetailsSchema, objectDetailsSchema } from './details.js';
+import { listQuerySchema, searchTerm, textQueryMethod } from './users.js';
 
 export const ORG_STATES = ['ORG_STATE_ACTIVE', 'ORG_STATE_INACTIVE'] as const;
 export type OrgState = (typeof ORG_STATES)[number];
@@ -67,44 +67,41 @@ export const listOrgsSchema = z.strictObject({
 export type ListOrgsRequest = z.input<typeof listOrgsSchema>;
 export type ListOrgsQuery = z.output<typeof listOrgsSchema>;
 
-export interface ListDetails {
-  totalResult: string;
-  viewTimestamp: string;
-}
+export const orgViewSchema = z.strictObject({
+  id: idSchema,
+  details: objectDetailsSchema,
+  state: z.enum(ORG_STATES),
+  name: z.string(),
+  primaryDomain: z.string(),
+});
+export type OrgView = z.infer<typeof orgViewSchema>;
 
-export interface OrgView {
-  id: string;
-  details: ObjectDetails;
-  state: OrgState;
-  name: string;
-  primaryDomain: string;
-}
+/** GetMyOrg's answer. */
+export const getMyOrgResponseSchema = z.strictObject({ org: orgViewSchema });
 
-export interface OrgMemberView {
-  userId: string;
-  details: ObjectDetails;
-  roles: string[];
-  preferredLoginName: string;
-  displayName: string;
-  userType: 'TYPE_HUMAN' | 'TYPE_MACHINE';
-}
+export const orgMemberViewSchema = z.strictObject({
+  userId: idSchema,
+  details: objectDetailsSchema,
+  roles: z.array(z.string()),
+  preferredLoginName: z.string(),
+  displayName: z.string(),
+  userType: z.enum(['TYPE_HUMAN', 'TYPE_MACHINE']),
+});
+export type OrgMemberView = z.infer<typeof orgMemberViewSchema>;
 
-export interface ListOrgMembersResponse {
-  details: ListDetails;
-  result: OrgMemberView[];
-}
+export const listOrgMembersResponseSchema = z.strictObject({ details: listDetailsSchema, result: z.array(orgMemberViewSchema) });
+export type ListOrgMembersResponse = z.infer<typeof listOrgMembersResponseSchema>;
 
-export interface ListOrgMemberRolesResponse {
-  result: OrgRole[];
-}
+export const listOrgMemberRolesResponseSchema = z.strictObject({ result: z.array(z.enum(ORG_ROLE_KEYS)) });
+export type ListOrgMemberRolesResponse = z.infer<typeof listOrgMemberRolesResponseSchema>;
 
-export interface ListOrgsResponse {
-  details: ListDetails;
-  sortingColumn: OrgSortingColumn;
-  result: OrgView[];
-}
+export const listOrgsResponseSchema = z.strictObject({
+  details: listDetailsSchema,
+  sortingColumn: z.enum(ORG_SORTING_COLUMNS),
+  result: z.array(orgViewSchema),
+});
+export type ListOrgsResponse = z.infer<typeof listOrgsResponseSchema>;
 
-export interface AddOrgResponse {
-  id: string;
-  details: ObjectDetails;
-}
+/** AddOrg's answer. */
+export const addOrgResponseSchema = z.strictObject({ id: idSchema, details: objectDetailsSchema });
+export type AddOrgResponse = z.infer<typeof addOrgResponseSchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { expirationDateSchema } from './keys.js';
-import { listQuerySchema, type ObjectDetails } from './users.js';
+import { idSchema, listDetailsSchema, objectDetailsSchema, timestampSchema } from './details.js';
+import { listQuerySchema } from './users.js';
 
 /** AddPersonalAccessToken: an optional RFC 3339 expiration date in the future; without one the token does not expire. */
 export const addPersonalAccessTokenSchema = z.strictObject({
@@ -8,24 +9,29 @@ export const addPersonalAccessTokenSchema = z.strictObject({
 });
 export type AddPersonalAccessTokenRequest = z.input<typeof addPersonalAccessTokenSchema>;
 
-/** The only place the token itself ever appears. */
-export interface AddPersonalAccessTokenResponse {
-  tokenId: string;
-  token: string;
-  details: ObjectDetails;
-}
+export const addPersonalAccessTokenResponseSchema = z.strictObject({
+  tokenId: idSchema,
+  token: z.string().describe('The token itself: it appears here and nowhere else.'),
+  details: objectDetailsSchema,
+});
+export type AddPersonalAccessTokenResponse = z.infer<typeof addPersonalAccessTokenResponseSchema>;
 
-export interface PersonalAccessTokenView {
-  id: string;
-  details: ObjectDetails;
-  expirationDate: string;
-  scopes: string[];
-}
+export const personalAccessTokenViewSchema = z.strictObject({
+  id: idSchema,
+  details: objectDetailsSchema,
+  expirationDate: timestampSchema,
+  scopes: z.array(z.string()),
+});
+export type PersonalAccessTokenView = z.infer<typeof personalAccessTokenViewSchema>;
+
+/** GetPersonalAccessTokenByIDs' answer. */
+export const getPersonalAccessTokenResponseSchema = z.strictObject({ token: personalAccessTokenViewSchema });
 
 export const listPersonalAccessTokensSchema = z.strictObject({ query: listQuerySchema });
 export type ListPersonalAccessTokensRequest = z.input<typeof listPersonalAccessTokensSchema>;
 
-export interface ListPersonalAccessTokensResponse {
-  details: { totalResult: string; viewTimestamp: string };
-  result: PersonalAccessTokenView[];
-}
+export const listPersonalAccessTokensResponseSchema = z.strictObject({
+  details: listDetailsSchema,
+  result: z.array(personalAccessTokenViewSchema),
+});
+export type ListPersonalAccessTokensResponse = z.infer<typeof listPersonalAccessTokensResponseSchema>;

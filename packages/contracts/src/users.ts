@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema, listDetailsSchema, objectDetailsSchema, timestampSchema, uint64String } from './details.js';
 
 export const ACCESS_TOKEN_TYPES = ['ACCESS_TOKEN_TYPE_BEARER', 'ACCESS_TOKEN_TYPE_JWT'] as const;
 export type AccessTokenType = (typeof ACCESS_TOKEN_TYPES)[number];
@@ -51,9 +52,6 @@ export const updateMachineSchema = z.strictObject({
   accessTokenType: accessTokenType.optional().default('ACCESS_TOKEN_TYPE_BEARER'),
 });
 export type UpdateMachineRequest = z.input<typeof updateMachineSchema>;
-
-/** Numeric-string ids, as ZITADEL's. */
-export const idSchema = z.string().regex(/^\d{1,20}$/, 'must be a numeric id');
 
 /** ZITADEL's TextQueryMethod; searches default to contains, ignoring case. */
 export const textQueryMethod = z
@@ -127,49 +125,49 @@ export const listUsersSchema = z.strictObject({
 });
 export type ListUsersRequest = z.input<typeof listUsersSchema>;
 
-export interface ObjectDetails {
-  sequence: string;
-  creationDate?: string;
-  changeDate: string;
-  resourceOwner: string;
-}
+/** A user as every query answers it: a service user has `machine`, a human `human`. */
+export const machineUserViewSchema = z.strictObject({
+  id: idSchema,
+  details: objectDetailsSchema,
+  state: z.enum(USER_STATES),
+  userName: z.string(),
+  loginNames: z.array(z.string()),
+  preferredLoginName: z.string(),
+  machine: z
+    .strictObject({
+      name: z.string(),
+      description: z.string(),
+      hasSecret: z.boolean().describe('Whether a client secret still works.'),
+      accessTokenType: z.enum(ACCESS_TOKEN_TYPES),
+      secretChangeDate: timestampSchema.optional().describe('When the newest client secret was made; only while one works.'),
+    })
+    .optional(),
+  human: z
+    .strictObject({
+      profile: z.strictObject({ displayName: z.string() }),
+      passwordChangeRequired: z.boolean().describe("Tessera's: the user has not yet replaced a password someone else chose."),
+    })
+    .optional(),
+});
+export type MachineUserView = z.infer<typeof machineUserViewSchema>;
 
-export interface MachineUserView {
-  id: string;
-  details: ObjectDetails;
-  state: UserState;
-  userName: string;
-  loginNames: string[];
-  preferredLoginName: string;
-  machine?: {
-    name: string;
-    description: string;
-    hasSecret: boolean;
-    accessTokenType: AccessTokenType;
-    secretChangeDate?: string;
-  };
-  human?: {
-    profile: { displayName: string };
-    /** Tessera's: the user has not yet replaced a password someone else chose. */
-    passwordChangeRequired: boolean;
-  };
-}
+/** AddMachineUser's answer. */
+export const addMachineUserResponseSchema = z.strictObject({ userId: idSchema, details: objectDetailsSchema });
+
+/** GetUserByID's answer. */
+export const getUserResponseSchema = z.strictObject({ user: machineUserViewSchema });
 
 /** Parsed (defaults applied) forms, as the server sees them. */
 export type ListUsersQuery = z.output<typeof listUsersSchema>;
 export type UserQuery = z.output<typeof userSearchQuerySchema>;
 
 /** ListUsers' answer: one page and the size of the whole result. */
-export interface ListUsersResponse {
-  details: { totalResult: string; viewTimestamp: string };
-  sortingColumn: (typeof USER_SORTING_COLUMNS)[number];
-  result: MachineUserView[];
-}
-
-/** Every write answers with the changed object's details. */
-export interface DetailsResponse {
-  details: ObjectDetails;
-}
+export const listUsersResponseSchema = z.strictObject({
+  details: listDetailsSchema,
+  sortingColumn: z.enum(USER_SORTING_COLUMNS),
+  result: z.array(machineUserViewSchema),
+});
+export type ListUsersResponse = z.infer<typeof listUsersResponseSchema>;
 
 /**
  * ListUserChanges: `sequence` is a cursor (changes older than it when descending, newer when
@@ -186,15 +184,15 @@ export const listUserChangesSchema = z.strictObject({
 });
 export type ListUserChangesRequest = z.input<typeof listUserChangesSchema>;
 
-export interface UserChange {
-  changeDate: string;
-  eventType: { key: string; localizedMessage: string };
-  sequence: string;
-  editorId: string;
-  editorDisplayName: string;
-  resourceOwnerId: string;
-}
+export const userChangeSchema = z.strictObject({
+  changeDate: timestampSchema,
+  eventType: z.strictObject({ key: z.string(), localizedMessage: z.string() }),
+  sequence: uint64String,
+  editorId: z.string().describe('Empty when Tessera itself made the change.'),
+  editorDisplayName: z.string(),
+  resourceOwnerId: idSchema,
+});
+export type UserChange = z.infer<typeof userChangeSchema>;
 
-export interface ListUserChangesResponse {
-  result: UserChange[];
-}
+export const listUserChangesResponseSchema = z.strictObject({ result: z.array(userChangeSchema) });
+export type ListUserChangesResponse = z.infer<typeof listUserChangesResponseSchema>;

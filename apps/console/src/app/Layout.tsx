@@ -1,5 +1,5 @@
 import { AppShell, Button, Group, NavLink, Text, Title } from '@mantine/core';
-import { IconBuilding, IconRobot, IconUsers } from '@tabler/icons-react';
+import { IconApi, IconBuilding, IconRobot, IconUsers } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { NavLink as RouterNavLink, Outlet, useNavigate } from 'react-router';
@@ -12,6 +12,7 @@ const NAV = [
   { to: '/org', label: 'Organization', icon: IconBuilding, instanceOwnerOnly: false },
   { to: '/service-users', label: 'Service Users', icon: IconRobot, instanceOwnerOnly: false },
   { to: '/operators', label: 'Operators', icon: IconUsers, instanceOwnerOnly: true },
+  { to: '/api-reference', label: 'API reference', icon: IconApi, instanceOwnerOnly: false },
 ];
 
 export function Layout() {

@@ -1,4 +1,5 @@
 import { createBrowserRouter, Navigate } from 'react-router';
+import { apiReferenceRoutes } from '../features/api-reference/routes';
 import { operatorRoutes } from '../features/operators/routes';
 import { organizationRoutes } from '../features/organization/routes';
 import { serviceUserRoutes } from '../features/service-users/routes';
@@ -19,6 +20,7 @@ export const router = createBrowserRouter([
           ...organizationRoutes,
           ...serviceUserRoutes,
           ...operatorRoutes,
+          ...apiReferenceRoutes,
           { path: '*', element: <NotFound /> },
         ],
       },

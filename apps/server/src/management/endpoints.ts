@@ -6,12 +6,21 @@ import { patEndpoints } from './pats.js';
 import { secretEndpoints } from './secrets.js';
 import { userEndpoints } from './users.js';
 
-/** Every management endpoint; the authorization matrix test walks this list. */
-export const endpoints: readonly Endpoint[] = [
-  ...orgEndpoints,
-  ...memberEndpoints,
-  ...userEndpoints,
-  ...secretEndpoints,
-  ...keyEndpoints,
-  ...patEndpoints,
+/** A resource's endpoints: one section of the API reference. */
+export interface EndpointGroup {
+  name: string;
+  endpoints: readonly Endpoint[];
+}
+
+/** The management API by resource, in the order the router tries them. */
+export const endpointGroups: readonly EndpointGroup[] = [
+  { name: 'Organization', endpoints: orgEndpoints },
+  { name: 'Managers', endpoints: memberEndpoints },
+  { name: 'Users', endpoints: userEndpoints },
+  { name: 'Client secrets', endpoints: secretEndpoints },
+  { name: 'Keys', endpoints: keyEndpoints },
+  { name: 'Personal access tokens', endpoints: patEndpoints },
 ];
+
+/** Every management endpoint; the authorization matrix test walks this list. */
+export const endpoints: readonly Endpoint[] = endpointGroups.flatMap((g) => g.endpoints);

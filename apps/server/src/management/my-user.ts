@@ -1,4 +1,4 @@
-import { updateMyPasswordSchema } from '@tessera/contracts';
+import { detailsResponseSchema, getUserResponseSchema, updateMyPasswordSchema } from '@tessera/contracts';
 import type { Router } from 'express';
 import { checkPassword } from '../console-session/password-check.js';
 import type { AppContext } from '../context.js';
@@ -14,14 +14,18 @@ export const authEndpoints: readonly Endpoint[] = [
   endpoint({
     method: 'get',
     path: '/users/me',
+    summary: 'GetMyUser',
     scope: 'self',
+    response: getUserResponseSchema,
     handler: async ({ ctx, principal }) => ({ user: await getUser(ctx.storage, principal.orgId, principal.userId) }),
   }),
   endpoint({
     method: 'put',
     path: '/users/me/password',
+    summary: 'UpdateMyPassword',
     scope: 'self',
     body: updateMyPasswordSchema,
+    response: detailsResponseSchema,
     handler: async ({ ctx, principal, body, address }) => {
       if (principal.userType !== 'human') {
         throw failedPrecondition('USER-NotHuman', 'a service user has no password: it authenticates with a client secret, a key or a token');

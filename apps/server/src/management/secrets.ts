@@ -1,4 +1,9 @@
-import { machineSecretOptionsSchema } from '@tessera/contracts';
+import {
+  detailsResponseSchema,
+  listMachineSecretsResponseSchema,
+  machineSecretOptionsSchema,
+  machineSecretResponseSchema,
+} from '@tessera/contracts';
 import { z } from 'zod';
 import { generateMachineSecret, removeMachineSecret, revokeMachineSecret } from '../domain/secrets/commands.js';
 import { listMachineSecrets } from '../domain/secrets/queries.js';
@@ -14,8 +19,10 @@ export const secretEndpoints: Endpoint[] = [
   endpoint({
     method: 'put',
     path: '/users/:userId/secret',
+    summary: 'GenerateMachineSecret',
     permission: 'user.write',
     body: machineSecretOptionsSchema,
+    response: machineSecretResponseSchema,
     handler: async ({ ctx, orgId, principal, params, body }) => {
       await ctx.instanceKeys.fresh(); // hashed with the key that is current now, wherever it was rotated
       return generateMachineSecret(ctx.storage, ctx.secretKey, orgId, params.userId!, principal.userId, body);
@@ -24,8 +31,10 @@ export const secretEndpoints: Endpoint[] = [
   endpoint({
     method: 'delete',
     path: '/users/:userId/secret',
+    summary: 'RemoveMachineSecret',
     permission: 'user.write',
     body: machineSecretOptionsSchema.omit({ keepPreviousFor: true }),
+    response: detailsResponseSchema,
     handler: async ({ ctx, orgId, principal, params, body }) => ({
       details: await removeMachineSecret(ctx.storage, orgId, params.userId!, principal.userId, body),
     }),
@@ -33,8 +42,10 @@ export const secretEndpoints: Endpoint[] = [
   endpoint({
     method: 'post',
     path: '/users/:userId/secrets/_search',
+    summary: 'ListMachineSecrets',
     permission: 'user.read',
     body: z.strictObject({}),
+    response: listMachineSecretsResponseSchema,
     handler: async ({ ctx, orgId, params }) => {
       await ctx.secretUsage.flush(); // this node's counts so far; other nodes' within their flush interval
       return listMachineSecrets(ctx.storage, orgId, params.userId!);
@@ -43,7 +54,9 @@ export const secretEndpoints: Endpoint[] = [
   endpoint({
     method: 'delete',
     path: '/users/:userId/secrets/:secretId',
+    summary: 'RevokeMachineSecret',
     permission: 'user.write',
+    response: detailsResponseSchema,
     handler: async ({ ctx, orgId, principal, params }) => ({
       details: await revokeMachineSecret(ctx.storage, orgId, params.userId!, params.secretId!, principal.userId),
     }),

@@ -5,7 +5,7 @@ import { grants } from './grants/index.js';
 import { MANAGEMENT_AUD_SCOPE, STANDARD_SCOPES } from './scopes.js';
 
 export const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
-const PUBLIC_CACHE = 'public, max-age=300';
+export const PUBLIC_CACHE = 'public, max-age=300';
 
 /** RFC 8414 / OpenID Connect Discovery 1.0 metadata; everything in it is static, so it is built once. */
 export function discoveryDocument(ctx: AppContext): Record<string, unknown> {

@@ -1,0 +1,35 @@
+import { ApiReferenceReact, type AnyApiReferenceConfiguration } from '@scalar/api-reference-react';
+import '@scalar/api-reference-react/style.css';
+import { Box } from '@mantine/core';
+
+/**
+ * /openapi.json rendered by Scalar, bundled with the console: nothing is fetched from anywhere but
+ * this server (no fonts, no telemetry, no assistant, no request proxy). A reference to read, not a
+ * client: calls are made with a Bearer token or the console itself.
+ */
+const configuration: AnyApiReferenceConfiguration = {
+  url: '/openapi.json',
+  // The document names no server (it is served by the one it describes): examples use this one's address.
+  servers: [{ url: window.location.origin }],
+  withDefaultFonts: false,
+  telemetry: false,
+  agent: { disabled: true },
+  mcp: { disabled: true },
+  showDeveloperTools: 'never',
+  hideClientButton: true,
+  hideTestRequestButton: true,
+  hideDarkModeToggle: true,
+  forceDarkModeState: 'light',
+  documentDownloadType: 'json',
+};
+
+/** Scalar lays itself out edge to edge, its sticky parts starting below the console's header. */
+const fill = { margin: 'calc(var(--app-shell-padding) * -1)', '--scalar-custom-header-height': 'var(--app-shell-header-height)' };
+
+export function ApiReferencePage() {
+  return (
+    <Box style={fill}>
+      <ApiReferenceReact configuration={configuration} />
+    </Box>
+  );
+}
