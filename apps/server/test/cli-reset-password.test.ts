@@ -30,8 +30,8 @@ const tessera = (args: string[], env: Record<string, string>) => run(process.exe
 
 let t: TestApp | undefined;
 let dir: string | undefined;
-afterEach(() => {
-  t?.cleanup();
+afterEach(async () => {
+  await t?.cleanup();
   t = undefined;
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
   dir = undefined;

@@ -20,8 +20,8 @@ const mode = (file: string) => (fs.statSync(file).mode & 0o777).toString(8).padS
 let root: string;
 let t: TestApp | undefined;
 let server: ServerProcess | undefined;
-afterEach(() => {
-  t?.cleanup();
+afterEach(async () => {
+  await t?.cleanup();
   t = undefined;
   server?.child.kill('SIGKILL');
   server = undefined;

@@ -13,8 +13,8 @@ let t: TestApp | undefined;
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-keys-cli-'));
 });
-afterEach(() => {
-  t?.cleanup();
+afterEach(async () => {
+  await t?.cleanup();
   t = undefined;
   fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -141,7 +141,7 @@ describe('tessera rotate-key', () => {
       stderr: expect.stringMatching(/^the configured master key is not the one/),
     });
     expect(await tessera(['rotate-key', 'opaque'], { ...env, ...master })).toMatchObject({ code: 0 });
-    t.cleanup();
+    await t.cleanup();
 
     t = await createTestApp();
     expect(await tessera(['rotate-key', 'opaque'], { TESSERA_DB: t.config.dbFile, ...master })).toMatchObject({

@@ -70,7 +70,7 @@ describe('GET /metrics', () => {
       expect(res.headers['www-authenticate']).toBe('Bearer realm="tessera-metrics"');
       expect(res.text).not.toContain('tessera_');
     }
-    t.cleanup();
+    await t.cleanup();
     t = await createTestApp();
     const off = await request(t.app).get('/metrics').set('Authorization', `Bearer ${TOKEN}`);
     expect(off.status).toBe(404);

@@ -28,7 +28,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await closeContext(ctx);
-  t.cleanup();
+  await t.cleanup();
 });
 
 describe('the OAuth boundary', () => {

@@ -33,7 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
-  t.cleanup();
+  await t.cleanup();
 });
 
 const discover = (c: Client, auth: oidc.ClientAuth) =>

@@ -52,7 +52,7 @@ describe('POST /oauth/v2/token: success', () => {
       const res = await tokenRequest(short.app, c).expect(200);
       expect(res.body.expires_in).toBe(299);
     } finally {
-      short.cleanup();
+      await short.cleanup();
     }
   });
 

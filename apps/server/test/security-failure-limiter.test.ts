@@ -74,7 +74,7 @@ describe('bounded memory', () => {
       for (let i = 0; i < 99; i++) expect((await send(last, `c-${i}`)).status).toBe(401);
       expect((await send(last, 'c-x')).status).toBe(429);
     } finally {
-      t.cleanup();
+      await t.cleanup();
     }
   });
 
@@ -90,7 +90,7 @@ describe('bounded memory', () => {
       const body = Buffer.from(`grant_type=client_credentials&scope=openid&client_id=${prefix}z&client_secret=wrong`);
       expect((await inMemoryRequest(t.app, 'POST', '/oauth/v2/token', { 'content-type': 'application/x-www-form-urlencoded' }, body)).status).toBe(429);
     } finally {
-      t.cleanup();
+      await t.cleanup();
     }
   });
 });

@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  t.cleanup();
+  await t.cleanup();
 });
 
 /** Milliseconds until the whole answer is in. */

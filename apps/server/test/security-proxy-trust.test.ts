@@ -94,7 +94,7 @@ describe.each(settings)('forged X-Forwarded-For with TESSERA_TRUST_PROXY=$settin
   });
   afterAll(async () => {
     await server.close();
-    t.cleanup();
+    await t.cleanup();
   });
 
   // A new left-most entry on every request, as a client stepping around the throttle would write.
@@ -148,7 +148,7 @@ describe('IPv6 clients', () => {
   });
   afterAll(async () => {
     await server.close();
-    t.cleanup();
+    await t.cleanup();
   });
 
   it('share one count per /64, however they spell their address', async () => {

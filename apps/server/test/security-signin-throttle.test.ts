@@ -15,7 +15,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await server.close();
-  t.cleanup();
+  await t.cleanup();
 });
 
 const times = <T>(n: number, f: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => f(i)));

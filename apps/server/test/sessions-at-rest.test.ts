@@ -16,8 +16,8 @@ import { ADMIN_PASSWORD, createTestApp, type TestApp } from './support/test-app.
 
 let t: TestApp | undefined;
 let dir: string | undefined;
-afterEach(() => {
-  t?.cleanup();
+afterEach(async () => {
+  await t?.cleanup();
   t = undefined;
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
   dir = undefined;

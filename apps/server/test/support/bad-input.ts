@@ -93,7 +93,7 @@ export function useCorpusServer(): Fixtures {
   });
   afterAll(async () => {
     await new Promise((resolve) => server.close(resolve));
-    fx.t.cleanup();
+    await fx.t.cleanup();
   });
   return fx;
 }
