@@ -111,7 +111,6 @@ describe('SQLite', () => {
 });
 
 describe.skipIf(!serverUrl)('PostgreSQL (TESSERA_TEST_DATABASE_URL)', () => {
-  let database: string;
   let url: string;
 
   async function query<T extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<T[]> {
@@ -125,7 +124,7 @@ describe.skipIf(!serverUrl)('PostgreSQL (TESSERA_TEST_DATABASE_URL)', () => {
   }
 
   beforeEach(async () => {
-    ({ name: database, url } = await freshDatabase());
+    ({ url } = await freshDatabase());
   });
 
   afterEach(async () => {

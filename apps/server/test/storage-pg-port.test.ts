@@ -1,5 +1,4 @@
 import net from 'node:net';
-import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migratePg } from '../src/storage/pg/migrate-pg.js';
 import { openPgStorage, type PgStorage } from '../src/storage/pg/pg-storage.js';

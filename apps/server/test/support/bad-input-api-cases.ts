@@ -12,7 +12,6 @@ export function api(name: string, method: string, target: string, status: number
 }
 
 const machine = (fields: object) => ({ userName: 'corpus-new', name: 'New', ...fields });
-const search = (query: object) => ({ query });
 const deep = (open: string, close: string, n: number) => open.repeat(n) + close.repeat(n);
 
 export const methodAndPathCases: BadCase[] = [
