@@ -46,7 +46,7 @@ export default defineConfig({
     stdout: 'ignore',
     stderr: 'pipe',
     env: {
-      PORT: port!,
+      PORT: port,
       HOST: '127.0.0.1',
       TESSERA_DB: path.join(process.env.TESSERA_E2E_DIR!, 'tessera.db'),
       TESSERA_ADMIN_PASSWORD: process.env.TESSERA_E2E_ADMIN_PASSWORD!,

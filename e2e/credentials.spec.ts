@@ -39,14 +39,14 @@ test('a key made in the console downloads its key file once, which gets a token 
   const created = page.getByRole('dialog', { name: 'The key was created' });
   await expect(created.getByText("Download the key as it won't be visible after closing this dialog!")).toBeVisible();
   const [download] = await Promise.all([page.waitForEvent('download'), created.getByRole('button', { name: 'Download' }).click()]);
-  const file = JSON.parse(fs.readFileSync((await download.path())!, 'utf8')) as { type: string; keyId: string; key: string; userId: string; expirationDate: string };
+  const file = JSON.parse(fs.readFileSync(await download.path(), 'utf8')) as { type: string; keyId: string; key: string; userId: string; expirationDate: string };
   expect(download.suggestedFilename()).toBe(`${file.keyId}.json`);
   expect(file).toMatchObject({ type: 'serviceaccount', userId, expirationDate: '2031-05-06T23:59:59Z' });
   await created.getByRole('button', { name: 'Close' }).click();
   await expect(keys.getByRole('row').filter({ hasText: file.keyId })).toContainText('JSON');
 
   // The machine, with ZITADEL's own SDK and the downloaded file: a token, then the API with it.
-  const account = ServiceAccount.fromJsonString(fs.readFileSync((await download.path())!, 'utf8'));
+  const account = ServiceAccount.fromJsonString(fs.readFileSync(await download.path(), 'utf8'));
   const accessToken = await account.authenticate(baseURL!, { apiAccess: true });
   const org = await page.request.get('/management/v1/orgs/me', { headers: { Authorization: `Bearer ${accessToken}` } });
   expect(org.status()).toBe(200);

@@ -55,7 +55,7 @@ describe('tessera reset-password', () => {
     await admin.agent.get('/api/session').expect(401);
     await other.agent.get('/api/session').expect(200);
     await expect(signIn(t.app, 'admin', ADMIN_PASSWORD)).rejects.toThrow(/401/);
-    const again = await signIn(t.app, 'admin', password!);
+    const again = await signIn(t.app, 'admin', password);
     // Whoever ran the command knows it: the administrator chooses their own before anything else.
     expect(r.stdout).toContain('admin signs in with it once and then chooses a new one.');
     expect(again.whoami).toMatchObject({ userName: 'admin', instanceOwner: true, passwordChangeRequired: true });

@@ -181,7 +181,7 @@ describe.skipIf(!serverUrl)('freshness across three nodes on one PostgreSQL (TES
             ...[1, 2].map((n) => msUntilRefused(kind, cluster.nodeUrls[n]!, s, address(n), answered)),
           ]);
           expect(onA, `${kind.name} on A right after`).toEqual(facets.map(([, status]) => status));
-          mine.push(...(onOthers as number[]));
+          mine.push(...onOthers);
           // And it stays refused: no node goes back to an older answer.
           const after = await Promise.all(cluster.nodeUrls.flatMap((node, n) => facets.map(([f]) => probe(node, s, f, address(n)))));
           expect(after, `${kind.name}: after`).toEqual(cluster.nodeUrls.flatMap(() => facets.map(([, status]) => status)));

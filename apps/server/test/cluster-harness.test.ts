@@ -131,7 +131,7 @@ setInterval(() => {}, 1000);`],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const exited = new Promise((r) => child.once('exit', r));
-    const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+    const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
     const { url, dir } = JSON.parse(line) as { url: string; dir: string };
     try {
       expect(await selectOne(url)).toBe(1);

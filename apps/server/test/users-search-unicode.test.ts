@@ -310,7 +310,7 @@ describe('search plans and the rule behind them', () => {
           }
           const source = piece && (byUserName ? login(piece.user % users.length) : users[piece.user % users.length]!.name);
           const term = piece ? piece.change([...source!].slice(piece.start, piece.start + piece.length).join('')) : random;
-          const m = `TEXT_QUERY_METHOD_${method}` as TextQueryMethod;
+          const m: TextQueryMethod = `TEXT_QUERY_METHOD_${method}`;
           const form = method.endsWith('_IGNORE_CASE') ? caselessForm : exactForm;
           const f = form(term);
           const want = ids.filter((_, i) => {

@@ -100,7 +100,7 @@ describe('user search', () => {
       ...Array.from({ length: SELECTIVE_HITS + 150 }, (_, i) => ({
         org: '1', type: 'machine' as const, username: `fleet-${i}`, displayName: i % 7 ? 'Truck' : 'Lorry QX', createdAt: at(i),
       })),
-      ...Array.from({ length: 40 }, (_, i) => ({ org: i % 2 ? '2' : '1', type: (i % 3 ? 'machine' : 'human') as 'machine' | 'human', username: `fleet-other-${i}`, displayName: 'Van', createdAt: at(i) })),
+      ...Array.from({ length: 40 }, (_, i): Omit<Seed, 'id'> => ({ org: i % 2 ? '2' : '1', type: i % 3 ? 'machine' : 'human', username: `fleet-other-${i}`, displayName: 'Van', createdAt: at(i) })),
     ]);
     const method = 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE';
     for (const [term, offset, limit] of [['FLEET', 0, 20], ['fleet', 1000, 7], ['lorry', 0, 25], ['fleet-1', 3, 50], ['qx', 0, 20], ['t-', 2130, 100]] as const) {

@@ -102,7 +102,7 @@ export const ORG_ROLES = [
 ] as const satisfies readonly RoleDefinition[];
 
 export type OrgRole = (typeof ORG_ROLES)[number]['key'];
-export const ORG_ROLE_KEYS = ORG_ROLES.map((r) => r.key) as OrgRole[];
+export const ORG_ROLE_KEYS: OrgRole[] = ORG_ROLES.map((r) => r.key);
 
 /** The instance owner may do everything in every organization. */
 export const INSTANCE_OWNER_ROLE = 'IAM_OWNER';

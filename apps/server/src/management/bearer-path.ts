@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { GrpcCode, type ApiError } from '@tessera/contracts';
-import express, { type Request, type Response } from 'express';
+import express, { type Request } from 'express';
 import type { AppContext } from '../context.js';
 import { toGatewayError } from '../http/gateway-errors.js';
 import { accessLog } from '../http/request-log.js';
@@ -107,7 +107,7 @@ export function bearerPath(ctx: AppContext, mounts: readonly ApiMount[]): Bearer
       if (err) return fail(req, res, path, err);
       serve(req, res, header, table.routes, path, rest).catch((e: unknown) => fail(req, res, path, e));
     };
-    limitBody(req, res, (err?: unknown) => (err ? parsed(err) : parseJson(req as Request, res as Response, parsed)));
+    limitBody(req, res, (err?: unknown) => (err ? parsed(err) : parseJson(req, res, parsed)));
     return true;
   };
 }

@@ -61,7 +61,7 @@ export function assertionAuthenticator(ctx: AppContext): AssertionAuthenticator 
     const parsed = read && createPublicKey({ key: JSON.parse(read.public_jwk) as JsonWebKeyInput['key'], format: 'jwk' });
     const row = found ? read : undefined;
     const fits = parsed?.asymmetricKeyType === KEY_KIND[alg];
-    const signed = verifySignature(assertion, alg, fits ? parsed! : (await dummyKeys())[alg]);
+    const signed = verifySignature(assertion, alg, fits ? parsed : (await dummyKeys())[alg]);
     if (!row || !fits || !signed || !(claims.sub === row.id || claims.sub!.toLowerCase() === row.username.toLowerCase())) {
       const over = await ctx.clientAuthGate.failed(pairKey, ip);
       if (over > 0) throw throttled(ctx, over);

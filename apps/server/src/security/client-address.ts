@@ -47,7 +47,7 @@ export function invalidProxyEntry(entry: string): string | undefined {
  */
 export function clientAddress(req: IncomingMessage, trust: ProxyTrust | false): string {
   if (!trust) return req.socket.remoteAddress ?? 'unknown';
-  return (proxyaddr(req, trust) as string | undefined) ?? 'unknown'; // undefined once the socket has closed
+  return proxyaddr(req, trust) ?? 'unknown'; // undefined once the socket has closed
 }
 
 /**

@@ -48,11 +48,11 @@ export async function startServerProcess(dbFile: string, env: Record<string, str
   let out = '';
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => {
+  child.stdout.on('data', (d: Buffer) => {
     out += d.toString();
     stdout += d.toString();
   });
-  child.stderr!.on('data', (d: Buffer) => {
+  child.stderr.on('data', (d: Buffer) => {
     out += d.toString();
     stderr += d.toString();
   });

@@ -76,12 +76,12 @@ export class JwtAccessTokens {
     if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token) || !canonicalParts(token)) return null;
     let verified: { payload: AtJwtPayload; protectedHeader: JWTHeaderParameters };
     try {
-      verified = (await jwtVerify(token, (h: JWTHeaderParameters) => this.#keyFor(h), {
+      verified = await jwtVerify(token, (h: JWTHeaderParameters) => this.#keyFor(h), {
         issuer: this.issuer,
         typ: AT_JWT_TYP,
         algorithms: [...SIGNING_ALGS],
         requiredClaims: ['sub', 'aud', 'exp', 'iat', 'jti'],
-      })) as typeof verified;
+      });
     } catch {
       return null;
     }
