@@ -72,19 +72,18 @@ async function main(): Promise<void> {
   };
   const cannotListen = (err: NodeJS.ErrnoException) => fail(listenProblem(config, err, firstInstance.pending));
   server.once('error', cannotListen);
-  server.listen(config.port, config.host, async () => {
+  server.listen(config.port, config.host, () => {
     server.off('error', cannotListen);
     // Only now that it serves: 'listening' comes before any connection is accepted, so no request
     // sees the instance without its administrator, and a start that cannot listen creates none.
-    let setup: SetupResult;
-    try {
-      setup = await firstInstance.commit();
-    } catch (err) {
-      return fail(`could not create the first administrator: ${(err as Error).message}`);
-    }
-    // The banner (with a generated password) goes to stderr, the terminal's; stdout is the JSON log stream.
-    process.stderr.write(banner(config, setup));
-    logger.info({ port: config.port, host: config.host, db: dataLocation(config) }, 'listening');
+    firstInstance.commit().then(
+      (setup) => {
+        // The banner (with a generated password) goes to stderr, the terminal's; stdout is the JSON log stream.
+        process.stderr.write(banner(config, setup));
+        logger.info({ port: config.port, host: config.host, db: dataLocation(config) }, 'listening');
+      },
+      (err: unknown) => fail(`could not create the first administrator: ${(err as Error).message}`),
+    );
   });
 
   let stopping = false;
