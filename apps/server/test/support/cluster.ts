@@ -193,7 +193,7 @@ export async function startCluster({ nodes: count, env = {}, nodeEnv = () => ({}
 
   try {
     if (firstAlone) await startNode(0);
-    await Promise.all(ports.map((_p, i) => (firstAlone && i === 0 ? undefined : startNode(i))));
+    await Promise.all(ports.map((_p, i) => (firstAlone && i === 0 ? Promise.resolve() : startNode(i))));
 
     const nginxDir = path.join(dir, 'nginx');
     fs.mkdirSync(nginxDir, { mode: 0o755 });
