@@ -31,8 +31,6 @@ interface Route {
 /** Answers the request when it is a Bearer call to one of the mounted APIs; false when it is not. */
 export type BearerPath = (req: IncomingMessage, res: ServerResponse) => boolean;
 
-const isType = express.request.is;
-
 const INTERNAL: ApiError = {
   code: GrpcCode.Internal,
   message: 'internal error',
@@ -85,7 +83,7 @@ export function bearerPath(ctx: AppContext, mounts: readonly ApiMount[]): Bearer
       orgHeader: req.headers[ORG_HEADER] as string | undefined,
       hasBody: hasBody(req.headers),
       // Express's own req.is(), which reads nothing but the headers: the same answer as the router's.
-      isJson: () => Boolean(isType.call(req as Request, 'application/json')),
+      isJson: () => Boolean(express.request.is.call(req as Request, 'application/json')),
       body: (req as { body?: unknown }).body,
       address: () => throttleBucket(clientAddress(req, trust)),
     });

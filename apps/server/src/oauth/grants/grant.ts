@@ -26,5 +26,5 @@ export interface Grant {
   metricsLabel: string;
   /** Request parameters the grant reads, besides grant_type and client authentication. */
   parameters: ReadonlySet<string>;
-  handler(c: GrantContext): Promise<TokenResponse>;
+  handler: (c: GrantContext) => Promise<TokenResponse>;
 }
