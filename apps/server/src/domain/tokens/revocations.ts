@@ -165,7 +165,7 @@ export class RevocationList {
 
   #remember(jti: string, exp: number, userId: string): void {
     let entries = this.#byUser.get(userId);
-    if (!entries) this.#byUser.set(userId, (entries = new Map()));
+    if (!entries) this.#byUser.set(userId, (entries = new Map<string, number>()));
     entries.set(jti, exp);
     this.#owners.set(jti, userId);
   }
