@@ -32,7 +32,7 @@ function server(secrets = [secret('1')]) {
     'fetch',
     vi.fn(async (url: string, init?: RequestInit) => {
       const method = init?.method ?? 'GET';
-      const body = init?.body === undefined ? undefined : JSON.parse(String(init.body));
+      const body = init?.body === undefined ? undefined : JSON.parse(init.body as string); // api() sends JSON text
       if (url.endsWith('/secrets/_search')) {
         return new Response(JSON.stringify({ details: { totalResult: String(secrets.length) }, result: secrets }), { status: 200 });
       }
