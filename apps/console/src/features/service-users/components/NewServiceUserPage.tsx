@@ -61,6 +61,7 @@ export function NewServiceUserPage() {
             description="Also the ClientID. Letters, digits and . _ @ -"
             withAsterisk
             autoComplete="off"
+            // eslint-disable-next-line jsx-a11y/no-autofocus -- the page is one form, opened with New to fill it in: focus starts in its first field, whose label is read with it
             autoFocus
             {...form.getInputProps('userName')}
           />
