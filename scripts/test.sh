@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# npm test: install what is missing (pnpm, Debian's chromium and nginx), build, and run every test:
-# unit and HTTP (vitest, with a throwaway PostgreSQL and nginx for the multi-node tests), then
+# npm test: install what is missing (pnpm, Debian's chromium and nginx), build, lint, and run every
+# test: unit and HTTP (vitest, with a throwaway PostgreSQL and nginx for the multi-node tests), then
 # end-to-end in a real browser (Playwright).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,6 +18,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 install_and_build
+echo "==> lint"
+if ! pnpm lint; then
+  echo "npm test: lint found the problems above. pnpm lint --fix fixes those it can; eslint.config.js says why each rule is on." >&2
+  exit 1
+fi
 # One PostgreSQL for the whole run unless one is given; stopped and removed however the run ends.
 if [ -z "${TESSERA_TEST_DATABASE_URL:-}" ]; then
   echo "==> starting a throwaway PostgreSQL"
