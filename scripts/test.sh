@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# npm test: install what is missing (pnpm, Debian's chromium and nginx), build, lint, and run every
-# test: unit and HTTP (vitest, with a throwaway PostgreSQL and nginx for the multi-node tests), then
-# end-to-end in a real browser (Playwright).
+# npm test: install what is missing (pnpm, Debian's chromium and nginx), build, lint, check the
+# formatting, and run every test: unit and HTTP (vitest, with a throwaway PostgreSQL and nginx for
+# the multi-node tests), then end-to-end in a real browser (Playwright).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/tools.sh
@@ -21,6 +21,11 @@ install_and_build
 echo "==> lint"
 if ! pnpm lint; then
   echo "npm test: lint found the problems above. pnpm lint --fix fixes those it can; eslint.config.js says why each rule is on." >&2
+  exit 1
+fi
+echo "==> format check"
+if ! pnpm format:check; then
+  echo "npm test: the files above are not formatted as .prettierrc.json says. pnpm format formats them." >&2
   exit 1
 fi
 # One PostgreSQL for the whole run unless one is given; stopped and removed however the run ends.
