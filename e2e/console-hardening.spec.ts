@@ -7,7 +7,10 @@ const DIST = path.resolve('apps/console/dist');
 
 /** Every file under a folder, relative to it. */
 const filesUnder = (dir: string): string[] =>
-  fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+  fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
 
 test('the built console publishes no source maps', async ({ request }) => {
   const files = filesUnder(DIST);

@@ -39,7 +39,13 @@ test('a key made in the console downloads its key file once, which gets a token 
   const created = page.getByRole('dialog', { name: 'The key was created' });
   await expect(created.getByText("Download the key as it won't be visible after closing this dialog!")).toBeVisible();
   const [download] = await Promise.all([page.waitForEvent('download'), created.getByRole('button', { name: 'Download' }).click()]);
-  const file = JSON.parse(fs.readFileSync(await download.path(), 'utf8')) as { type: string; keyId: string; key: string; userId: string; expirationDate: string };
+  const file = JSON.parse(fs.readFileSync(await download.path(), 'utf8')) as {
+    type: string;
+    keyId: string;
+    key: string;
+    userId: string;
+    expirationDate: string;
+  };
   expect(download.suggestedFilename()).toBe(`${file.keyId}.json`);
   expect(file).toMatchObject({ type: 'serviceaccount', userId, expirationDate: '2031-05-06T23:59:59Z' });
   await created.getByRole('button', { name: 'Close' }).click();
@@ -55,7 +61,13 @@ test('a key made in the console downloads its key file once, which gets a token 
   await keys.getByRole('button', { name: `Delete key ${file.keyId}` }).click();
   await page.getByRole('dialog', { name: 'Delete Key' }).getByRole('button', { name: 'Delete' }).click();
   await expect(page.getByText('No keys yet.')).toBeVisible();
-  expect((await page.request.post('/oauth/v2/token', { form: { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', scope: API_SCOPE, assertion: assertion(file, baseURL!) } })).status()).toBe(400);
+  expect(
+    (
+      await page.request.post('/oauth/v2/token', {
+        form: { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', scope: API_SCOPE, assertion: assertion(file, baseURL!) },
+      })
+    ).status(),
+  ).toBe(400);
 });
 
 test("an operator's own public key is uploaded; assertions signed with its private half get tokens", async ({ page, baseURL }) => {
@@ -79,7 +91,9 @@ test("an operator's own public key is uploaded; assertions signed with its priva
   const now = Math.floor(Date.now() / 1000);
   const data = `${part({ alg: 'ES256', kid: keyId })}.${part({ iss: userId, sub: userId, aud: baseURL!, iat: now, exp: now + 300 })}`;
   const jws = `${data}.${sign('sha256', Buffer.from(data), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
-  const token = await page.request.post('/oauth/v2/token', { form: { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', scope: API_SCOPE, assertion: jws } });
+  const token = await page.request.post('/oauth/v2/token', {
+    form: { grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', scope: API_SCOPE, assertion: jws },
+  });
   expect(token.status()).toBe(200);
 });
 

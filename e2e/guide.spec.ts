@@ -11,8 +11,7 @@ const GUIDE_SCOPE = 'openid profile email urn:zitadel:iam:org:project:id:zitadel
 const FAKE_SECRET = 'xT7rQ2mZ9vK4pL8wN3bY6cH1jF5dS0gAeR2uI7oP4aS9dF3gH6jK1lZ8xC5vB0nM';
 
 /** Screenshots for the README go to docs/ only when asked: UPDATE_DOCS_SCREENSHOTS=1 pnpm e2e e2e/guide.spec.ts */
-const screenshotPath = (name: string) =>
-  process.env.UPDATE_DOCS_SCREENSHOTS ? path.resolve('docs/screenshots', name) : test.info().outputPath(name);
+const screenshotPath = (name: string) => (process.env.UPDATE_DOCS_SCREENSHOTS ? path.resolve('docs/screenshots', name) : test.info().outputPath(name));
 
 /** Toasts from earlier steps are not part of the picture. */
 const HIDE_TOASTS = '.mantine-Notifications-root { display: none !important; }';
@@ -32,8 +31,7 @@ async function tokenFor(request: APIRequestContext, clientId: string, clientSecr
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-const orgsMe = (request: APIRequestContext, token: string) =>
-  request.get('/management/v1/orgs/me', { headers: { Authorization: `Bearer ${token}` } });
+const orgsMe = (request: APIRequestContext, token: string) => request.get('/management/v1/orgs/me', { headers: { Authorization: `Bearer ${token}` } });
 
 const readClipboard = (page: Page) => page.evaluate(() => navigator.clipboard.readText());
 
@@ -62,7 +60,7 @@ async function generateAndCopy(page: Page, screenshot?: string): Promise<{ clien
   return { clientId, clientSecret };
 }
 
-test('the guide, end to end: console, then the guide\'s token request and API call', async ({ page, context, request, baseURL }) => {
+test("the guide, end to end: console, then the guide's token request and API call", async ({ page, context, request, baseURL }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const userName = uniqueName('guide-bot');
   const displayName = `Guide Bot ${userName.slice(-5)}`;

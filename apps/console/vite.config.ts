@@ -12,9 +12,7 @@ export default defineConfig({
   // `pnpm dev`: the console on :5173 with reload, proxying every API to the server.
   server: {
     port: 5173,
-    proxy: Object.fromEntries(
-      ['/api', '/management', '/oauth', '/oidc', '/.well-known', '/healthz'].map((p) => [p, { target: server }]),
-    ),
+    proxy: Object.fromEntries(['/api', '/management', '/oauth', '/oidc', '/.well-known', '/healthz'].map((p) => [p, { target: server }])),
   },
   test: { environment: 'happy-dom', include: ['src/**/*.test.{ts,tsx}'] },
 });

@@ -79,9 +79,7 @@ export default defineConfig({
   test: {
     projects: [
       { test: { ...shared, name: 'sqlite', include: ['test/**/*.test.ts'] } },
-      ...(process.env.TESSERA_TEST_DATABASE_URL
-        ? [{ test: { ...shared, name: 'pg', include: onBothEngines, env: { TESSERA_TEST_ENGINE: 'pg' } } }]
-        : []),
+      ...(process.env.TESSERA_TEST_DATABASE_URL ? [{ test: { ...shared, name: 'pg', include: onBothEngines, env: { TESSERA_TEST_ENGINE: 'pg' } } }] : []),
     ],
   },
 });

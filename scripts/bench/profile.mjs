@@ -33,15 +33,18 @@ try {
   const call = await signIn(tessera.base, tessera.password);
   const jwt = opts.target.endsWith('jwt');
   const client = await provisionClient(call, 'profile-client', jwt ? 'ACCESS_TOKEN_TYPE_JWT' : 'ACCESS_TOKEN_TYPE_BEARER');
-  const request = opts.target.startsWith('token')
-    ? tokenRequest(tessera.base, client)
-    : apiRequest(tessera.base, await fetchToken(tessera.base, client));
+  const request = opts.target.startsWith('token') ? tokenRequest(tessera.base, client) : apiRequest(tessera.base, await fetchToken(tessera.base, client));
   const m = await measure({ pid: tessera.pid, request, connections: Number(opts.connections), duration: Number(opts.duration) });
   console.log(`${opts.target}: ${m.req_s} req/s under the profiler, ${m.cpu_ms_per_req} ms CPU/req, non-2xx ${m.non2xx}`);
 } finally {
   await stopServer(tessera);
 }
-const file = fs.readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(profDir, f)).sort().at(-1);
+const file = fs
+  .readdirSync(profDir)
+  .filter((f) => f.endsWith('.cpuprofile'))
+  .map((f) => path.join(profDir, f))
+  .sort()
+  .at(-1);
 if (!file) throw new Error('no profile written');
 console.log(summarizeProfile(JSON.parse(fs.readFileSync(file, 'utf8')), Number(opts.top)));
 if (opts.keep) console.log(`profile: ${file}`);

@@ -56,8 +56,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-'));
 const running = new Running();
 let cleaning;
 // Once, whoever asks first (the end, an error, a signal): every server and PostgreSQL stopped by pid.
-const cleanup = () =>
-  (cleaning ??= running.stopAll().finally(() => fs.rmSync(tmp, { recursive: true, force: true })));
+const cleanup = () => (cleaning ??= running.stopAll().finally(() => fs.rmSync(tmp, { recursive: true, force: true })));
 process.on('SIGINT', () => void cleanup().finally(() => process.exit(130)));
 process.on('SIGTERM', () => void cleanup().finally(() => process.exit(143)));
 
@@ -66,7 +65,12 @@ async function main() {
     `Tessera benchmark: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), node ${process.version}, ` +
       `${connections} connections, ${duration} s per load, Tessera log level ${opts['log-level']}`,
   );
-  console.log(`Load average before the run: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `Load average before the run: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log('Only ratios within this one run mean anything on a noisy 2-core machine.\n');
   if (opts.engine === 'pg') return engines();
   return opts.scale ? scale() : throughput();
@@ -77,9 +81,7 @@ async function engines() {
     `Engines: Tessera on SQLite, on PostgreSQL with 1 node${nodes > 1 ? ` and with ${nodes} nodes on the same database` : ''}; ` +
       'the load generator itself deals its connections round-robin over the nodes (no proxy).',
   );
-  console.log(
-    `Token loads: ${Math.ceil(connections / CONNECTIONS_PER_CLIENT)} service users per token type, ${CONNECTIONS_PER_CLIENT} connections each.`,
-  );
+  console.log(`Token loads: ${Math.ceil(connections / CONNECTIONS_PER_CLIENT)} service users per token type, ${CONNECTIONS_PER_CLIENT} connections each.`);
   const rows = withRatios(await compareEngines({ tmp, load, nodes, env: tesseraEnv, running }));
   console.log('');
   printEngineTable(rows, nodes);
@@ -221,8 +223,12 @@ async function scale() {
   console.log(`token endpoint, 100,000 users:       ${line(s.token_100k_users)}  (ratio ${r})`);
   console.log(`search, first page (200 sequential): p50 ${s.search_first_page.p50_ms} ms, p95 ${s.search_first_page.p95_ms} ms`);
   console.log(`search, contains (200 sequential):   p50 ${s.search_contains.p50_ms} ms, p95 ${s.search_contains.p95_ms} ms`);
-  console.log(`database: ${s.db_before.file_bytes} B before, ${s.db_after.file_bytes} B after ${s.tokens_issued} tokens (${s.token_errors} failed): growth ${s.db_growth_bytes} B`);
-  console.log(`secret usage: ${s.uses_counted} uses counted for ${s.tokens_issued} tokens; usage rows ${s.db_before.usage_rows} before, ${s.db_after.usage_rows} after`);
+  console.log(
+    `database: ${s.db_before.file_bytes} B before, ${s.db_after.file_bytes} B after ${s.tokens_issued} tokens (${s.token_errors} failed): growth ${s.db_growth_bytes} B`,
+  );
+  console.log(
+    `secret usage: ${s.uses_counted} uses counted for ${s.tokens_issued} tokens; usage rows ${s.db_before.usage_rows} before, ${s.db_after.usage_rows} after`,
+  );
   printTargets([
     target('token throughput at 100,000 users / 10 users', r, '>=', 0.9),
     target('search p95 at 100,000 users (contains)', s.search_contains.p95_ms, '<=', 20, ' ms'),

@@ -87,9 +87,7 @@ function consoleQuery(term: string): ListUsersQuery {
     query: { offset: 0, limit: 20 },
     queries: [
       { typeQuery: { type: 'TYPE_MACHINE' } },
-      ...(term
-        ? [{ orQuery: { queries: [{ userNameQuery: { userName: term, method } }, { displayNameQuery: { displayName: term, method } }] } }]
-        : []),
+      ...(term ? [{ orQuery: { queries: [{ userNameQuery: { userName: term, method } }, { displayNameQuery: { displayName: term, method } }] } }] : []),
     ],
   });
 }
@@ -97,10 +95,14 @@ function consoleQuery(term: string): ListUsersQuery {
 const TERMS = ['', 'b', 'IN', 'ng', 'billing', 'Ledger', 'deploy-', 'search-cron', 'zz9', '#4242', 'nomatch', 'PAY'];
 
 const METHODS = [
-  'TEXT_QUERY_METHOD_EQUALS', 'TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE',
-  'TEXT_QUERY_METHOD_STARTS_WITH', 'TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE',
-  'TEXT_QUERY_METHOD_CONTAINS', 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE',
-  'TEXT_QUERY_METHOD_ENDS_WITH', 'TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE',
+  'TEXT_QUERY_METHOD_EQUALS',
+  'TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE',
+  'TEXT_QUERY_METHOD_STARTS_WITH',
+  'TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE',
+  'TEXT_QUERY_METHOD_CONTAINS',
+  'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE',
+  'TEXT_QUERY_METHOD_ENDS_WITH',
+  'TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE',
 ];
 const METHOD_TERMS = ['N', 'Relay', 'Nightly data', 'ß', 'STRASSE', 'ünï', '東京', '😀', 'ΟΔΟΣ ἀθηνᾶ'];
 
@@ -131,11 +133,15 @@ try {
     const { times, cpu, total } = time(db, consoleQuery(term));
     all.push(...times);
     cpuSum += cpu;
-    rows.push(`${JSON.stringify(term).padEnd(15)} total=${total.padStart(6)}  p50=${percentile(times, 50).toFixed(2)} ms  p95=${percentile(times, 95).toFixed(2)} ms  max=${times.at(-1)!.toFixed(2)} ms  cpu=${cpu.toFixed(2)} ms`);
+    rows.push(
+      `${JSON.stringify(term).padEnd(15)} total=${total.padStart(6)}  p50=${percentile(times, 50).toFixed(2)} ms  p95=${percentile(times, 95).toFixed(2)} ms  max=${times.at(-1)!.toFixed(2)} ms  cpu=${cpu.toFixed(2)} ms`,
+    );
   }
   all.sort((a, b) => a - b);
   console.log(rows.join('\n'));
-  console.log(`all terms: p50=${percentile(all, 50).toFixed(2)} ms  p95=${percentile(all, 95).toFixed(2)} ms  mean cpu=${(cpuSum / TERMS.length).toFixed(2)} ms  (target p95 < 20 ms)`);
+  console.log(
+    `all terms: p50=${percentile(all, 50).toFixed(2)} ms  p95=${percentile(all, 95).toFixed(2)} ms  mean cpu=${(cpuSum / TERMS.length).toFixed(2)} ms  (target p95 < 20 ms)`,
+  );
   const byMethod: number[] = [];
   let methodCpu = 0;
   let cells = 0;
@@ -154,7 +160,9 @@ try {
     console.log(`${JSON.stringify(term).padEnd(14)}${row.join('')}`);
   }
   byMethod.sort((a, b) => a - b);
-  console.log(`all methods: p50=${percentile(byMethod, 50).toFixed(2)} ms  p95=${percentile(byMethod, 95).toFixed(2)} ms  max=${byMethod.at(-1)!.toFixed(2)} ms  mean cpu=${(methodCpu / cells).toFixed(2)} ms`);
+  console.log(
+    `all methods: p50=${percentile(byMethod, 50).toFixed(2)} ms  p95=${percentile(byMethod, 95).toFixed(2)} ms  max=${byMethod.at(-1)!.toFixed(2)} ms  mean cpu=${(methodCpu / cells).toFixed(2)} ms`,
+  );
   db.close();
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });

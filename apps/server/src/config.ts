@@ -58,7 +58,10 @@ function trustProxySetting(value: string, ctx: z.RefinementCtx): TrustProxy {
     if (hops > 10) ctx.addIssue({ code: 'custom', message: 'at most 10 proxies' });
     return hops === 0 ? false : hops;
   }
-  const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = entries.map(invalidProxyEntry).filter((e) => e !== undefined);
   for (const entry of bad) {
     ctx.addIssue({

@@ -74,8 +74,7 @@ export async function createContext(config: Config, storage: Storage, logger: Lo
   const sessionStore = new DbSessionStore(storage, config.sessionIdleMs);
   const fifteenMinutes = 15 * 60_000;
   // One process (SQLite) counts in memory; nodes sharing PostgreSQL count in its throttles table.
-  const gate = (namespace: string, limits: AttemptLimits) =>
-    storage.engine === 'pg' ? new SharedGate(storage, namespace, limits) : new MemoryGate(limits);
+  const gate = (namespace: string, limits: AttemptLimits) => (storage.engine === 'pg' ? new SharedGate(storage, namespace, limits) : new MemoryGate(limits));
   const loginGate = gate('signin', { pair: 5, address: 50, windowMs: fifteenMinutes, maxKeys: 50_000 });
   const clientAuthGate = gate('client', { pair: 10, address: 100, windowMs: fifteenMinutes, maxKeys: 20_000 });
   await fillKeyJwks(storage);

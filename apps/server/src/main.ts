@@ -38,9 +38,11 @@ function dataLocation(config: Config): string {
 function listenProblem(config: Config, err: NodeJS.ErrnoException, firstStart: boolean): string {
   const where = `${config.host}:${config.port}`;
   const why =
-    err.code === 'EADDRINUSE' ? `${where} is already in use; stop what listens there or set PORT`
-    : err.code === 'EACCES' ? `not allowed to listen on ${where}; choose a PORT above 1023`
-    : `cannot listen on ${where}: ${err.message}`;
+    err.code === 'EADDRINUSE'
+      ? `${where} is already in use; stop what listens there or set PORT`
+      : err.code === 'EACCES'
+        ? `not allowed to listen on ${where}; choose a PORT above 1023`
+        : `cannot listen on ${where}: ${err.message}`;
   return firstStart ? `${why}. No administrator was created: the next start creates one and shows how to sign in.` : `${why}.`;
 }
 

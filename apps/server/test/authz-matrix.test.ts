@@ -19,17 +19,37 @@ import { createServiceUser } from './support/service-users.js';
 import { createTestApp, signIn, type SignedIn, type TestApp } from './support/test-app.js';
 
 const ORG_ROLES = [
-  'ORG_OWNER', 'ORG_OWNER_VIEWER', 'ORG_USER_MANAGER', 'ORG_USER_PERMISSION_EDITOR',
-  'ORG_PROJECT_PERMISSION_EDITOR', 'ORG_PROJECT_CREATOR', 'ORG_SETTINGS_MANAGER',
+  'ORG_OWNER',
+  'ORG_OWNER_VIEWER',
+  'ORG_USER_MANAGER',
+  'ORG_USER_PERMISSION_EDITOR',
+  'ORG_PROJECT_PERMISSION_EDITOR',
+  'ORG_PROJECT_CREATOR',
+  'ORG_SETTINGS_MANAGER',
 ] as const;
 /** NO_ROLE: a user of the organization without any role. OTHER_ORG_OWNER: Org Owner of another organization, naming this one in x-zitadel-orgid. */
 const CALLERS = [...ORG_ROLES, 'NO_ROLE', 'OTHER_ORG_OWNER', 'INSTANCE_OWNER'] as const;
 type Who = (typeof CALLERS)[number];
 
 // Who holds which permission, after the reference's section 3 (plus the instance owner everywhere).
-const ORG_READ: Who[] = ['ORG_OWNER', 'ORG_OWNER_VIEWER', 'ORG_USER_MANAGER', 'ORG_USER_PERMISSION_EDITOR', 'ORG_PROJECT_PERMISSION_EDITOR', 'ORG_SETTINGS_MANAGER', 'INSTANCE_OWNER'];
+const ORG_READ: Who[] = [
+  'ORG_OWNER',
+  'ORG_OWNER_VIEWER',
+  'ORG_USER_MANAGER',
+  'ORG_USER_PERMISSION_EDITOR',
+  'ORG_PROJECT_PERMISSION_EDITOR',
+  'ORG_SETTINGS_MANAGER',
+  'INSTANCE_OWNER',
+];
 const ORG_WRITE: Who[] = ['ORG_OWNER', 'ORG_SETTINGS_MANAGER', 'INSTANCE_OWNER'];
-const MEMBER_READ: Who[] = ['ORG_OWNER', 'ORG_OWNER_VIEWER', 'ORG_USER_PERMISSION_EDITOR', 'ORG_PROJECT_PERMISSION_EDITOR', 'ORG_SETTINGS_MANAGER', 'INSTANCE_OWNER'];
+const MEMBER_READ: Who[] = [
+  'ORG_OWNER',
+  'ORG_OWNER_VIEWER',
+  'ORG_USER_PERMISSION_EDITOR',
+  'ORG_PROJECT_PERMISSION_EDITOR',
+  'ORG_SETTINGS_MANAGER',
+  'INSTANCE_OWNER',
+];
 const MEMBER_WRITE: Who[] = ['ORG_OWNER', 'INSTANCE_OWNER'];
 const USER_READ: Who[] = ['ORG_OWNER', 'ORG_OWNER_VIEWER', 'ORG_USER_MANAGER', 'ORG_USER_PERMISSION_EDITOR', 'ORG_PROJECT_PERMISSION_EDITOR', 'INSTANCE_OWNER'];
 const USER_WRITE: Who[] = ['ORG_OWNER', 'ORG_USER_MANAGER', 'INSTANCE_OWNER'];
@@ -138,7 +158,10 @@ async function freshPat(fx: Fixture): Promise<string> {
 /** An Instance Owner Viewer the admin has added, for one caller to change or remove (the admin stays the owner). */
 async function freshInstanceMember(fx: Fixture): Promise<string> {
   const userId = await createServiceUser(fx.admin, fx.unique('iam-member'));
-  const res = await fx.admin.agent.post('/admin/v1/members').set('x-csrf-token', fx.admin.csrf).send({ userId, roles: ['IAM_OWNER_VIEWER'] });
+  const res = await fx.admin.agent
+    .post('/admin/v1/members')
+    .set('x-csrf-token', fx.admin.csrf)
+    .send({ userId, roles: ['IAM_OWNER_VIEWER'] });
   if (res.status !== 200) throw new Error(`instance member fixture: ${res.status}`);
   return userId;
 }
@@ -197,7 +220,10 @@ const requests: Record<string, (fx: Fixture) => Promise<Call>> = {
   'DELETE /management/v1/users/:userId/pats/:tokenId': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/pats/${await freshPat(fx)}` }),
   'POST /admin/v1/orgs/_search': async () => ({ path: '/admin/v1/orgs/_search', body: {} }),
   'POST /admin/v1/members/_search': async () => ({ path: '/admin/v1/members/_search', body: {} }),
-  'POST /admin/v1/members': async (fx) => ({ path: '/admin/v1/members', body: { userId: await createServiceUser(fx.admin, fx.unique('iam')), roles: ['IAM_OWNER'] } }),
+  'POST /admin/v1/members': async (fx) => ({
+    path: '/admin/v1/members',
+    body: { userId: await createServiceUser(fx.admin, fx.unique('iam')), roles: ['IAM_OWNER'] },
+  }),
   'PUT /admin/v1/members/:userId': async (fx) => ({ path: `/admin/v1/members/${await freshInstanceMember(fx)}`, body: { roles: ['IAM_OWNER'] } }),
   'DELETE /admin/v1/members/:userId': async (fx) => ({ path: `/admin/v1/members/${await freshInstanceMember(fx)}` }),
 };
@@ -268,7 +294,9 @@ describe('authorization matrix', () => {
 
   it.each(ALL)('$key without credentials is 401', async ({ key, e }) => {
     const call = await requests[key]!(fx);
-    const res = await request(t.app)[e.method](call.path).send(call.body ?? {});
+    const res = await request(t.app)
+      [e.method](call.path)
+      .send(call.body ?? {});
     expect(res.status).toBe(401);
     expect(res.body).toMatchObject({ code: 16 });
   });

@@ -16,7 +16,10 @@ describe('bad input on the OAuth boundary (/oauth/v2, /oidc/v1, /.well-known)', 
     const ok = await rawRequest(fx.base, {
       method: 'POST',
       target: '/oauth/v2/token',
-      headers: [['Content-Type', 'application/x-www-form-urlencoded'], ['X-Forwarded-For', '192.0.2.1']],
+      headers: [
+        ['Content-Type', 'application/x-www-form-urlencoded'],
+        ['X-Forwarded-For', '192.0.2.1'],
+      ],
       body: `grant_type=client_credentials&scope=openid&client_id=${fx.client.clientId}&client_secret=${fx.client.clientSecret}`,
     });
     expect(ok.status).toBe(200);

@@ -38,7 +38,7 @@ afterEach(async () => {
 });
 
 describe('tessera reset-password', () => {
-  it('prints a new password that works at once, and ends that user\'s sessions only', { timeout: 60_000 }, async () => {
+  it("prints a new password that works at once, and ends that user's sessions only", { timeout: 60_000 }, async () => {
     t = await createTestApp();
     const admin = await signIn(t.app);
     await insertHuman(t.storage, admin.whoami.orgId, 'operator-two');
@@ -60,7 +60,11 @@ describe('tessera reset-password', () => {
     expect(r.stdout).toContain('admin signs in with it once and then chooses a new one.');
     expect(again.whoami).toMatchObject({ userName: 'admin', instanceOwner: true, passwordChangeRequired: true });
     await again.agent.get('/management/v1/orgs/me').expect(400);
-    await again.agent.put('/auth/v1/users/me/password').set('x-csrf-token', again.csrf).send({ oldPassword: password, newPassword: ADMIN_PASSWORD }).expect(200);
+    await again.agent
+      .put('/auth/v1/users/me/password')
+      .set('x-csrf-token', again.csrf)
+      .send({ oldPassword: password, newPassword: ADMIN_PASSWORD })
+      .expect(200);
     expect((await again.agent.get('/api/session').expect(200)).body).toMatchObject({ passwordChangeRequired: false });
     await again.agent.get('/management/v1/orgs/me').expect(200);
 
@@ -124,7 +128,10 @@ describe('tessera reset-password', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('reset-password <username>');
     // Each command's own, without touching any database.
-    for (const [command, line] of [['generate-secret', 'generate-secret <username> [org-id]'], ['backup', 'backup <backup-file>']]) {
+    for (const [command, line] of [
+      ['generate-secret', 'generate-secret <username> [org-id]'],
+      ['backup', 'backup <backup-file>'],
+    ]) {
       const own = await tessera([command!, '--help'], { TESSERA_DB: '/nonexistent/tessera.db' });
       expect([own.code, own.stderr]).toEqual([0, '']);
       expect(own.stdout).toContain(`usage: npm run tessera -- ${line}`);

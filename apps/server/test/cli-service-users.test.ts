@@ -24,7 +24,12 @@ describe('the automation commands: create-service-user, generate-secret, grant',
     expect(JSON.parse((await tessera(['grant', 'deployer', 'ORG_OWNER'], env)).stdout)).toEqual({ userId, roles: ['ORG_OWNER'], orgId });
 
     await afterDataVersionPoll();
-    const token = await request(t.app).post('/oauth/v2/token').set('Authorization', basic(clientId, clientSecret)).type('form').send({ grant_type: 'client_credentials', scope: GUIDE_SCOPE }).expect(200);
+    const token = await request(t.app)
+      .post('/oauth/v2/token')
+      .set('Authorization', basic(clientId, clientSecret))
+      .type('form')
+      .send({ grant_type: 'client_credentials', scope: GUIDE_SCOPE })
+      .expect(200);
     const org = await request(t.app).get('/management/v1/orgs/me').set('Authorization', `Bearer ${token.body.access_token}`).expect(200);
     expect(org.body.org.id).toBe(orgId);
   });

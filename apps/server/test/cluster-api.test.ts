@@ -86,9 +86,7 @@ describe.skipIf(!serverUrl)('three nodes on one PostgreSQL behind nginx (TESSERA
       for (let i = 0; i < 30; i++) {
         // Writes too: the CSRF token made on one node is checked by another.
         const res =
-          i % 2 === 0
-            ? await session.call(cluster.url, 'GET', '/orgs/me')
-            : await session.call(cluster.url, 'POST', '/users/_search', { query: { limit: 5 } });
+          i % 2 === 0 ? await session.call(cluster.url, 'GET', '/orgs/me') : await session.call(cluster.url, 'POST', '/users/_search', { query: { limit: 5 } });
         expect(res.status, await res.clone().text()).toBe(200);
         const node = answeredBy(res);
         seen.set(node, (seen.get(node) ?? 0) + 1);

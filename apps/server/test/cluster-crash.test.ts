@@ -135,7 +135,10 @@ describe.skipIf(!serverUrl)('a node killed mid-stream, three nodes on one Postgr
           return res.status === 200 ? ((await res.json()) as { user: { userName: string } }).user.userName === userName : false;
         }),
       );
-      expect(found.filter((f) => !f), 'acknowledged users missing').toHaveLength(0);
+      expect(
+        found.filter((f) => !f),
+        'acknowledged users missing',
+      ).toHaveLength(0);
     }
 
     // The killed node starts again on the same database and serves, directly and through nginx.

@@ -40,7 +40,11 @@ async function within<T>(ms: number, attempt: () => Promise<T | undefined>): Pro
   }
 }
 
-const refused = (url: string) => selectOne(url).then(() => undefined, () => true as const);
+const refused = (url: string) =>
+  selectOne(url).then(
+    () => undefined,
+    () => true as const,
+  );
 
 describe('a cluster of three nodes behind nginx', () => {
   let cluster: Cluster;
@@ -124,10 +128,14 @@ describe('a throwaway PostgreSQL', () => {
   it('goes down with the process that started it, even when that process is SIGKILLed', async () => {
     const child = spawn(
       process.execPath,
-      ['--input-type=module', '-e', `import { startPostgres } from ${JSON.stringify(SCRIPT)};
+      [
+        '--input-type=module',
+        '-e',
+        `import { startPostgres } from ${JSON.stringify(SCRIPT)};
 const pg = await startPostgres();
 console.log(JSON.stringify({ url: pg.url, dir: pg.dir }));
-setInterval(() => {}, 1000);`],
+setInterval(() => {}, 1000);`,
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const exited = new Promise((r) => child.once('exit', r));

@@ -54,16 +54,19 @@ describe('database files at rest', () => {
     });
     const db = path.join(data, 'tessera.db');
     expect(fs.existsSync(`${db}-wal`) && fs.existsSync(`${db}-shm`)).toBe(true);
-    expect({ folder: mode(data), db: mode(db), wal: mode(`${db}-wal`), shm: mode(`${db}-shm`) })
-      .toEqual({ folder: '0700', db: '0600', wal: '0600', shm: '0600' });
+    expect({ folder: mode(data), db: mode(db), wal: mode(`${db}-wal`), shm: mode(`${db}-shm`) }).toEqual({
+      folder: '0700',
+      db: '0600',
+      wal: '0600',
+      shm: '0600',
+    });
   });
 
   it('writes a backup 0600, in a 0700 folder when it creates one, whatever the umask', async () => {
     const backups = path.join(sharedRoot(), 'backups', 'daily');
     t = await createTestApp();
     const { file } = await withUmask(0o000, () => backupDatabase(t!.db, path.join(backups, 'one.db')));
-    expect({ parent: mode(path.dirname(backups)), folder: mode(backups), file: mode(file) })
-      .toEqual({ parent: '0700', folder: '0700', file: '0600' });
+    expect({ parent: mode(path.dirname(backups)), folder: mode(backups), file: mode(file) }).toEqual({ parent: '0700', folder: '0700', file: '0600' });
     // Still a database, and the refusal to overwrite holds.
     const copy = new Database(file, { readonly: true });
     expect(copy.prepare('SELECT count(*) FROM orgs').pluck().get()).toBe(1);
@@ -148,10 +151,16 @@ describe('database files at rest', () => {
     fs.chmodSync(db, 0o644);
     server = await startServerProcess(db);
     expect(mode(db)).toBe('0600');
-    const warnings = server.stdout().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string });
-    expect(warnings).toContainEqual(expect.objectContaining({
-      level: 40,
-      msg: `${db} was readable by other users of this host (mode 0644); changed it to 0600.`,
-    }));
+    const warnings = server
+      .stdout()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number; msg: string });
+    expect(warnings).toContainEqual(
+      expect.objectContaining({
+        level: 40,
+        msg: `${db} was readable by other users of this host (mode 0644); changed it to 0600.`,
+      }),
+    );
   });
 });

@@ -80,7 +80,10 @@ describe('first start', () => {
     const password = passwordIn(server.stderr());
     expect(password).toBeDefined();
     expect(server.stderr()).toContain(`Tessera is running: open ${server.base.replace('127.0.0.1', 'localhost')}/ in your browser.`);
-    const lines = server.stdout().split('\n').filter((l) => l.trim() !== '');
+    const lines = server
+      .stdout()
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     expect(lines.length).toBeGreaterThan(0); // at least "listening"
     for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
     expect(server.stdout()).not.toContain(password!);

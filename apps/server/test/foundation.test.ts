@@ -70,10 +70,7 @@ describe('console sign-in', () => {
   it('marks the cookie Secure when the issuer is https', async () => {
     // The issuer alone decides: behind a TLS terminator Tessera itself sees plain HTTP.
     t = await createTestApp({ TESSERA_ISSUER: 'https://id.example.com' });
-    const res = await request(t.app)
-      .post('/api/session')
-      .send({ username: 'admin', password: ADMIN_PASSWORD })
-      .expect(200);
+    const res = await request(t.app).post('/api/session').send({ username: 'admin', password: ADMIN_PASSWORD }).expect(200);
     expect(res.headers['set-cookie']![0]).toMatch(/; Secure/);
   });
 
@@ -90,7 +87,10 @@ describe('console sign-in', () => {
   it('throttles repeated failures with 429 and Retry-After, even for the right password', { timeout: 120_000 }, async () => {
     t = await createTestApp();
     for (let i = 0; i < 5; i++) {
-      await request(t.app).post('/api/session').send({ username: 'admin', password: `wrong${i}` }).expect(401);
+      await request(t.app)
+        .post('/api/session')
+        .send({ username: 'admin', password: `wrong${i}` })
+        .expect(401);
     }
     const res = await request(t.app).post('/api/session').send({ username: 'admin', password: ADMIN_PASSWORD });
     expect(res.status).toBe(429);
@@ -100,10 +100,7 @@ describe('console sign-in', () => {
 
   it('refuses sign-in that is not JSON (what a cross-site form would send)', async () => {
     t = await createTestApp();
-    const res = await request(t.app)
-      .post('/api/session')
-      .type('form')
-      .send({ username: 'admin', password: ADMIN_PASSWORD });
+    const res = await request(t.app).post('/api/session').type('form').send({ username: 'admin', password: ADMIN_PASSWORD });
     expect(res.status).toBe(400);
     expect(res.headers['set-cookie']).toBeUndefined();
   });

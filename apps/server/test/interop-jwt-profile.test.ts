@@ -63,7 +63,10 @@ describe('the JWT profile with real clients', () => {
   it("passport-zitadel's introspection strategy authenticates with the key (jwt-profile) and accepts the user's tokens", async () => {
     const strategy = await ZitadelIntrospectionStrategy.create({
       authority: issuer,
-      authorization: { type: 'jwt-profile', profile: { type: 'application', keyId: keyFile.keyId, key: keyFile.key, appId: keyFile.userId, clientId: keyFile.userId } },
+      authorization: {
+        type: 'jwt-profile',
+        profile: { type: 'application', keyId: keyFile.keyId, key: keyFile.key, appId: keyFile.userId, clientId: keyFile.userId },
+      },
     });
     // passport's hooks, as its middleware sets them: what the strategy decided for one request.
     const decide = (token: string) =>

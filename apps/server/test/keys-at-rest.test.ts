@@ -111,7 +111,14 @@ describe('a stolen copy of the database (a backup)', () => {
 function logSink(): { stream: Writable; lines: () => Record<string, unknown>[] } {
   let text = '';
   const stream = new Writable({ write: (chunk: Buffer, _enc, done) => ((text += chunk.toString()), done()) });
-  return { stream, lines: () => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    stream,
+    lines: () =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 describe('the master key at start', () => {
@@ -135,7 +142,10 @@ describe('the master key at start', () => {
     t = await createTestApp({ ...master, TESSERA_LOG_LEVEL: 'info' }, t.dir, log.stream);
     const wrapped = log.lines().filter((l) => String(l.msg).startsWith('wrapped the keys stored in the database with the master key'));
     expect(wrapped).toEqual([expect.objectContaining({ level: 30, instanceKeys: 3, signingKeys: 1 })]);
-    const materials = t.db.prepare('SELECT material FROM instance_keys UNION ALL SELECT private_jwk FROM signing_keys WHERE private_jwk IS NOT NULL').pluck().all() as string[];
+    const materials = t.db
+      .prepare('SELECT material FROM instance_keys UNION ALL SELECT private_jwk FROM signing_keys WHERE private_jwk IS NOT NULL')
+      .pluck()
+      .all() as string[];
     expect(materials.length).toBe(4);
     for (const m of materials) expect(m.startsWith('tmk1.')).toBe(true);
 

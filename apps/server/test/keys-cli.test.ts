@@ -43,7 +43,10 @@ describe('TESSERA_MASTER_KEY and TESSERA_MASTER_KEY_FILE', () => {
     expect(loadConfig({ TESSERA_MASTER_KEY: bytes.toString('base64url') }).masterKey).toBeInstanceOf(MasterKey);
     expect(loadConfig({}).masterKey).toBeUndefined();
     const weak: [string, RegExp][] = [
-      [bytes.subarray(0, 16).toString('base64url'), /^TESSERA_MASTER_KEY: must encode exactly 32 random bytes, not 16 \(generate one with: npm run -s tessera -- master-key\)$/],
+      [
+        bytes.subarray(0, 16).toString('base64url'),
+        /^TESSERA_MASTER_KEY: must encode exactly 32 random bytes, not 16 \(generate one with: npm run -s tessera -- master-key\)$/,
+      ],
       [Buffer.concat([bytes, bytes]).toString('base64url'), /not 64/],
       ['correct horse battery staple', /^TESSERA_MASTER_KEY: must be base64 or base64url text/],
       ['A'.repeat(43), /^TESSERA_MASTER_KEY: is not random: its bytes repeat/],
@@ -125,7 +128,10 @@ describe('tessera rotate-key', () => {
     expect(fs.readFileSync(other).equals(before)).toBe(true);
     const text = path.join(dir, 'notes.txt');
     fs.writeFileSync(text, 'hello');
-    expect(await tessera(['rotate-key', 'session'], { TESSERA_DB: text })).toMatchObject({ code: 1, stderr: `${text} is not a Tessera database: check TESSERA_DB\n` });
+    expect(await tessera(['rotate-key', 'session'], { TESSERA_DB: text })).toMatchObject({
+      code: 1,
+      stderr: `${text} is not a Tessera database: check TESSERA_DB\n`,
+    });
   });
 
   it('needs the master key the keys were wrapped with, and refuses to wrap keys itself', async () => {
@@ -154,9 +160,17 @@ describe('tessera rotate-key', () => {
   it('explains its usage, and which keys --retire-now applies to', async () => {
     const usage = await tessera(['rotate-key'], {});
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toMatch(/^usage: npm run tessera -- <command> \[arguments\]\n\n(.*\n)* {2}rotate-key <signing\|opaque\|session\|client-secret-hmac\|master> \[--retire-now\] +a new key for/);
-    expect(await tessera(['rotate-key', 'session', '--retire-now'], {})).toMatchObject({ code: 1, stderr: 'rotate-key: --retire-now applies to signing and opaque keys only\n' });
-    expect(await tessera(['rotate-key', 'sessions'], {})).toMatchObject({ code: 1, stderr: 'rotate-key: unknown key "sessions"; one of signing, opaque, session, client-secret-hmac, master\n' });
+    expect(usage.stderr).toMatch(
+      /^usage: npm run tessera -- <command> \[arguments\]\n\n(.*\n)* {2}rotate-key <signing\|opaque\|session\|client-secret-hmac\|master> \[--retire-now\] +a new key for/,
+    );
+    expect(await tessera(['rotate-key', 'session', '--retire-now'], {})).toMatchObject({
+      code: 1,
+      stderr: 'rotate-key: --retire-now applies to signing and opaque keys only\n',
+    });
+    expect(await tessera(['rotate-key', 'sessions'], {})).toMatchObject({
+      code: 1,
+      stderr: 'rotate-key: unknown key "sessions"; one of signing, opaque, session, client-secret-hmac, master\n',
+    });
     expect(await tessera(['rotate-key', 'opaque', '--now'], {})).toMatchObject({ code: 1, stderr: 'rotate-key: unknown option "--now"; only --retire-now\n' });
     const unknown = await tessera(['rotate'], {});
     expect(unknown.code).toBe(2);

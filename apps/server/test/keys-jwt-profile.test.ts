@@ -28,7 +28,11 @@ async function addKey(admin: SignedIn, userId: string, body: object = { type: 'K
 }
 
 /** An assertion as ZITADEL's SDKs sign one from a key file; `claims` and `header` override. */
-function assertion(file: { keyId: string; userId: string; key: string | KeyObject }, issuer: string, over: { claims?: object; header?: object; alg?: string } = {}) {
+function assertion(
+  file: { keyId: string; userId: string; key: string | KeyObject },
+  issuer: string,
+  over: { claims?: object; header?: object; alg?: string } = {},
+) {
   const now = Math.floor(Date.now() / 1000);
   const key = typeof file.key === 'string' ? createPrivateKey(file.key) : file.key;
   return new SignJWT({ iss: file.userId, sub: file.userId, aud: issuer, iat: now, exp: now + 600, ...over.claims })
@@ -63,7 +67,12 @@ describe('service user keys (AddMachineKey, ListMachineKeys, GetMachineKeyByIDs,
     const listed = await call(admin, 'post', `/users/${userId}/keys/_search`, {}).expect(200);
     expect(listed.body.details.totalResult).toBe('1');
     expect(listed.body.result).toEqual([
-      { id: file.keyId, type: 'KEY_TYPE_JSON', expirationDate: '2031-05-06T07:08:09Z', details: expect.objectContaining({ resourceOwner: admin.whoami.orgId }) },
+      {
+        id: file.keyId,
+        type: 'KEY_TYPE_JSON',
+        expirationDate: '2031-05-06T07:08:09Z',
+        details: expect.objectContaining({ resourceOwner: admin.whoami.orgId }),
+      },
     ]);
     const got = await call(admin, 'get', `/users/${userId}/keys/${file.keyId}`).expect(200);
     expect(got.body.key.id).toBe(file.keyId);
@@ -177,7 +186,9 @@ describe('the JWT profile (RFC 7523 2.1) at the token endpoint', () => {
     const file = await addKey(admin, userId);
     await t.storage.command((tx) => tx.run('UPDATE machine_keys SET public_jwk = NULL WHERE id = ?', [file.keyId]));
     expect(await fillKeyJwks(t.storage)).toBe(1);
-    expect(JSON.parse((await t.storage.one<{ public_jwk: string }>('SELECT public_jwk FROM machine_keys WHERE id = ?', [file.keyId]))!.public_jwk)).toMatchObject({ kty: 'RSA', e: 'AQAB' });
+    expect(
+      JSON.parse((await t.storage.one<{ public_jwk: string }>('SELECT public_jwk FROM machine_keys WHERE id = ?', [file.keyId]))!.public_jwk),
+    ).toMatchObject({ kty: 'RSA', e: 'AQAB' });
     expect(await fillKeyJwks(t.storage)).toBe(0);
     await grant(t.app, await assertion(file, issuer)).expect(200);
   });
@@ -198,14 +209,41 @@ describe('private_key_jwt (RFC 7523 2.2)', () => {
   it('authenticates the service user at the token, introspection and revocation endpoints', async () => {
     const { admin, userId, issuer } = await setup();
     const file = await addKey(admin, userId);
-    const auth = async () => ({ client_assertion_type: CLIENT_ASSERTION, client_assertion: await assertion(file, issuer, { claims: { aud: `${issuer}/oauth/v2/token` } }) });
-    const token = await request(t.app).post('/oauth/v2/token').type('form').send({ grant_type: 'client_credentials', scope: 'openid', ...(await auth()) }).expect(200);
-    const seen = await request(t.app).post('/oauth/v2/introspect').type('form').send({ token: token.body.access_token, ...(await auth()) }).expect(200);
+    const auth = async () => ({
+      client_assertion_type: CLIENT_ASSERTION,
+      client_assertion: await assertion(file, issuer, { claims: { aud: `${issuer}/oauth/v2/token` } }),
+    });
+    const token = await request(t.app)
+      .post('/oauth/v2/token')
+      .type('form')
+      .send({ grant_type: 'client_credentials', scope: 'openid', ...(await auth()) })
+      .expect(200);
+    const seen = await request(t.app)
+      .post('/oauth/v2/introspect')
+      .type('form')
+      .send({ token: token.body.access_token, ...(await auth()) })
+      .expect(200);
     expect(seen.body).toMatchObject({ active: true, sub: userId, username: 'keyed' });
-    await request(t.app).post('/oauth/v2/revoke').type('form').send({ token: token.body.access_token, ...(await auth()) }).expect(200);
-    expect((await request(t.app).post('/oauth/v2/introspect').type('form').send({ token: token.body.access_token, ...(await auth()) }).expect(200)).body).toEqual({ active: false });
+    await request(t.app)
+      .post('/oauth/v2/revoke')
+      .type('form')
+      .send({ token: token.body.access_token, ...(await auth()) })
+      .expect(200);
+    expect(
+      (
+        await request(t.app)
+          .post('/oauth/v2/introspect')
+          .type('form')
+          .send({ token: token.body.access_token, ...(await auth()) })
+          .expect(200)
+      ).body,
+    ).toEqual({ active: false });
 
-    const wrongType = await request(t.app).post('/oauth/v2/token').type('form').send({ grant_type: 'client_credentials', scope: 'openid', ...(await auth()), client_assertion_type: 'x' }).expect(401);
+    const wrongType = await request(t.app)
+      .post('/oauth/v2/token')
+      .type('form')
+      .send({ grant_type: 'client_credentials', scope: 'openid', ...(await auth()), client_assertion_type: 'x' })
+      .expect(401);
     expect(wrongType.body.error).toBe('invalid_client');
     const { clientId, clientSecret } = await createClient(admin, 'two-methods');
     const both = await request(t.app)

@@ -17,7 +17,10 @@ run('a signing key rotated while three nodes serve', () => {
   let client: Client;
   beforeAll(async () => {
     const first = await createTestApp();
-    const others = [await createTestApp({ TESSERA_DATABASE_URL: first.config.databaseUrl! }), await createTestApp({ TESSERA_DATABASE_URL: first.config.databaseUrl! })];
+    const others = [
+      await createTestApp({ TESSERA_DATABASE_URL: first.config.databaseUrl! }),
+      await createTestApp({ TESSERA_DATABASE_URL: first.config.databaseUrl! }),
+    ];
     nodes = [first, ...others];
     const admin = await signIn(first.app);
     client = await createClient(admin, 'rotation-watcher', 'ACCESS_TOKEN_TYPE_JWT');
@@ -27,7 +30,7 @@ run('a signing key rotated while three nodes serve', () => {
     for (const n of (nodes ?? []).reverse()) await n.cleanup();
   });
 
-  it('is in every node\'s JWKS before any node signs a token with it', { timeout: 30_000 }, async () => {
+  it("is in every node's JWKS before any node signs a token with it", { timeout: 30_000 }, async () => {
     const oldKid = kidOf(await accessToken(nodes[0]!.app, client));
     const r = await tessera(['rotate-key', 'signing'], { TESSERA_DATABASE_URL: nodes[0]!.config.databaseUrl! });
     expect(r.code).toBe(0);

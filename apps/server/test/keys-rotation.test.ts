@@ -40,11 +40,21 @@ describe('rotate-key signing', () => {
     expect((await tessera(['rotate-key', 'signing'], env())).code).toBe(0);
     // Staged: the new key is published at once and signs two seconds later; the old one signs until then.
     const rows = () => t.storage.all('SELECT kid, private_jwk IS NOT NULL AS private FROM signing_keys ORDER BY created_at');
-    expect(await rows()).toEqual([{ kid: kidOf(old), private: 1 }, { kid: expect.any(String), private: 1 }]);
+    expect(await rows()).toEqual([
+      { kid: kidOf(old), private: 1 },
+      { kid: expect.any(String), private: 1 },
+    ]);
     await afterDataVersionPoll();
     expect(kidOf(await accessToken(t.app, c))).toBe(kidOf(old));
     // Once the new key signs, the old one is retired: its private key goes from the file, its public key stays.
-    await vi.waitFor(async () => expect(await rows()).toEqual([{ kid: kidOf(old), private: 0 }, { kid: expect.any(String), private: 1 }]), { timeout: 5_000, interval: 100 });
+    await vi.waitFor(
+      async () =>
+        expect(await rows()).toEqual([
+          { kid: kidOf(old), private: 0 },
+          { kid: expect.any(String), private: 1 },
+        ]),
+      { timeout: 5_000, interval: 100 },
+    );
     expect(holdsKey(await copiedBytes(t), d)).toBe(false);
     await orgsMe(old).expect(200);
     expect(kidOf(await accessToken(t.app, c))).not.toBe(kidOf(old));
@@ -78,8 +88,12 @@ describe('rotate-key opaque', () => {
 
     const before = Math.floor(Date.now() / 1000);
     const r = await tessera(['rotate-key', 'opaque'], env());
-    expect(r.stdout).toMatch(/^New opaque-token key, which seals BEARER access tokens: key 1 \(was key 0\)\.\nKey 0 still opens the tokens it sealed until \d{4}-.*Z \(their lifetime\), then is deleted\./);
-    const { delete_after: deleteAfter } = (await t.storage.one<{ delete_after: number }>("SELECT delete_after FROM instance_keys WHERE purpose = 'opaque' AND id = 0"))!;
+    expect(r.stdout).toMatch(
+      /^New opaque-token key, which seals BEARER access tokens: key 1 \(was key 0\)\.\nKey 0 still opens the tokens it sealed until \d{4}-.*Z \(their lifetime\), then is deleted\./,
+    );
+    const { delete_after: deleteAfter } = (await t.storage.one<{ delete_after: number }>(
+      "SELECT delete_after FROM instance_keys WHERE purpose = 'opaque' AND id = 0",
+    ))!;
     expect(deleteAfter - before).toBeGreaterThanOrEqual(43200 + 300);
     expect(deleteAfter - before).toBeLessThan(43200 + 300 + 60);
     await afterDataVersionPoll();
@@ -130,7 +144,9 @@ describe('rotate-key session', () => {
     const oldSecret = t.ctx.sessionSecrets[0]!;
 
     const r = await tessera(['rotate-key', 'session'], env());
-    expect(r.stdout).toMatch(/^New session key, which signs console session cookies: key 1 \(was key 0\)\.\nDeleted key 0 and signed out 1 console session\(s\): operators sign in again\./);
+    expect(r.stdout).toMatch(
+      /^New session key, which signs console session cookies: key 1 \(was key 0\)\.\nDeleted key 0 and signed out 1 console session\(s\): operators sign in again\./,
+    );
     expect(await t.storage.one('SELECT count(*) AS n FROM sessions')).toEqual({ n: 0 });
     await admin.agent.get('/api/session').expect(401);
 
@@ -140,8 +156,14 @@ describe('rotate-key session', () => {
     const value = decodeURIComponent(again.headers['set-cookie']![0]!.split(';')[0]!.slice('tessera.sid='.length));
     const sid = value.slice(2, value.lastIndexOf('.'));
     expect(value).toBe(signedSid(sid, newSecret));
-    await request(t.app).get('/api/session').set('Cookie', sessionCookie(signedSid(sid, newSecret))).expect(200);
-    await request(t.app).get('/api/session').set('Cookie', sessionCookie(signedSid(sid, oldSecret))).expect(401);
+    await request(t.app)
+      .get('/api/session')
+      .set('Cookie', sessionCookie(signedSid(sid, newSecret)))
+      .expect(200);
+    await request(t.app)
+      .get('/api/session')
+      .set('Cookie', sessionCookie(signedSid(sid, oldSecret)))
+      .expect(401);
     expect(await keyIds('session')).toEqual([1]);
     expect(holdsKey(await copiedBytes(t), oldSecret)).toBe(false);
   });
@@ -257,10 +279,21 @@ describe('rotate-key master', () => {
     t = await createTestApp(master);
     const next = { TESSERA_NEW_MASTER_KEY: MasterKey.generate() };
     const refused = (problem: RegExp) => ({ code: 2, stderr: expect.stringMatching(new RegExp(`^Invalid configuration:\\n {2}- ${problem.source}`)) });
-    expect(await tessera(['rotate-key', 'master'], { ...env(), ...next })).toMatchObject(refused(/TESSERA_MASTER_KEY_FILE: set it \(or TESSERA_MASTER_KEY\) to the current master key/));
-    expect(await tessera(['rotate-key', 'master'], { ...env(), ...master })).toMatchObject(refused(/TESSERA_NEW_MASTER_KEY_FILE: set it \(or TESSERA_NEW_MASTER_KEY\) to the new master key/));
-    expect(await tessera(['rotate-key', 'master'], { ...env(), ...master, TESSERA_NEW_MASTER_KEY: master.TESSERA_MASTER_KEY! })).toMatchObject(refused(/TESSERA_NEW_MASTER_KEY_FILE: the new master key is the current one/));
-    expect(await tessera(['rotate-key', 'master'], { ...env(), ...master, TESSERA_NEW_MASTER_KEY: 'short' })).toMatchObject(refused(/TESSERA_NEW_MASTER_KEY: must encode exactly 32 random bytes/));
-    expect(await tessera(['rotate-key', 'master'], { ...env(), ...masterKeyEnv(), ...next })).toMatchObject({ code: 1, stderr: expect.stringMatching(/the configured master key is not the one/) });
+    expect(await tessera(['rotate-key', 'master'], { ...env(), ...next })).toMatchObject(
+      refused(/TESSERA_MASTER_KEY_FILE: set it \(or TESSERA_MASTER_KEY\) to the current master key/),
+    );
+    expect(await tessera(['rotate-key', 'master'], { ...env(), ...master })).toMatchObject(
+      refused(/TESSERA_NEW_MASTER_KEY_FILE: set it \(or TESSERA_NEW_MASTER_KEY\) to the new master key/),
+    );
+    expect(await tessera(['rotate-key', 'master'], { ...env(), ...master, TESSERA_NEW_MASTER_KEY: master.TESSERA_MASTER_KEY! })).toMatchObject(
+      refused(/TESSERA_NEW_MASTER_KEY_FILE: the new master key is the current one/),
+    );
+    expect(await tessera(['rotate-key', 'master'], { ...env(), ...master, TESSERA_NEW_MASTER_KEY: 'short' })).toMatchObject(
+      refused(/TESSERA_NEW_MASTER_KEY: must encode exactly 32 random bytes/),
+    );
+    expect(await tessera(['rotate-key', 'master'], { ...env(), ...masterKeyEnv(), ...next })).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/the configured master key is not the one/),
+    });
   });
 });

@@ -29,7 +29,10 @@ function databaseBefore006(file: string) {
   const retired = generateSigningKey('ES256', now - 200);
   const active = generateSigningKey('ES256', now - 100);
   const insert = db.prepare('INSERT INTO signing_keys VALUES (?, ?, ?, ?, ?, ?)');
-  for (const [k, retiredAt] of [[retired, now - 100], [active, null]] as const) {
+  for (const [k, retiredAt] of [
+    [retired, now - 100],
+    [active, null],
+  ] as const) {
     insert.run(k.kid, k.alg, JSON.stringify(k.privateKey.export({ format: 'jwk' })), JSON.stringify(k.publicJwk), k.createdAt, retiredAt);
   }
   db.pragma('wal_checkpoint(TRUNCATE)');
@@ -38,7 +41,7 @@ function databaseBefore006(file: string) {
 }
 
 describe('migration 006 on an existing database', () => {
-  it('keeps today\'s keys as id 0, so tokens, cookies and secret hashes stay good, and drops retired private keys', async () => {
+  it("keeps today's keys as id 0, so tokens, cookies and secret hashes stay good, and drops retired private keys", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-upgrade-'));
     const old = databaseBefore006(path.join(dir, 'tessera.db'));
     const retiredD = old.retired.privateKey.export({ format: 'jwk' }).d!;

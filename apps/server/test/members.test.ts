@@ -16,8 +16,16 @@ const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const seq = /^\d+$/;
 const M = '/management/v1';
 
-const post = (s: SignedIn, path: string, body: unknown = {}) => s.agent.post(`${M}${path}`).set('x-csrf-token', s.csrf).send(body as object);
-const put = (s: SignedIn, path: string, body: unknown) => s.agent.put(`${M}${path}`).set('x-csrf-token', s.csrf).send(body as object);
+const post = (s: SignedIn, path: string, body: unknown = {}) =>
+  s.agent
+    .post(`${M}${path}`)
+    .set('x-csrf-token', s.csrf)
+    .send(body as object);
+const put = (s: SignedIn, path: string, body: unknown) =>
+  s.agent
+    .put(`${M}${path}`)
+    .set('x-csrf-token', s.csrf)
+    .send(body as object);
 const del = (s: SignedIn, path: string) => s.agent.delete(`${M}${path}`).set('x-csrf-token', s.csrf);
 const members = async (s: SignedIn = admin) => (await post(s, '/orgs/me/members/_search', { query: { asc: true } }).expect(200)).body;
 const eventCount = async () => (await t.storage.one<{ n: number }>('SELECT count(*) AS n FROM events'))!.n;
@@ -26,7 +34,9 @@ const lastEvent = async () =>
     'SELECT sequence, type, aggregate_id, editor_user_id, payload FROM events ORDER BY sequence DESC LIMIT 1',
   ))!;
 const error = (code: number, id: string, message: string, field?: string) => ({
-  code, message, details: [{ id, message, ...(field ? { field } : {}) }],
+  code,
+  message,
+  details: [{ id, message, ...(field ? { field } : {}) }],
 });
 
 describe('POST /orgs/members/roles/_search (ListOrgMemberRoles)', () => {
@@ -34,8 +44,13 @@ describe('POST /orgs/members/roles/_search (ListOrgMemberRoles)', () => {
     const res = await post(admin, '/orgs/members/roles/_search').expect(200);
     expect(res.body).toEqual({
       result: [
-        'ORG_OWNER', 'ORG_OWNER_VIEWER', 'ORG_USER_MANAGER', 'ORG_USER_PERMISSION_EDITOR',
-        'ORG_PROJECT_PERMISSION_EDITOR', 'ORG_PROJECT_CREATOR', 'ORG_SETTINGS_MANAGER',
+        'ORG_OWNER',
+        'ORG_OWNER_VIEWER',
+        'ORG_USER_MANAGER',
+        'ORG_USER_PERMISSION_EDITOR',
+        'ORG_PROJECT_PERMISSION_EDITOR',
+        'ORG_PROJECT_CREATOR',
+        'ORG_SETTINGS_MANAGER',
       ],
     });
     await admin.agent.post(`${M}/orgs/members/roles/_search`).set('x-csrf-token', admin.csrf).expect(200); // no body at all
@@ -50,7 +65,12 @@ describe('POST /orgs/me/members/_search (ListOrgMembers)', () => {
       result: [
         {
           userId: admin.whoami.userId,
-          details: { sequence: expect.stringMatching(seq), creationDate: expect.stringMatching(iso), changeDate: expect.stringMatching(iso), resourceOwner: admin.whoami.orgId },
+          details: {
+            sequence: expect.stringMatching(seq),
+            creationDate: expect.stringMatching(iso),
+            changeDate: expect.stringMatching(iso),
+            resourceOwner: admin.whoami.orgId,
+          },
           roles: ['ORG_OWNER'],
           preferredLoginName: 'admin@tessera.localhost',
           displayName: 'Administrator',
@@ -82,7 +102,12 @@ describe('POST /orgs/me/members (AddOrgMember)', () => {
     const userId = await createServiceUser(admin, 'deployer', { name: 'Deploy bot' });
     const res = await post(admin, '/orgs/me/members', { userId, roles: ['ORG_USER_MANAGER', 'ORG_OWNER'] }).expect(200);
     expect(res.body).toEqual({
-      details: { sequence: expect.stringMatching(seq), creationDate: expect.stringMatching(iso), changeDate: expect.stringMatching(iso), resourceOwner: admin.whoami.orgId },
+      details: {
+        sequence: expect.stringMatching(seq),
+        creationDate: expect.stringMatching(iso),
+        changeDate: expect.stringMatching(iso),
+        resourceOwner: admin.whoami.orgId,
+      },
     });
     const ev = await lastEvent();
     expect(ev).toMatchObject({ type: 'org.member.added', aggregate_id: admin.whoami.orgId, editor_user_id: admin.whoami.userId });
@@ -144,10 +169,18 @@ describe('POST /orgs/me/members (AddOrgMember)', () => {
   it('grants in another organization through x-zitadel-orgid (instance owner)', async () => {
     const other = await createOrg(admin, 'Globex');
     const human = await insertHuman(t.storage, other, 'globex-admin', 'Globex Admin');
-    await post(admin, '/orgs/me/members', { userId: human, roles: ['ORG_OWNER'] }).set('x-zitadel-orgid', other).expect(200);
+    await post(admin, '/orgs/me/members', { userId: human, roles: ['ORG_OWNER'] })
+      .set('x-zitadel-orgid', other)
+      .expect(200);
     const list = await post(admin, '/orgs/me/members/_search').set('x-zitadel-orgid', other).expect(200);
     expect(list.body.result).toEqual([
-      expect.objectContaining({ userId: human, roles: ['ORG_OWNER'], preferredLoginName: 'globex-admin@globex.localhost', displayName: 'Globex Admin', userType: 'TYPE_HUMAN' }),
+      expect.objectContaining({
+        userId: human,
+        roles: ['ORG_OWNER'],
+        preferredLoginName: 'globex-admin@globex.localhost',
+        displayName: 'Globex Admin',
+        userType: 'TYPE_HUMAN',
+      }),
     ]);
     expect((await members()).details.totalResult).toBe('1'); // the home organization is untouched
   });
@@ -203,7 +236,9 @@ describe('DELETE /orgs/me/members/{userId} (RemoveOrgMember)', () => {
   it("answers 404 for another organization's member, as for any non-member", async () => {
     const other = await createOrg(admin, 'Globex');
     const human = await insertHuman(t.storage, other, 'globex-admin');
-    await post(admin, '/orgs/me/members', { userId: human, roles: ['ORG_OWNER'] }).set('x-zitadel-orgid', other).expect(200);
+    await post(admin, '/orgs/me/members', { userId: human, roles: ['ORG_OWNER'] })
+      .set('x-zitadel-orgid', other)
+      .expect(200);
     const res = await del(admin, `/orgs/me/members/${human}`).expect(404);
     expect(res.body.details[0].id).toBe('MEMBER-NotFound');
   });
@@ -247,7 +282,10 @@ describe('grants take effect on the very next request', () => {
 
   it('needs a session or token, and the CSRF token on writes', async () => {
     await request(t.app).post(`${M}/orgs/me/members/_search`).send({}).expect(401);
-    await admin.agent.post(`${M}/orgs/me/members`).send({ userId: admin.whoami.userId, roles: ['ORG_OWNER'] }).expect(403);
+    await admin.agent
+      .post(`${M}/orgs/me/members`)
+      .send({ userId: admin.whoami.userId, roles: ['ORG_OWNER'] })
+      .expect(403);
   });
 });
 
@@ -286,7 +324,9 @@ describe('service users calling with a Bearer token', () => {
       expect(res.body).toEqual(error(7, 'AUTH-5mWD2', 'No matching permissions found'));
     }
     // The Org Owner service user grants a role itself; it holds from the grantee's next request.
-    await asToken('owner-token').post('/orgs/me/members', { userId: nobody, roles: ['ORG_OWNER_VIEWER'] }).expect(200);
+    await asToken('owner-token')
+      .post('/orgs/me/members', { userId: nobody, roles: ['ORG_OWNER_VIEWER'] })
+      .expect(200);
     await asToken('nobody-token').get('/orgs/me').expect(200);
     await asToken('unknown-token').get('/orgs/me').expect(401);
   });

@@ -26,7 +26,11 @@ describe('GET /metrics', () => {
     await tokenRequest(t.app, { clientId: client.clientId, clientSecret: 'x'.repeat(64) }).expect(401);
     await tokenRequest(t.app, { clientId: 'nobody', clientSecret: 'x'.repeat(64) }).expect(401);
     for (let i = 0; i < 10; i++) await tokenRequest(t.app, { clientId: 'pounded', clientSecret: 'x' }).set('X-Forwarded-For', '1.1.1.1');
-    await request(t.app).post('/oauth/v2/token').type('form').send({ grant_type: 'client_credentials', scope: GUIDE_SCOPE, client_id: 'pounded', client_secret: 'x' }).expect(429);
+    await request(t.app)
+      .post('/oauth/v2/token')
+      .type('form')
+      .send({ grant_type: 'client_credentials', scope: GUIDE_SCOPE, client_id: 'pounded', client_secret: 'x' })
+      .expect(429);
 
     const res = await request(t.app).get('/metrics').set('Authorization', `Bearer ${TOKEN}`).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);

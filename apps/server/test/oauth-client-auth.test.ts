@@ -103,7 +103,7 @@ describe('client_secret_basic encoding (RFC 6749 2.3.1)', () => {
 });
 
 describe('unknown client versus wrong secret', () => {
-  it('matches once either way: against nothing (one HMAC on a dummy, test/secrets-match) or the client\'s one secret', async () => {
+  it("matches once either way: against nothing (one HMAC on a dummy, test/secrets-match) or the client's one secret", async () => {
     const calls = vi.mocked(matchClientSecret).mock.calls;
     const before = calls.length;
     const unknown = await tokenWith(basic('ghost', 'x'.repeat(64)));
@@ -147,7 +147,7 @@ describe('throttling failed client authentication', () => {
     expect((await tokenWith(basic('svc', 'right'), ip)).status).toBe(200);
   });
 
-  it('a success clears the client\'s own count', async () => {
+  it("a success clears the client's own count", async () => {
     const ip = from();
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < 9; i++) expect((await tokenWith(basic('svc', 'nope'), ip)).status).toBe(401);
@@ -171,7 +171,11 @@ describe('throttling failed client authentication', () => {
       const res = await request(t.app).post(path).set('X-Forwarded-For', ip).type('form').send({ client_id: 'svc', client_secret: 'bad', token: 'x' });
       expect(res.status).toBe(401);
     }
-    const res = await request(t.app).post('/oauth/v2/introspect').set('X-Forwarded-For', ip).type('form').send({ client_id: 'svc', client_secret: 'right', token: 'x' });
+    const res = await request(t.app)
+      .post('/oauth/v2/introspect')
+      .set('X-Forwarded-For', ip)
+      .type('form')
+      .send({ client_id: 'svc', client_secret: 'right', token: 'x' });
     expect(res.status).toBe(429);
     expect(res.body.error).toBe('slow_down');
   });

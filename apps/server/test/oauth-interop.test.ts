@@ -36,8 +36,7 @@ afterAll(async () => {
   await t.cleanup();
 });
 
-const discover = (c: Client, auth: oidc.ClientAuth) =>
-  oidc.discovery(new URL(issuer), c.clientId, undefined, auth, { execute: [oidc.allowInsecureRequests] });
+const discover = (c: Client, auth: oidc.ClientAuth) => oidc.discovery(new URL(issuer), c.clientId, undefined, auth, { execute: [oidc.allowInsecureRequests] });
 
 describe('openid-client 6', () => {
   it('discovers the server and completes client credentials with client_secret_basic and _post', async () => {
@@ -126,8 +125,15 @@ describe('GET /.well-known/openid-configuration', () => {
       response_types_supported: [],
       subject_types_supported: ['public'],
       scopes_supported: [
-        'openid', 'profile', 'email', 'phone', 'address', 'offline_access',
-        'urn:zitadel:iam:user:metadata', 'urn:zitadel:iam:user:resourceowner', 'urn:zitadel:iam:org:projects:roles',
+        'openid',
+        'profile',
+        'email',
+        'phone',
+        'address',
+        'offline_access',
+        'urn:zitadel:iam:user:metadata',
+        'urn:zitadel:iam:user:resourceowner',
+        'urn:zitadel:iam:org:projects:roles',
         MGMT_SCOPE,
       ],
       claims_supported: ['sub', 'name', 'preferred_username', 'updated_at'],

@@ -21,7 +21,11 @@ afterAll(() => t.cleanup());
 const introspect = (c: Client, token: string) =>
   request(t.app).post('/oauth/v2/introspect').set('Authorization', basic(c.clientId, c.clientSecret)).type('form').send({ token });
 const revoke = (c: Client, token: string, extra: Record<string, string> = {}) =>
-  request(t.app).post('/oauth/v2/revoke').set('Authorization', basic(c.clientId, c.clientSecret)).type('form').send({ token, ...extra });
+  request(t.app)
+    .post('/oauth/v2/revoke')
+    .set('Authorization', basic(c.clientId, c.clientSecret))
+    .type('form')
+    .send({ token, ...extra });
 const orgsMe = (token: string) => request(t.app).get('/management/v1/orgs/me').set('Authorization', `Bearer ${token}`);
 
 describe('POST /oauth/v2/introspect (RFC 7662)', () => {
@@ -56,10 +60,12 @@ describe('POST /oauth/v2/introspect (RFC 7662)', () => {
   it('is {"active":false} for another client\'s token, garbage, a tampered token and an expired one', async () => {
     const bobs = await accessToken(t.app, bob);
     const alices = await accessToken(t.app, alice);
-    const expired = (await t.ctx.tokens.issue(
-      { userId: alice.userId, clientId: 'alice', orgId: s.whoami.orgId, tokenType: 'ACCESS_TOKEN_TYPE_BEARER', scope: ['openid'], aud: ['alice'] },
-      Date.now() - 43_201_000,
-    )).accessToken;
+    const expired = (
+      await t.ctx.tokens.issue(
+        { userId: alice.userId, clientId: 'alice', orgId: s.whoami.orgId, tokenType: 'ACCESS_TOKEN_TYPE_BEARER', scope: ['openid'], aud: ['alice'] },
+        Date.now() - 43_201_000,
+      )
+    ).accessToken;
     const tampered = `${alices.slice(0, 40)}${alices[40] === 'A' ? 'B' : 'A'}${alices.slice(41)}`;
     for (const token of [bobs, 'garbage', tampered, expired, 'a.b.c', 'x'.repeat(5000)]) {
       const res = await introspect(alice, token).expect(200);
@@ -67,7 +73,7 @@ describe('POST /oauth/v2/introspect (RFC 7662)', () => {
     }
   });
 
-  it('needs the caller\'s own credentials and a token parameter', async () => {
+  it("needs the caller's own credentials and a token parameter", async () => {
     const token = await accessToken(t.app, alice);
     const res = await introspect({ ...alice, clientSecret: 'wrong' }, token).expect(401);
     expect(res.body).toEqual({ error: 'invalid_client', error_description: 'client authentication failed' });
@@ -103,7 +109,7 @@ describe('POST /oauth/v2/revoke (RFC 7009)', () => {
     await revoke(alice, 'x'.repeat(5000)).expect(200);
   });
 
-  it('answers 200 for another client\'s token but leaves it valid', async () => {
+  it("answers 200 for another client's token but leaves it valid", async () => {
     const bobs = await accessToken(t.app, bob);
     await revoke(alice, bobs).expect(200);
     await orgsMe(bobs).expect(200);
@@ -123,7 +129,7 @@ describe('POST /oauth/v2/revoke (RFC 7009)', () => {
     expect(t.ctx.tokens.revocations.size).toBe(0);
   });
 
-  it('needs the caller\'s credentials and a token parameter', async () => {
+  it("needs the caller's credentials and a token parameter", async () => {
     await request(t.app).post('/oauth/v2/revoke').type('form').send({ token: 'x' }).expect(401);
     const res = await revoke(alice, '').expect(400);
     expect(res.body).toEqual({ error: 'invalid_request', error_description: 'token missing' });

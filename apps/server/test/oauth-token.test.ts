@@ -58,9 +58,7 @@ describe('POST /oauth/v2/token: success', () => {
 
   it('matches client_id case-insensitively and accepts client_secret_post', async () => {
     await tokenRequest(t.app, { clientId: 'SVC', clientSecret: svc.clientSecret }).expect(200);
-    const res = await post()
-      .send({ grant_type: 'client_credentials', scope: 'openid', client_id: 'Svc', client_secret: svc.clientSecret })
-      .expect(200);
+    const res = await post().send({ grant_type: 'client_credentials', scope: 'openid', client_id: 'Svc', client_secret: svc.clientSecret }).expect(200);
     expect(res.body.scope).toBe('openid');
   });
 
@@ -79,7 +77,10 @@ describe('POST /oauth/v2/token: success', () => {
   it('issues a JWT for a JWT service user', async () => {
     const jwtUser = await createClient(s, 'svc-jwt', 'ACCESS_TOKEN_TYPE_JWT');
     const res = await tokenRequest(t.app, jwtUser).expect(200);
-    const [header, payload] = (res.body.access_token as string).split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+    const [header, payload] = (res.body.access_token as string)
+      .split('.')
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
     expect(header).toEqual({ alg: 'ES256', kid: expect.any(String), typ: 'at+jwt' });
     expect(payload).toEqual({
       iss: t.config.issuer,
@@ -161,7 +162,13 @@ describe('POST /oauth/v2/token: every error row of the reference', () => {
 
   it('malformed Basic header -> 401 invalid_client', async () => {
     const malformed = { error: 'invalid_client', error_description: 'the Authorization header is not valid Basic credentials' };
-    for (const header of ['Basic', 'Basic !!!', `Basic ${Buffer.from('no-colon').toString('base64')}`, 'Bearer abc', `Basic ${Buffer.from(':secret').toString('base64')}`]) {
+    for (const header of [
+      'Basic',
+      'Basic !!!',
+      `Basic ${Buffer.from('no-colon').toString('base64')}`,
+      'Bearer abc',
+      `Basic ${Buffer.from(':secret').toString('base64')}`,
+    ]) {
       expectInvalidClient(await post().set('Authorization', header).send({ grant_type: 'client_credentials', scope: 'openid' }), malformed);
     }
   });

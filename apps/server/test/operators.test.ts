@@ -62,10 +62,9 @@ describe('human operators', () => {
     await elsewhere.agent.get('/api/session').expect(401);
     await expect(signIn(t.app, 'ada', initialPassword)).rejects.toThrow(/401/);
     expect((await signIn(t.app, 'ada', 'ada chooses her own')).whoami.passwordChangeRequired).toBe(false);
-    expect((await call(admin, 'post', `/users/${userId}/changes/_search`, {})).body.result.map((c: { eventType: { key: string } }) => c.eventType.key)).toEqual([
-      'user.human.password.changed',
-      'user.human.added',
-    ]);
+    expect((await call(admin, 'post', `/users/${userId}/changes/_search`, {})).body.result.map((c: { eventType: { key: string } }) => c.eventType.key)).toEqual(
+      ['user.human.password.changed', 'user.human.added'],
+    );
   });
 
   it('takes a password chosen by the creator, and refuses bad or duplicate input in the gateway shape', { timeout: 60_000 }, async () => {
@@ -94,22 +93,38 @@ describe('human operators', () => {
   });
 
   it('makes an operator an instance owner, and never leaves the instance without an active one', { timeout: 60_000 }, async () => {
-    const { userId, initialPassword } = (await addHuman({ userName: 'linus', profile: { displayName: 'Linus' } })).body as { userId: string; initialPassword: string };
+    const { userId, initialPassword } = (await addHuman({ userName: 'linus', profile: { displayName: 'Linus' } })).body as {
+      userId: string;
+      initialPassword: string;
+    };
     const linus = await signIn(t.app, 'linus', initialPassword);
     await changePassword(linus, { oldPassword: initialPassword, newPassword: 'linus has his own' }).expect(200);
     // Not yet an instance member: the admin API is closed to him.
     expect((await members(linus)).status).toBe(403);
 
-    const unknownRole = await admin.agent.post('/admin/v1/members').set('x-csrf-token', admin.csrf).send({ userId, roles: ['IAM_GOD'] });
+    const unknownRole = await admin.agent
+      .post('/admin/v1/members')
+      .set('x-csrf-token', admin.csrf)
+      .send({ userId, roles: ['IAM_GOD'] });
     expect([unknownRole.status, detailOf(unknownRole)]).toEqual([400, 'IAM-MEMBER-RoleUnknown']);
-    await admin.agent.post('/admin/v1/members').set('x-csrf-token', admin.csrf).send({ userId, roles: ['IAM_OWNER'] }).expect(200);
-    const again = await admin.agent.post('/admin/v1/members').set('x-csrf-token', admin.csrf).send({ userId, roles: ['IAM_OWNER'] });
+    await admin.agent
+      .post('/admin/v1/members')
+      .set('x-csrf-token', admin.csrf)
+      .send({ userId, roles: ['IAM_OWNER'] })
+      .expect(200);
+    const again = await admin.agent
+      .post('/admin/v1/members')
+      .set('x-csrf-token', admin.csrf)
+      .send({ userId, roles: ['IAM_OWNER'] });
     expect([again.status, detailOf(again)]).toEqual([409, 'IAM-MEMBER-AlreadyExists']);
 
     // From his very next request he is one, with a session he already had.
     const list = (await members(linus).expect(200)).body as { result: { userId: string; roles: string[]; userType: string }[] };
     expect(list.result.map((m) => [m.userId, m.roles, m.userType])).toEqual(
-      expect.arrayContaining([[userId, ['IAM_OWNER'], 'TYPE_HUMAN'], [admin.whoami.userId, ['IAM_OWNER'], 'TYPE_HUMAN']]),
+      expect.arrayContaining([
+        [userId, ['IAM_OWNER'], 'TYPE_HUMAN'],
+        [admin.whoami.userId, ['IAM_OWNER'], 'TYPE_HUMAN'],
+      ]),
     );
     expect((await linus.agent.get('/api/session')).body.instanceOwner).toBe(true);
 
@@ -117,11 +132,18 @@ describe('human operators', () => {
     await linus.agent.delete(`/admin/v1/members/${admin.whoami.userId}`).set('x-csrf-token', linus.csrf).expect(200);
     const last = await linus.agent.delete(`/admin/v1/members/${userId}`).set('x-csrf-token', linus.csrf);
     expect([last.status, detailOf(last)]).toEqual([400, 'IAM-MEMBER-LastOwner']);
-    const demote = await linus.agent.put(`/admin/v1/members/${userId}`).set('x-csrf-token', linus.csrf).send({ roles: ['IAM_OWNER'] });
+    const demote = await linus.agent
+      .put(`/admin/v1/members/${userId}`)
+      .set('x-csrf-token', linus.csrf)
+      .send({ roles: ['IAM_OWNER'] });
     expect([demote.status, detailOf(demote)]).toEqual([400, 'IAM-MEMBER-RolesNotChanged']);
     // And the admin, no longer an instance owner, is refused the instance's API.
     expect((await members(admin)).status).toBe(403);
-    await linus.agent.post('/admin/v1/members').set('x-csrf-token', linus.csrf).send({ userId: admin.whoami.userId, roles: ['IAM_OWNER'] }).expect(200);
+    await linus.agent
+      .post('/admin/v1/members')
+      .set('x-csrf-token', linus.csrf)
+      .send({ userId: admin.whoami.userId, roles: ['IAM_OWNER'] })
+      .expect(200);
     expect((await members(admin)).status).toBe(200);
   });
 
@@ -143,7 +165,10 @@ describe('human operators', () => {
     const token = acceptTokens(t);
     const userId = await createServiceUser(admin, 'robot-me');
     const bearer = { Authorization: `Bearer ${token(userId)}` };
-    expect((await request(t.app).get('/auth/v1/users/me').set(bearer).expect(200)).body.user).toMatchObject({ id: userId, machine: { name: 'robot-me display' } });
+    expect((await request(t.app).get('/auth/v1/users/me').set(bearer).expect(200)).body.user).toMatchObject({
+      id: userId,
+      machine: { name: 'robot-me display' },
+    });
     const r = await request(t.app).put('/auth/v1/users/me/password').set(bearer).send({ oldPassword: 'x', newPassword: 'long enough now' });
     expect([r.status, detailOf(r)]).toEqual([400, 'USER-NotHuman']);
     expect((await request(t.app).get('/auth/v1/users/me')).status).toBe(401);

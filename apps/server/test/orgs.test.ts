@@ -29,7 +29,12 @@ describe('GET /management/v1/orgs/me', () => {
     expect(res.body).toEqual({
       org: {
         id: admin.whoami.orgId,
-        details: { sequence: expect.stringMatching(seq), creationDate: expect.stringMatching(iso), changeDate: expect.stringMatching(iso), resourceOwner: admin.whoami.orgId },
+        details: {
+          sequence: expect.stringMatching(seq),
+          creationDate: expect.stringMatching(iso),
+          changeDate: expect.stringMatching(iso),
+          resourceOwner: admin.whoami.orgId,
+        },
         state: 'ORG_STATE_ACTIVE',
         name: 'Tessera',
         primaryDomain: 'tessera.localhost',
@@ -107,7 +112,12 @@ describe('POST /management/v1/orgs (AddOrg, instance owner only)', () => {
     const res = await admin.agent.post('/management/v1/orgs').set('x-csrf-token', admin.csrf).send({ name: 'Acme Corp' }).expect(200);
     expect(res.body).toEqual({
       id: expect.stringMatching(seq),
-      details: { sequence: expect.stringMatching(seq), creationDate: expect.stringMatching(iso), changeDate: expect.stringMatching(iso), resourceOwner: res.body.id },
+      details: {
+        sequence: expect.stringMatching(seq),
+        creationDate: expect.stringMatching(iso),
+        changeDate: expect.stringMatching(iso),
+        resourceOwner: res.body.id,
+      },
     });
     expect(await lastEvent()).toMatchObject({ type: 'org.added', aggregate_id: res.body.id, editor_user_id: admin.whoami.userId });
     const second = await createOrg(admin, 'Acme-Corp');
@@ -115,7 +125,12 @@ describe('POST /management/v1/orgs (AddOrg, instance owner only)', () => {
     expect((await org(res.body.id)).body.org).toMatchObject({ name: 'Acme Corp', primaryDomain: 'acme-corp.localhost', state: 'ORG_STATE_ACTIVE' });
     expect((await org(second)).body.org.primaryDomain).toBe('acme-corp-2.localhost');
     // Nobody is a manager of a new organization; the instance owner acts there by its instance role.
-    const members = await admin.agent.post('/management/v1/orgs/me/members/_search').set('x-csrf-token', admin.csrf).set('x-zitadel-orgid', second).send({}).expect(200);
+    const members = await admin.agent
+      .post('/management/v1/orgs/me/members/_search')
+      .set('x-csrf-token', admin.csrf)
+      .set('x-zitadel-orgid', second)
+      .send({})
+      .expect(200);
     expect(members.body.result).toEqual([]);
   });
 
@@ -126,7 +141,7 @@ describe('POST /management/v1/orgs (AddOrg, instance owner only)', () => {
     expect(bad.body.details[0]).toMatchObject({ field: 'name', message: 'name: Name must not contain control characters' });
   });
 
-  it("is refused to an Org Owner, who is not the instance owner", async () => {
+  it('is refused to an Org Owner, who is not the instance owner', async () => {
     const owner = await signedInHuman(t.app, t.storage, admin, admin.whoami.orgId, 'owner', ['ORG_OWNER']);
     const res = await owner.agent.post('/management/v1/orgs').set('x-csrf-token', owner.csrf).send({ name: 'Mine' }).expect(403);
     expect(res.body).toEqual(denied);
@@ -190,13 +205,21 @@ describe('POST /admin/v1/orgs/_search (ListOrgs, instance owner only)', () => {
 
   it('refuses control characters in a search term, as the user search does', async () => {
     for (const q of [{ nameQuery: { name: 'a\u0000b' } }, { domainQuery: { domain: 'x\ny' } }]) {
-      const res = await admin.agent.post('/admin/v1/orgs/_search').set('x-csrf-token', admin.csrf).send({ queries: [q] }).expect(400);
+      const res = await admin.agent
+        .post('/admin/v1/orgs/_search')
+        .set('x-csrf-token', admin.csrf)
+        .send({ queries: [q] })
+        .expect(400);
       expect(res.body.details[0].message).toMatch(/control characters/);
     }
   });
 
   it('rejects unknown query kinds', async () => {
-    const res = await admin.agent.post('/admin/v1/orgs/_search').set('x-csrf-token', admin.csrf).send({ queries: [{ idQuery: { id: '1' } }] }).expect(400);
+    const res = await admin.agent
+      .post('/admin/v1/orgs/_search')
+      .set('x-csrf-token', admin.csrf)
+      .send({ queries: [{ idQuery: { id: '1' } }] })
+      .expect(400);
     expect(res.body.code).toBe(3);
   });
 

@@ -21,7 +21,7 @@ async function addPat(admin: SignedIn, userId: string, body: object = {}): Promi
 const orgsMe = (token: string) => request(t.app).get('/management/v1/orgs/me').set('Authorization', `Bearer ${token}`);
 
 describe('personal access tokens (AddPersonalAccessToken, List…, Get…ByIDs, Remove…)', () => {
-  it('gives the token once, keeps only its HMAC, and it reads the organization with the user\'s roles', async () => {
+  it("gives the token once, keeps only its HMAC, and it reads the organization with the user's roles", async () => {
     const { admin, userId } = await setup();
     const { tokenId, token } = await addPat(admin, userId);
     expect(token).toMatch(/^8[A-Za-z0-9_-]{49}$/);

@@ -29,7 +29,10 @@ describe('the access line', () => {
     const keys = paths(accessLine('id-1', 'GET', '/x', '127.0.0.1', 200, 3));
     expect(keys.length).toBeGreaterThan(5);
     for (const redacted of REDACT_PATHS) {
-      expect(keys.filter((k) => matches(redacted, k)), redacted).toEqual([]);
+      expect(
+        keys.filter((k) => matches(redacted, k)),
+        redacted,
+      ).toEqual([]);
     }
     // The matcher itself finds what it should.
     expect(matches('*.password', 'body.password')).toBe(true);

@@ -25,9 +25,11 @@ afterAll(() => t.cleanup());
 
 const orgsMe = (app: App, token: string) => request(app).get(`${M}/orgs/me`).set('Authorization', `Bearer ${token}`);
 const search = (app: App, token: string) =>
-  request(app).post(`${M}/users/_search`).set('Authorization', `Bearer ${token}`).send({ query: { limit: 1 } });
-const rename = (app: App, token: string, name: string) =>
-  request(app).put(`${M}/orgs/me`).set('Authorization', `Bearer ${token}`).send({ name });
+  request(app)
+    .post(`${M}/users/_search`)
+    .set('Authorization', `Bearer ${token}`)
+    .send({ query: { limit: 1 } });
+const rename = (app: App, token: string, name: string) => request(app).put(`${M}/orgs/me`).set('Authorization', `Bearer ${token}`).send({ name });
 
 async function owner(name: string): Promise<{ client: Client; token: string }> {
   const client = await createClient(s, name);

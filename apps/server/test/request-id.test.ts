@@ -41,7 +41,11 @@ const M = '/management/v1';
 
 /** One request per boundary: the OAuth hot path, the OAuth router in Express, Bearer calls, Express. */
 const boundaries: [string, (target: string) => request.Test, string][] = [
-  ['the OAuth hot path', (q) => request(t.app).post(`/oauth/v2/introspect${q}`).set('Authorization', basic(client.clientId, client.clientSecret)).type('form').send({ token: 'x' }), '/oauth/v2/introspect'],
+  [
+    'the OAuth hot path',
+    (q) => request(t.app).post(`/oauth/v2/introspect${q}`).set('Authorization', basic(client.clientId, client.clientSecret)).type('form').send({ token: 'x' }),
+    '/oauth/v2/introspect',
+  ],
   ['the OAuth routes in Express', (q) => request(t.app).get(`/.well-known/openid-configuration${q}`), '/.well-known/openid-configuration'],
   ['the Bearer path', (q) => request(t.app).get(`${M}/orgs/me${q}`).set('Authorization', `Bearer ${token}`), `${M}/orgs/me`],
   ['Express (console session)', (q) => s.agent.get(`${M}/orgs/me${q}`), `${M}/orgs/me`],

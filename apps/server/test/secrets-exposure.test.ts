@@ -49,7 +49,10 @@ async function databaseFiles(t: TestApp): Promise<string[] | undefined> {
     return undefined;
   }
   const files = folders.flatMap((folder) =>
-    fs.readdirSync(folder, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(folder, e.name)),
+    fs
+      .readdirSync(folder, { withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => path.join(folder, e.name)),
   );
   expect(files.length).toBeGreaterThan(0);
   return files;
@@ -90,7 +93,7 @@ describe('the plaintext client secret', () => {
 
     expect(await allRows(t)).not.toContain(secret);
     const files = await databaseFiles(t);
-    if (!files) return ctx.skip('the PostgreSQL server\'s files are not readable from here');
+    if (!files) return ctx.skip("the PostgreSQL server's files are not readable from here");
     for (const file of files) {
       expect(fs.readFileSync(file).includes(Buffer.from(secret, 'ascii')), file).toBe(false);
     }

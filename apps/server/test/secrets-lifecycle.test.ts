@@ -12,8 +12,7 @@ beforeEach(async () => {
 afterEach(() => t.cleanup());
 
 const verifies = (secret: string, hash: Buffer) => hashClientSecret(t.ctx.secretKey.current.key, secret).equals(hash);
-const storedHash = async (userId: string) =>
-  (await t.storage.one<{ hash: Buffer }>('SELECT hash FROM machine_secrets WHERE user_id = ?', [userId]))?.hash;
+const storedHash = async (userId: string) => (await t.storage.one<{ hash: Buffer }>('SELECT hash FROM machine_secrets WHERE user_id = ?', [userId]))?.hash;
 
 describe('PUT /management/v1/users/{userId}/secret', () => {
   it('answers {clientId, clientSecret, details} with the username as client id', async () => {

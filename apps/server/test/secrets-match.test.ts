@@ -10,7 +10,10 @@ vi.mock('node:crypto', async (importOriginal) => {
 });
 const { createHmac } = await import('node:crypto');
 
-const keys = new Map([[1, randomBytes(32)], [2, randomBytes(32)]]);
+const keys = new Map([
+  [1, randomBytes(32)],
+  [2, randomBytes(32)],
+]);
 const ring = (current: number): KeyRing => ({ current: { id: current, key: keys.get(current)! }, get: (id) => keys.get(id) });
 const stored = (id: string, secret: string, keyId = 1): StoredSecret => ({ id, hash: hashClientSecret(keys.get(keyId)!, secret), key_id: keyId });
 
@@ -37,7 +40,7 @@ describe('matchClientSecret', () => {
     expect(counted(() => matchClientSecret(ring(1), a, []))).toEqual({ value: undefined, hmacs: 1 });
   });
 
-  it('uses each hash\'s own key: one HMAC per key while a key rotation is re-hashing', () => {
+  it("uses each hash's own key: one HMAC per key while a key rotation is re-hashing", () => {
     const mixed = [stored('1', a, 1), stored('2', b, 2)];
     expect(counted(() => matchClientSecret(ring(2), a, mixed))).toEqual({ value: mixed[0], hmacs: 2 });
     // A hash naming a key no longer kept cannot match: it is checked under the current key instead.

@@ -43,7 +43,11 @@ describe('DELETE /users/{userId}/secret with revokeTokens', () => {
   });
 
   it("keeps ZITADEL's behaviour when not asked: no body, an empty one, or false", async () => {
-    for (const [name, body] of [['no-body', undefined], ['empty-body', {}], ['false-body', { revokeTokens: false }]] as const) {
+    for (const [name, body] of [
+      ['no-body', undefined],
+      ['empty-body', {}],
+      ['false-body', { revokeTokens: false }],
+    ] as const) {
       const m = await machineWithToken(`kept-${name}`);
       await call(s, 'delete', `/users/${m.userId}/secret`, body).expect(200);
       await orgsMe(m.token).expect(200);

@@ -75,7 +75,7 @@ describe('generating with an overlap', () => {
     expect(Date.parse(oldest.expirationDate) - Date.now()).toBeLessThanOrEqual(60_000);
   });
 
-  it('without an overlap (ZITADEL\'s request: no body, or {}) the others stop at once', async () => {
+  it("without an overlap (ZITADEL's request: no body, or {}) the others stop at once", async () => {
     const userId = await createServiceUser(s, 'at-once');
     const first = await generate(userId);
     await generate(userId, { keepPreviousFor: '3600s' });
@@ -88,9 +88,7 @@ describe('generating with an overlap', () => {
   it('holds at most 3 valid secrets at once, also when the generates run in parallel', async () => {
     const userId = await createServiceUser(s, 'crowded');
     await generate(userId);
-    const results = await Promise.all(
-      Array.from({ length: 6 }, () => call(s, 'put', `/users/${userId}/secret`, { keepPreviousFor: '3600s' })),
-    );
+    const results = await Promise.all(Array.from({ length: 6 }, () => call(s, 'put', `/users/${userId}/secret`, { keepPreviousFor: '3600s' })));
     expect(results.map((r) => r.status).sort()).toEqual([200, 200, 400, 400, 400, 400]);
     const refused = results.find((r) => r.status === 400)!.body;
     expect(refused.code).toBe(9);

@@ -40,11 +40,19 @@ async function databaseBefore012(dir: string) {
   await ensureFirstInstance(storage, config);
   const { id: orgId } = (await storage.one<{ id: string }>('SELECT id FROM orgs'))!;
   const ctx = await createContext(config, storage, createLogger('silent'));
-  const { userId } = await addMachineUser(storage, orgId, null, { userName: 'legacy', name: 'Legacy', description: '', accessTokenType: 'ACCESS_TOKEN_TYPE_BEARER' });
+  const { userId } = await addMachineUser(storage, orgId, null, {
+    userName: 'legacy',
+    name: 'Legacy',
+    description: '',
+    accessTokenType: 'ACCESS_TOKEN_TYPE_BEARER',
+  });
   const clientSecret = 'L'.repeat(60) + 'egcy';
   const { id, key } = ctx.secretKey.current;
   await storage.run('INSERT INTO machine_secrets (user_id, hash, created_at, key_id) VALUES (?, ?, ?, ?)', [
-    userId, hashClientSecret(key, clientSecret), '2026-11-01T00:00:00.000Z', id,
+    userId,
+    hashClientSecret(key, clientSecret),
+    '2026-11-01T00:00:00.000Z',
+    id,
   ]);
   await closeContext(ctx);
   await storage.close();
@@ -52,7 +60,7 @@ async function databaseBefore012(dir: string) {
 }
 
 describe('migration 012 on an existing database', () => {
-  it('keeps each secret working as the user\'s one secret, without a hint, and rotates it with an overlap', async () => {
+  it("keeps each secret working as the user's one secret, without a hint, and rotates it with an overlap", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-upgrade-'));
     const legacy = await databaseBefore012(dir);
     t = await createTestApp(legacy.env, dir);

@@ -25,8 +25,11 @@ describe('an unknown key id versus a forged signature in a JWT-profile assertion
       const issuer = t.ctx.config.issuer;
       const now = Math.floor(Date.now() / 1000);
       const sign = (kid: string, aud = issuer) =>
-        new SignJWT({ iss: userId, sub: userId, aud, iat: now, exp: now + 3000 }).setProtectedHeader({ alg: 'RS256', kid }).sign(createPrivateKey(forged.privateKey.export({ type: 'pkcs8', format: 'pem' })));
-      const body = async (kid: string, aud?: string) => Buffer.from(new URLSearchParams({ grant_type: GRANT, scope: 'openid', assertion: await sign(kid, aud) }).toString());
+        new SignJWT({ iss: userId, sub: userId, aud, iat: now, exp: now + 3000 })
+          .setProtectedHeader({ alg: 'RS256', kid })
+          .sign(createPrivateKey(forged.privateKey.export({ type: 'pkcs8', format: 'pem' })));
+      const body = async (kid: string, aud?: string) =>
+        Buffer.from(new URLSearchParams({ grant_type: GRANT, scope: 'openid', assertion: await sign(kid, aud) }).toString());
       const kinds = {
         unknown: await body(unknownKid),
         forged: await body(keyId),

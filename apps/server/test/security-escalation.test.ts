@@ -42,7 +42,9 @@ afterAll(() => t?.cleanup());
 const as = (token: string) => ({
   get: (path: string) => request(t.app).get(`${M}${path}`).set('Authorization', `Bearer ${token}`),
   send: (method: 'post' | 'put' | 'delete', path: string, body?: object) => {
-    const req = request(t.app)[method](path.startsWith('/admin') ? path : `${M}${path}`).set('Authorization', `Bearer ${token}`);
+    const req = request(t.app)
+      [method](path.startsWith('/admin') ? path : `${M}${path}`)
+      .set('Authorization', `Bearer ${token}`);
     return body ? req.send(body) : req;
   },
 });
@@ -67,7 +69,7 @@ describe('an Org Owner service user, with its own token', () => {
     expect(real.body).toEqual(fake.body);
   });
 
-  it("changes nothing in another organization, and reaches no instance-level call", async () => {
+  it('changes nothing in another organization, and reaches no instance-level call', async () => {
     const before = await snapshot();
     const attempts = [
       as(ownerToken).send('put', `/users/${otherUser}/secret`),
@@ -90,8 +92,12 @@ describe('an Org Owner service user, with its own token', () => {
 describe('a User Manager service user, with its own token', () => {
   it('cannot grant itself or anyone a manager role, nor change its own grant', async () => {
     const before = await snapshot();
-    await as(managerToken).send('post', '/orgs/me/members', { userId: manager.userId, roles: ['ORG_OWNER'] }).expect(403);
-    await as(managerToken).send('put', `/orgs/me/members/${manager.userId}`, { roles: ['ORG_OWNER'] }).expect(403);
+    await as(managerToken)
+      .send('post', '/orgs/me/members', { userId: manager.userId, roles: ['ORG_OWNER'] })
+      .expect(403);
+    await as(managerToken)
+      .send('put', `/orgs/me/members/${manager.userId}`, { roles: ['ORG_OWNER'] })
+      .expect(403);
     await as(managerToken).send('delete', `/orgs/me/members/${owner.userId}`).expect(403);
     expect(await snapshot()).toEqual(before);
     // What the role does allow still works: it is the permission that stops it, not a broken token.

@@ -54,12 +54,14 @@ describe('bounded memory', () => {
   });
 
   // In memory only: the cap bounds one process's maps. PostgreSQL's throttle rows go when their window ends.
-  it.skipIf(TEST_ENGINE === 'pg')('keeps the token endpoint\'s throttles at their cap under a flood from 25,000 addresses', { timeout: 120_000 }, async () => {
+  it.skipIf(TEST_ENGINE === 'pg')("keeps the token endpoint's throttles at their cap under a flood from 25,000 addresses", { timeout: 120_000 }, async () => {
     const t: TestApp = await createTestApp({ TESSERA_TRUST_PROXY: '127.0.0.1' });
     try {
       const send = (from: string, clientId = 'nobody') =>
         inMemoryRequest(
-          t.app, 'POST', '/oauth/v2/token',
+          t.app,
+          'POST',
+          '/oauth/v2/token',
           { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': from },
           Buffer.from(`grant_type=client_credentials&scope=openid&client_id=${clientId}&client_secret=wrong`),
         );

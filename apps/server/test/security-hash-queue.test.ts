@@ -54,30 +54,34 @@ describe('a burst of sign-ins', () => {
 });
 
 describe('the one bound on password hashes', () => {
-  it('holds sign-ins, hashPassword and the first start alike: at most 2 hash at once (1 on 2 cores), and a full queue refuses', { timeout: 300_000 }, async () => {
-    let most = 0;
-    const watch = setInterval(() => (most = Math.max(most, passwordHashes.running)), 5);
-    const burst = Promise.all(Array.from({ length: 30 }, (_, i) => signInOver(server.url, `burst-${i}`, 'wrong')));
-    try {
-      while (passwordHashes.waiting < passwordHashes.maxWaiting) await new Promise((r) => setTimeout(r, 5));
-      await expect(hashPassword('another password')).rejects.toMatchObject({ kind: 'resource_exhausted', id: 'PASSWORD-HASH-BUSY' });
+  it(
+    'holds sign-ins, hashPassword and the first start alike: at most 2 hash at once (1 on 2 cores), and a full queue refuses',
+    { timeout: 300_000 },
+    async () => {
+      let most = 0;
+      const watch = setInterval(() => (most = Math.max(most, passwordHashes.running)), 5);
+      const burst = Promise.all(Array.from({ length: 30 }, (_, i) => signInOver(server.url, `burst-${i}`, 'wrong')));
+      try {
+        while (passwordHashes.waiting < passwordHashes.maxWaiting) await new Promise((r) => setTimeout(r, 5));
+        await expect(hashPassword('another password')).rejects.toMatchObject({ kind: 'resource_exhausted', id: 'PASSWORD-HASH-BUSY' });
 
-      const second = loadConfig({ TESSERA_DB: path.join(t.dir, 'second.db'), TESSERA_ADMIN_PASSWORD: 'first start password' });
-      const storage = await openStorage(second);
-      await expect(ensureFirstInstance(storage, second)).rejects.toMatchObject({ id: 'PASSWORD-HASH-BUSY' });
-      expect(await storage.one('SELECT count(*) AS n FROM users')).toEqual({ n: 0 });
-      await storage.close();
+        const second = loadConfig({ TESSERA_DB: path.join(t.dir, 'second.db'), TESSERA_ADMIN_PASSWORD: 'first start password' });
+        const storage = await openStorage(second);
+        await expect(ensureFirstInstance(storage, second)).rejects.toMatchObject({ id: 'PASSWORD-HASH-BUSY' });
+        expect(await storage.one('SELECT count(*) AS n FROM users')).toEqual({ n: 0 });
+        await storage.close();
 
-      const answers = await burst;
-      expect(answers.filter((a) => a.status === 401)).toHaveLength(passwordHashes.concurrency + passwordHashes.maxWaiting);
-    } finally {
-      clearInterval(watch);
-    }
-    expect(most).toBe(passwordHashes.concurrency);
-    expect(passwordHashes.concurrency).toBeLessThanOrEqual(2);
-    // Once the burst is over there is room again.
-    expect(await hashPassword('another password')).toMatch(/^scrypt\$131072\$8\$1\$/);
-  });
+        const answers = await burst;
+        expect(answers.filter((a) => a.status === 401)).toHaveLength(passwordHashes.concurrency + passwordHashes.maxWaiting);
+      } finally {
+        clearInterval(watch);
+      }
+      expect(most).toBe(passwordHashes.concurrency);
+      expect(passwordHashes.concurrency).toBeLessThanOrEqual(2);
+      // Once the burst is over there is room again.
+      expect(await hashPassword('another password')).toMatch(/^scrypt\$131072\$8\$1\$/);
+    },
+  );
 });
 
 describe('HashQueue', () => {
@@ -85,10 +89,11 @@ describe('HashQueue', () => {
     const q = new HashQueue(2, 3);
     const ends: (() => void)[] = [];
     const started: number[] = [];
-    const job = (n: number) => () => new Promise<number>((resolve) => {
-      started.push(n);
-      ends.push(() => resolve(n));
-    });
+    const job = (n: number) => () =>
+      new Promise<number>((resolve) => {
+        started.push(n);
+        ends.push(() => resolve(n));
+      });
     const places = Array.from({ length: 6 }, () => q.enter());
     expect(places.map((p) => p !== undefined)).toEqual([true, true, true, true, true, false]);
     const done = places.slice(0, 5).map((p, n) => p!.run(job(n)));

@@ -30,8 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => t?.cleanup());
 
-const asB = (method: 'post' | 'put', path: string, body: object) =>
-  request(t.app)[method](`${M}${path}`).set('Authorization', `Bearer ${token}`).send(body);
+const asB = (method: 'post' | 'put', path: string, body: object) => request(t.app)[method](`${M}${path}`).set('Authorization', `Bearer ${token}`).send(body);
 
 describe("a manager of organization B, about other organizations' names", () => {
   it('learns that a username exists elsewhere, in any case, and nothing else about it', async () => {

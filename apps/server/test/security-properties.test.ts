@@ -21,9 +21,12 @@ const b64 = (b: Uint8Array | string) => Buffer.from(b).toString('base64');
 describe('parseBasicAuthorization rejects whatever is not Basic credentials', () => {
   it('another scheme, or none', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 200 }).filter((h) => !/^basic /i.test(h)), (header) => {
-        expect(parseBasicAuthorization(header)).toBeNull();
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 200 }).filter((h) => !/^basic /i.test(h)),
+        (header) => {
+          expect(parseBasicAuthorization(header)).toBeNull();
+        },
+      ),
     );
   });
 
@@ -39,19 +42,26 @@ describe('parseBasicAuthorization rejects whatever is not Basic credentials', ()
 
   it('decoded bytes that are not UTF-8', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 60 }).filter((b) => !isUtf8(b)), (bytes) => {
-        expect(parseBasicAuthorization(`Basic ${b64(bytes)}`)).toBeNull();
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 60 }).filter((b) => !isUtf8(b)),
+        (bytes) => {
+          expect(parseBasicAuthorization(`Basic ${b64(bytes)}`)).toBeNull();
+        },
+      ),
     );
   });
 
   it('no colon, or nothing before it', () => {
     const text = fc.string({ unit: 'grapheme', maxLength: 60 });
     fc.assert(
-      fc.property(text.filter((s) => !s.includes(':')), text, (noColon, secret) => {
-        expect(parseBasicAuthorization(`Basic ${b64(noColon)}`)).toBeNull();
-        expect(parseBasicAuthorization(`Basic ${b64(`:${secret}`)}`)).toBeNull();
-      }),
+      fc.property(
+        text.filter((s) => !s.includes(':')),
+        text,
+        (noColon, secret) => {
+          expect(parseBasicAuthorization(`Basic ${b64(noColon)}`)).toBeNull();
+          expect(parseBasicAuthorization(`Basic ${b64(`:${secret}`)}`)).toBeNull();
+        },
+      ),
     );
   });
 });
@@ -99,7 +109,11 @@ describe('access tokens of both types, through the verifier the APIs use', () =>
         if (token[i] === '.') return;
         const changed = `${token.slice(0, i)}${alphabet[(alphabet.indexOf(token[i]!) + shift) % 64]}${token.slice(i + 1)}`;
         // base64url's last character may carry unused bits; a change there can decode to the same bytes.
-        const bytes = (s: string) => s.split('.').map((p) => Buffer.from(p, 'base64url').toString('hex')).join('.');
+        const bytes = (s: string) =>
+          s
+            .split('.')
+            .map((p) => Buffer.from(p, 'base64url').toString('hex'))
+            .join('.');
         if (bytes(changed) === bytes(token)) return;
         expect(await t.ctx.tokens.decode(changed)).toBeNull();
       }),

@@ -16,7 +16,9 @@ it('refuses to start with TESSERA_TRUST_PROXY=true, saying why, and exits 2', ()
       timeout: 15_000,
     });
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/^Invalid configuration:\n {2}- TESSERA_TRUST_PROXY: "true" would trust every X-Forwarded-For entry, and clients write the left-most ones themselves/);
+    expect(run.stderr).toMatch(
+      /^Invalid configuration:\n {2}- TESSERA_TRUST_PROXY: "true" would trust every X-Forwarded-For entry, and clients write the left-most ones themselves/,
+    );
     expect(run.stderr).toContain('give the number of proxies in front of Tessera (e.g. 1) or their addresses (e.g. 10.0.0.0/8,::1)');
     expect(fs.existsSync(path.join(dir, 'x.db'))).toBe(false);
   } finally {

@@ -28,9 +28,7 @@ describe('TESSERA_TRUST_PROXY', () => {
   it('takes a number of proxies or a list of their addresses and ranges, IPv4 and IPv6', () => {
     expect(loadConfig({ TESSERA_TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({ TESSERA_TRUST_PROXY: '2' }).trustProxy).toBe(2);
-    expect(loadConfig({ TESSERA_TRUST_PROXY: '10.0.0.0/8, 192.0.2.7,fd00::/8 , ::1' }).trustProxy).toEqual([
-      '10.0.0.0/8', '192.0.2.7', 'fd00::/8', '::1',
-    ]);
+    expect(loadConfig({ TESSERA_TRUST_PROXY: '10.0.0.0/8, 192.0.2.7,fd00::/8 , ::1' }).trustProxy).toEqual(['10.0.0.0/8', '192.0.2.7', 'fd00::/8', '::1']);
   });
 
   it('refuses true, saying why and what to give instead', () => {
@@ -204,7 +202,10 @@ describe('throttleBucket', () => {
         const ip = ipaddr.IPv6.parse(address);
         const expected = ip.isIPv4MappedAddress()
           ? ip.toIPv4Address().toString()
-          : `${ip.parts.slice(0, 4).map((p) => p.toString(16)).join(':')}::/64`;
+          : `${ip.parts
+              .slice(0, 4)
+              .map((p) => p.toString(16))
+              .join(':')}::/64`;
         expect(throttleBucket(address)).toBe(expected);
       }),
       { numRuns: 2000 },
@@ -231,25 +232,22 @@ describe('Express and the OAuth hot path', () => {
     '10.0.0.1, 10.0.0.2, 10.0.0.3',
   ];
 
-  it.each(['false', '1', '2', '127.0.0.1, 10.0.0.0/8, fd00::/8', 'loopback'])(
-    'agree on the client address with TESSERA_TRUST_PROXY=%s',
-    async (setting) => {
-      const trust = proxyTrust(loadConfig({ TESSERA_TRUST_PROXY: setting }).trustProxy);
-      const app = express();
-      app.set('trust proxy', trust);
-      app.get('/', (req, res) => {
-        res.json({ express: req.ip, hotPath: clientAddress(req, trust) });
-      });
-      const server = await listen(app);
-      try {
-        for (const chain of chains) {
-          const res = await fetch(server.url, { headers: chain === undefined ? {} : { 'x-forwarded-for': chain } });
-          const { express: viaExpress, hotPath } = (await res.json()) as { express: string; hotPath: string };
-          expect(hotPath, `${setting}: ${chain}`).toBe(viaExpress);
-        }
-      } finally {
-        await server.close();
+  it.each(['false', '1', '2', '127.0.0.1, 10.0.0.0/8, fd00::/8', 'loopback'])('agree on the client address with TESSERA_TRUST_PROXY=%s', async (setting) => {
+    const trust = proxyTrust(loadConfig({ TESSERA_TRUST_PROXY: setting }).trustProxy);
+    const app = express();
+    app.set('trust proxy', trust);
+    app.get('/', (req, res) => {
+      res.json({ express: req.ip, hotPath: clientAddress(req, trust) });
+    });
+    const server = await listen(app);
+    try {
+      for (const chain of chains) {
+        const res = await fetch(server.url, { headers: chain === undefined ? {} : { 'x-forwarded-for': chain } });
+        const { express: viaExpress, hotPath } = (await res.json()) as { express: string; hotPath: string };
+        expect(hotPath, `${setting}: ${chain}`).toBe(viaExpress);
       }
-    },
-  );
+    } finally {
+      await server.close();
+    }
+  });
 });

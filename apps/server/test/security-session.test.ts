@@ -25,7 +25,12 @@ describe('console sessions', () => {
     const replay = await request(t.app).get('/api/session').set('Cookie', cookie).expect(401);
     expect(replay.body).toMatchObject({ code: 16 });
     await request(t.app).get('/management/v1/orgs/me').set('Cookie', cookie).expect(401);
-    await request(t.app).post('/management/v1/users/machine').set('Cookie', cookie).set('x-csrf-token', csrf).send({ userName: 'replayed', name: 'x' }).expect(401);
+    await request(t.app)
+      .post('/management/v1/users/machine')
+      .set('Cookie', cookie)
+      .set('x-csrf-token', csrf)
+      .send({ userName: 'replayed', name: 'x' })
+      .expect(401);
   });
 
   it('ends a session at its absolute limit (TESSERA_SESSION_MAX_HOURS), however active it has been', async () => {

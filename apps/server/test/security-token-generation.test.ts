@@ -87,7 +87,13 @@ describe('Revoke Tokens, with a controlled clock', () => {
 
 describe('tokens issued before the upgrade (first-format opaque tokens, JWTs without a generation)', () => {
   const claims = (c: Client, iatMs: number, exp = Math.floor(iatMs / 1000) + 43_200): MintClaims => ({
-    sub: c.userId, clientId: c.clientId, orgId: s.whoami.orgId, scope: ['openid'], aud: [c.clientId, t.ctx.tokens.managementAudience], iatMs, exp,
+    sub: c.userId,
+    clientId: c.clientId,
+    orgId: s.whoami.orgId,
+    scope: ['openid'],
+    aud: [c.clientId, t.ctx.tokens.managementAudience],
+    iatMs,
+    exp,
   });
   const legacy = (c: Client, iatMs: number, exp?: number) => ({ opaque: sealVersion1(t, claims(c, iatMs, exp)), jwt: signJwt(t, claims(c, iatMs, exp)) });
 
@@ -140,10 +146,12 @@ describe('the upgrade', () => {
     old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
     old.prepare("INSERT INTO schema_migrations VALUES (1, 'initial', 'x'), (3, 'user_search', 'x')").run();
     old.prepare("INSERT INTO orgs VALUES ('1', 'One', 'one.localhost', 'ORG_STATE_ACTIVE', 1, 'x', 'x')").run();
-    old.prepare(
-      `INSERT INTO users (id, org_id, type, username, display_name, state, access_token_type, tokens_valid_after, sequence, created_at, changed_at)
+    old
+      .prepare(
+        `INSERT INTO users (id, org_id, type, username, display_name, state, access_token_type, tokens_valid_after, sequence, created_at, changed_at)
        VALUES ('42', '1', 'machine', 'batch', 'Batch', 'USER_STATE_ACTIVE', 'ACCESS_TOKEN_TYPE_BEARER', 1234, 1, 'x', 'x')`,
-    ).run();
+      )
+      .run();
     const exp = Math.floor(Date.now() / 1000) + 3600;
     old.prepare('INSERT INTO revoked_tokens (jti, expires_at) VALUES (?, ?)').run('A'.repeat(22), exp);
 

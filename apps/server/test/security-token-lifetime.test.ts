@@ -47,7 +47,7 @@ async function expectRefused(tokens: Record<string, string>) {
   }
 }
 
-describe('tokens sealed or signed with the server\'s own keys', () => {
+describe("tokens sealed or signed with the server's own keys", () => {
   it('are accepted with the claims the server itself would give (the control)', async () => {
     const now = Date.now();
     for (const [kind, token] of Object.entries(mint(now, Math.floor(now / 1000) + LIFETIME))) {
@@ -69,7 +69,14 @@ describe('tokens sealed or signed with the server\'s own keys', () => {
     await expectRefused(mint(later, Math.floor(later / 1000) + 3600));
     const skewed = Date.now() + 30_000;
     const within = await t.ctx.tokens.issue(
-      { userId: c.userId, clientId: c.clientId, orgId: s.whoami.orgId, tokenType: 'ACCESS_TOKEN_TYPE_BEARER', scope: [], aud: [c.clientId, t.ctx.tokens.managementAudience] },
+      {
+        userId: c.userId,
+        clientId: c.clientId,
+        orgId: s.whoami.orgId,
+        tokenType: 'ACCESS_TOKEN_TYPE_BEARER',
+        scope: [],
+        aud: [c.clientId, t.ctx.tokens.managementAudience],
+      },
       skewed,
     );
     await orgsMe(within.accessToken).expect(200);
@@ -91,7 +98,12 @@ describe('tokens sealed or signed with the server\'s own keys', () => {
     const tokens: Record<string, string> = {};
     for (const tokenType of ['ACCESS_TOKEN_TYPE_BEARER', 'ACCESS_TOKEN_TYPE_JWT'] as const) {
       const issued = await longer.ctx.tokens.issue({
-        userId: c.userId, clientId: c.clientId, orgId: s.whoami.orgId, tokenType, scope: [], aud: [c.clientId, t.ctx.tokens.managementAudience],
+        userId: c.userId,
+        clientId: c.clientId,
+        orgId: s.whoami.orgId,
+        tokenType,
+        scope: [],
+        aud: [c.clientId, t.ctx.tokens.managementAudience],
       });
       expect(await longer.ctx.tokens.verify(issued.accessToken)).not.toBeNull();
       tokens[tokenType] = issued.accessToken;

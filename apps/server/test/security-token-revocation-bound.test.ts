@@ -82,8 +82,7 @@ const revoke = (c: Client, all: string[]) =>
     // RFC 7009 2.2: 200 and an empty body, whether one token or all of them were revoked.
     expect([res.status, await res.text()]).toEqual([200, '']);
   });
-const active = async (c: Client, token: string) =>
-  ((await (await post('/oauth/v2/introspect', c, { token })).json()) as { active: boolean }).active;
+const active = async (c: Client, token: string) => ((await (await post('/oauth/v2/introspect', c, { token })).json()) as { active: boolean }).active;
 const count = async (sql: string, params: unknown[] = []) => (await t.storage.one<{ n: number }>(sql, params))!.n;
 const rows = () => count('SELECT count(*) AS n FROM revoked_tokens');
 
@@ -155,7 +154,7 @@ describe('the revocation list', () => {
     );
   });
 
-  it('counts a client\'s revocations again after a restart', async () => {
+  it("counts a client's revocations again after a restart", async () => {
     await clear();
     const u = users[0]!;
     const before = await RevocationList.open(t.storage, { perClient: 3, total: 100 });

@@ -31,10 +31,7 @@ function forgeCookie(sid: string, secret: string): string {
 
 /** What a copy of the database hands its reader: the session key and every value of every session row. */
 function stolen(db: Db): { secret: string; values: string[] } {
-  const secret = db
-    .prepare("SELECT material FROM instance_keys WHERE purpose = 'session' AND retired_at IS NULL")
-    .pluck()
-    .get() as string;
+  const secret = db.prepare("SELECT material FROM instance_keys WHERE purpose = 'session' AND retired_at IS NULL").pluck().get() as string;
   const rows = db.prepare('SELECT * FROM sessions').all() as Record<string, unknown>[];
   const values = rows.flatMap((r) => Object.values(r).map(String));
   return { secret, values };
@@ -66,7 +63,11 @@ describe('console sessions at rest', () => {
     expect(databaseBytes(t.config.dbFile).includes(Buffer.from(sid))).toBe(false);
 
     // Sign-out still ends the session the hash stands for.
-    await request(t.app).delete('/api/session').set('Cookie', cookie).set('x-csrf-token', res.body.csrfToken as string).expect(204);
+    await request(t.app)
+      .delete('/api/session')
+      .set('Cookie', cookie)
+      .set('x-csrf-token', res.body.csrfToken as string)
+      .expect(204);
     expect(t.db.prepare('SELECT count(*) FROM sessions').pluck().get()).toBe(0);
   });
 
@@ -83,7 +84,12 @@ describe('console sessions at rest', () => {
     await ensureFirstInstance(storage, loadConfig({ TESSERA_DB: file, TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD }));
     const admin = db.prepare("SELECT id FROM users WHERE username = 'admin'").pluck().get() as string;
     const legacySid = 'Q3x9GkV1oRr0a6hYb2Jm8cNwT4sLpE7u';
-    const data = { cookie: { originalMaxAge: 3_600_000, httpOnly: true, sameSite: 'strict', path: '/' }, userId: admin, csrfToken: 'c'.repeat(43), signedInAt: Date.now() };
+    const data = {
+      cookie: { originalMaxAge: 3_600_000, httpOnly: true, sameSite: 'strict', path: '/' },
+      userId: admin,
+      csrfToken: 'c'.repeat(43),
+      signedInAt: Date.now(),
+    };
     db.prepare('INSERT INTO sessions (sid, data, expires_at) VALUES (?, ?, ?)').run(legacySid, JSON.stringify(data), Date.now() + 3_600_000);
     db.close();
 

@@ -81,7 +81,8 @@ describe('graceful shutdown', () => {
 
   it('refuses to start on bad configuration, listing every problem', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-badcfg-'));
-    await expect(startServerProcess(path.join(dir, 'x.db'), { TESSERA_ACCESS_TOKEN_LIFETIME: 'soon', TESSERA_JWT_ALG: 'none' }))
-      .rejects.toThrow(/TESSERA_ACCESS_TOKEN_LIFETIME[\s\S]*TESSERA_JWT_ALG|TESSERA_JWT_ALG[\s\S]*TESSERA_ACCESS_TOKEN_LIFETIME/);
+    await expect(startServerProcess(path.join(dir, 'x.db'), { TESSERA_ACCESS_TOKEN_LIFETIME: 'soon', TESSERA_JWT_ALG: 'none' })).rejects.toThrow(
+      /TESSERA_ACCESS_TOKEN_LIFETIME[\s\S]*TESSERA_JWT_ALG|TESSERA_JWT_ALG[\s\S]*TESSERA_ACCESS_TOKEN_LIFETIME/,
+    );
   });
 });

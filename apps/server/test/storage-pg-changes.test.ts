@@ -41,21 +41,25 @@ describe.skipIf(!serverUrl)('change propagation between nodes on PostgreSQL (TES
     await dropDatabase(url);
   });
 
-  it('moves the other node\'s version within 1 s of a command, and the own node\'s at once', async () => {
+  it("moves the other node's version within 1 s of a command, and the own node's at once", async () => {
     const delays: number[] = [];
     for (let i = 0; i < 200; i++) {
       const ownBefore = a.version.current();
       const otherBefore = b.version.current();
       // Timed from before the command starts: its commit lands somewhere inside it.
       const start = performance.now();
-      await a.command((tx) => tx.run("INSERT INTO settings (key, value) VALUES (?, 'x') ON CONFLICT (key) DO UPDATE SET value = excluded.value", [`k${i % 5}`]));
+      await a.command((tx) =>
+        tx.run("INSERT INTO settings (key, value) VALUES (?, 'x') ON CONFLICT (key) DO UPDATE SET value = excluded.value", [`k${i % 5}`]),
+      );
       expect(a.version.current()).not.toBe(ownBefore);
       await msUntilMoved(() => b.version.current(), otherBefore);
       delays.push(performance.now() - start);
     }
     delays.sort((x, y) => x - y);
     const p99 = delays[Math.ceil(delays.length * 0.99) - 1]!;
-    console.log(`from a command's start until the other node's version moved: median ${delays[100]!.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${delays.at(-1)!.toFixed(1)} ms`);
+    console.log(
+      `from a command's start until the other node's version moved: median ${delays[100]!.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${delays.at(-1)!.toFixed(1)} ms`,
+    );
     expect(p99).toBeLessThan(1_000);
     // One move per command: a node's own notification does not clear its caches a second time.
     const settled = a.version.current();

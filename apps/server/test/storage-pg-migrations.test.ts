@@ -28,10 +28,17 @@ const RECORDED_BEFORE = [
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-migrations-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-describe('choosing each engine\'s files', () => {
+describe("choosing each engine's files", () => {
   it('gives SQLite its own files under the names it always recorded, and PostgreSQL its baseline', () => {
     const sqlite = loadMigrations('sqlite');
-    expect(sqlite.map((m) => [m.version, m.name])).toEqual([...RECORDED_BEFORE, [8, 'lowercase_usernames'], [9, 'machine_keys'], [10, 'personal_access_tokens'], [11, 'machine_key_jwks'], [12, 'machine_secret_rotation']]);
+    expect(sqlite.map((m) => [m.version, m.name])).toEqual([
+      ...RECORDED_BEFORE,
+      [8, 'lowercase_usernames'],
+      [9, 'machine_keys'],
+      [10, 'personal_access_tokens'],
+      [11, 'machine_key_jwks'],
+      [12, 'machine_secret_rotation'],
+    ]);
     expect(sqlite.every((m) => m.file.endsWith('.sqlite.sql') || m.file === '011_machine_key_jwks.sql')).toBe(true);
     expect(loadMigrations('pg').map((m) => [m.version, m.name, m.file])).toEqual([
       [1, 'initial', '001_initial.pg.sql'],
@@ -50,15 +57,23 @@ describe('SQLite', () => {
     const old = openDatabase(file);
     registerSearchFormFunctions(old);
     for (const [version] of RECORDED_BEFORE) {
-      const name = fs.readdirSync(new URL('../src/storage/migrations/', import.meta.url)).find((f) => f.startsWith(`${String(version).padStart(3, '0')}_`) && f.endsWith('.sqlite.sql'))!;
+      const name = fs
+        .readdirSync(new URL('../src/storage/migrations/', import.meta.url))
+        .find((f) => f.startsWith(`${String(version).padStart(3, '0')}_`) && f.endsWith('.sqlite.sql'))!;
       old.exec(fs.readFileSync(new URL(`../src/storage/migrations/${name}`, import.meta.url), 'utf8'));
     }
     old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
     for (const [version, name] of RECORDED_BEFORE) old.prepare("INSERT INTO schema_migrations VALUES (?, ?, 'x')").run(version, name);
-    old.prepare("INSERT INTO orgs (id, name, primary_domain, state, sequence, created_at, changed_at) VALUES ('1', 'One', 'one.localhost', 'ORG_STATE_ACTIVE', 1, 'x', 'x')").run();
+    old
+      .prepare(
+        "INSERT INTO orgs (id, name, primary_domain, state, sequence, created_at, changed_at) VALUES ('1', 'One', 'one.localhost', 'ORG_STATE_ACTIVE', 1, 'x', 'x')",
+      )
+      .run();
     const addUser = (db: Db, id: string, username: string) =>
       db
-        .prepare(`INSERT INTO users (id, org_id, type, username, display_name, state, sequence, created_at, changed_at) VALUES (?, '1', 'human', ?, 'x', 'USER_STATE_ACTIVE', 1, 'x', 'x')`)
+        .prepare(
+          `INSERT INTO users (id, org_id, type, username, display_name, state, sequence, created_at, changed_at) VALUES (?, '1', 'human', ?, 'x', 'USER_STATE_ACTIVE', 1, 'x', 'x')`,
+        )
         .run(id, username);
     addUser(old, '10', 'Admin');
     old.close();
@@ -152,7 +167,7 @@ describe.skipIf(!serverUrl)('PostgreSQL (TESSERA_TEST_DATABASE_URL)', () => {
     }
   });
 
-  it('has the trigram indexes user search uses, and they serve LIKE \'%term%\'', async () => {
+  it("has the trigram indexes user search uses, and they serve LIKE '%term%'", async () => {
     await migratePg(url);
     expect(await query("SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'")).toEqual([{ extname: 'pg_trgm' }]);
     const indexes = await query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'users' AND indexdef LIKE '%gin_trgm_ops%'");

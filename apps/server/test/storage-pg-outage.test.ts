@@ -37,7 +37,10 @@ run('PostgreSQL down for a few seconds', () => {
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       return tx.one('SELECT 1');
     });
-    const heldOutcome = held.then(() => 'committed', (err: Error) => err.constructor.name);
+    const heldOutcome = held.then(
+      () => 'committed',
+      (err: Error) => err.constructor.name,
+    );
     await holding;
     await pg.stop({ keepData: true, mode: 'immediate' });
     expect(await heldOutcome).toBe('StorageUnavailable');

@@ -67,13 +67,18 @@ describe.skipIf(!serverUrl)('the PostgreSQL storage (TESSERA_TEST_DATABASE_URL)'
 
   it('reads integers as numbers, blobs as Buffers and booleans as 1 or 0, as on SQLite', async () => {
     await storage!.command(async (tx) => {
-      await tx.run(`INSERT INTO orgs (id, name, primary_domain, state, sequence, created_at, changed_at) VALUES ('1', 'One', 'one.localhost', 'ORG_STATE_ACTIVE', ?, 'x', 'x')`, [2 ** 40]);
+      await tx.run(
+        `INSERT INTO orgs (id, name, primary_domain, state, sequence, created_at, changed_at) VALUES ('1', 'One', 'one.localhost', 'ORG_STATE_ACTIVE', ?, 'x', 'x')`,
+        [2 ** 40],
+      );
       await tx.run(
         `INSERT INTO users (id, org_id, type, username, display_name, state, access_token_type, tokens_valid_after, sequence, created_at, changed_at)
          VALUES ('7', '1', 'machine', 'batch', 'Batch', 'USER_STATE_ACTIVE', 'ACCESS_TOKEN_TYPE_BEARER', ?, 1, 'x', 'x')`,
         [1_767_225_600_123],
       );
-      await tx.run("INSERT INTO machine_secrets (id, user_id, hash, key_id, created_at, expires_at) VALUES ('8', '7', ?, 0, 'x', 'y')", [Buffer.from([0, 1, 255])]);
+      await tx.run("INSERT INTO machine_secrets (id, user_id, hash, key_id, created_at, expires_at) VALUES ('8', '7', ?, 0, 'x', 'y')", [
+        Buffer.from([0, 1, 255]),
+      ]);
     });
     const seq = await storage!.command((tx) =>
       tx.one<{ sequence: number }>(
@@ -124,7 +129,9 @@ describe.skipIf(!serverUrl)('the PostgreSQL storage (TESSERA_TEST_DATABASE_URL)'
           [id, username],
         ),
       );
-    await storage!.run(`INSERT INTO orgs (id, name, primary_domain, state, sequence, created_at, changed_at) VALUES ('1', 'One', 'one.localhost', 'ORG_STATE_ACTIVE', 1, 'x', 'x')`);
+    await storage!.run(
+      `INSERT INTO orgs (id, name, primary_domain, state, sequence, created_at, changed_at) VALUES ('1', 'One', 'one.localhost', 'ORG_STATE_ACTIVE', 1, 'x', 'x')`,
+    );
     await addUser('1', 'Admin');
     const err = await addUser('2', 'aDMIN').catch((e: unknown) => e);
     expect(isUniqueViolation(err)).toBe(true);
@@ -189,9 +196,7 @@ describe.skipIf(!serverUrl)('the PostgreSQL storage (TESSERA_TEST_DATABASE_URL)'
 
   it('survives an idle pooled connection being cut, and answers from a new one', async () => {
     await Promise.all([storage!.ping(), storage!.ping(), storage!.ping()]);
-    const cut = await onServer((admin) =>
-      admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [`${database}-a`]),
-    );
+    const cut = await onServer((admin) => admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [`${database}-a`]));
     expect(cut.rowCount).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 200));
     await storage!.ping();

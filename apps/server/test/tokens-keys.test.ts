@@ -20,7 +20,8 @@ async function jwtClient(app: TestApp): Promise<Client> {
 const jwks = async (app: TestApp) => (await request(app.app).get('/oauth/v2/keys').expect(200)).body as JSONWebKeySet;
 const kidOf = (jwt: string) => (JSON.parse(Buffer.from(jwt.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
 const orgsMe = (app: TestApp, token: string) => request(app.app).get('/management/v1/orgs/me').set('Authorization', `Bearer ${token}`);
-const keyRows = (app: TestApp) => app.db.prepare('SELECT kid, alg, retired_at FROM signing_keys ORDER BY created_at').all() as { kid: string; alg: string; retired_at: number | null }[];
+const keyRows = (app: TestApp) =>
+  app.db.prepare('SELECT kid, alg, retired_at FROM signing_keys ORDER BY created_at').all() as { kid: string; alg: string; retired_at: number | null }[];
 
 describe('signing keys', () => {
   it('are made on first start, kept in the database and the same after a restart', async () => {
@@ -65,11 +66,17 @@ describe('signing keys', () => {
     const dir = t.dir;
     await t.close();
     t = await createTestApp({ TESSERA_JWT_ALG: 'RS256' }, dir);
-    expect(keyRows(t).map((r) => [r.alg, r.retired_at === null])).toEqual([['ES256', false], ['RS256', true]]);
+    expect(keyRows(t).map((r) => [r.alg, r.retired_at === null])).toEqual([
+      ['ES256', false],
+      ['RS256', true],
+    ]);
     const rsToken = await accessToken(t.app, c);
     expect(JSON.parse(Buffer.from(rsToken.split('.')[0]!, 'base64url').toString())).toMatchObject({ alg: 'RS256', typ: 'at+jwt' });
     const set = await jwks(t);
-    expect(set.keys.map((k) => [k.kty, k.alg])).toEqual([['EC', 'ES256'], ['RSA', 'RS256']]);
+    expect(set.keys.map((k) => [k.kty, k.alg])).toEqual([
+      ['EC', 'ES256'],
+      ['RSA', 'RS256'],
+    ]);
     expect(Object.keys(set.keys[1]!).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
     await jwtVerify(rsToken, createLocalJWKSet(set), { issuer: t.config.issuer, algorithms: ['RS256'] });
     await orgsMe(t, rsToken).expect(200);
@@ -79,13 +86,17 @@ describe('signing keys', () => {
     expect(disc.body.id_token_signing_alg_values_supported).toEqual(['RS256']);
   });
 
-  it('refuses a JWT whose header names an algorithm other than its key\'s, or none', async () => {
+  it("refuses a JWT whose header names an algorithm other than its key's, or none", async () => {
     t = await createTestApp();
     const c = await jwtClient(t);
     const token = await accessToken(t.app, c);
     const [, payload, sig] = token.split('.');
     const header = (h: object) => Buffer.from(JSON.stringify(h)).toString('base64url');
-    for (const h of [{ alg: 'none', typ: 'at+jwt' }, { alg: 'RS256', kid: kidOf(token), typ: 'at+jwt' }, { alg: 'ES256', kid: 'unknown', typ: 'at+jwt' }]) {
+    for (const h of [
+      { alg: 'none', typ: 'at+jwt' },
+      { alg: 'RS256', kid: kidOf(token), typ: 'at+jwt' },
+      { alg: 'ES256', kid: 'unknown', typ: 'at+jwt' },
+    ]) {
       await orgsMe(t, `${header(h)}.${payload}.${sig}`).expect(401);
     }
     // An ID-token-typed JWT is not an access token (RFC 9068 section 4).
@@ -102,7 +113,9 @@ describe('the rotation CLI', () => {
     expect(code).toBe(0);
     const newKid = keyRows(t).find((r) => r.retired_at === null)!.kid;
     expect(stdout).toMatch(
-      new RegExp(`^New signing key ${newKid} \\(ES256\\) is published now and signs JWT access tokens from \\d{4}-.*\\nRetired ${oldKid} from then on: its private key is deleted; its public key stays published until \\d{4}-`),
+      new RegExp(
+        `^New signing key ${newKid} \\(ES256\\) is published now and signs JWT access tokens from \\d{4}-.*\\nRetired ${oldKid} from then on: its private key is deleted; its public key stays published until \\d{4}-`,
+      ),
     );
     // Published at once (the server re-reads its keys on the first request after the change)...
     await afterDataVersionPoll();

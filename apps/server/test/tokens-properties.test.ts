@@ -24,23 +24,34 @@ describe('parseBasicAuthorization', () => {
 
   it('takes raw values as they are when they hold no + or %', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[A-Za-z0-9._@-]{1,40}$/), text().filter((s) => !/[+%]/.test(s)), (clientId, clientSecret) => {
-        const header = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
-        expect(parseBasicAuthorization(header)).toEqual({ clientId, clientSecret });
-      }),
+      fc.property(
+        fc.stringMatching(/^[A-Za-z0-9._@-]{1,40}$/),
+        text().filter((s) => !/[+%]/.test(s)),
+        (clientId, clientSecret) => {
+          const header = `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`;
+          expect(parseBasicAuthorization(header)).toEqual({ clientId, clientSecret });
+        },
+      ),
     );
   });
 
   it('never throws, and returns credentials or null', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string().map((s) => `Basic ${s}`), fc.uint8Array().map((b) => `Basic ${Buffer.from(b).toString('base64')}`)), (header) => {
-        const r = parseBasicAuthorization(header);
-        if (r !== null) {
-          expect(typeof r.clientId).toBe('string');
-          expect(r.clientId.length).toBeGreaterThan(0);
-          expect(typeof r.clientSecret).toBe('string');
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.string().map((s) => `Basic ${s}`),
+          fc.uint8Array().map((b) => `Basic ${Buffer.from(b).toString('base64')}`),
+        ),
+        (header) => {
+          const r = parseBasicAuthorization(header);
+          if (r !== null) {
+            expect(typeof r.clientId).toBe('string');
+            expect(r.clientId.length).toBeGreaterThan(0);
+            expect(typeof r.clientSecret).toBe('string');
+          }
+        },
+      ),
     );
   });
 });
@@ -98,7 +109,15 @@ describe('OpaqueTokenCodec', () => {
   it('opens what every kept key of its ring sealed, and first-format tokens with key id 0', () => {
     const key7 = randomBytes(32);
     const before = new OpaqueTokenCodec(ring(0, new Map([[0, key0]])));
-    const after = new OpaqueTokenCodec(ring(7, new Map([[0, key0], [7, key7]])));
+    const after = new OpaqueTokenCodec(
+      ring(
+        7,
+        new Map([
+          [0, key0],
+          [7, key7],
+        ]),
+      ),
+    );
     const retired = new OpaqueTokenCodec(ring(7, new Map([[7, key7]])));
     fc.assert(
       fc.property(claims, (c) => {
@@ -119,9 +138,15 @@ describe('OpaqueTokenCodec', () => {
 
   it('rejects, without throwing, anything it did not seal', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b).toString('base64url'))), (s) => {
-        expect(codec.decode(s)).toBeNull();
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b).toString('base64url')),
+        ),
+        (s) => {
+          expect(codec.decode(s)).toBeNull();
+        },
+      ),
     );
     expect(codec.decode(undefined)).toBeNull();
     expect(codec.decode(42)).toBeNull();

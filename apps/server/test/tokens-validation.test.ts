@@ -84,7 +84,7 @@ describe("the guide's GET /management/v1/orgs/me with a token", () => {
 });
 
 describe('a user whose tokens were withdrawn', () => {
-  it('a deactivated user\'s existing token is refused on the next call, of either type', async () => {
+  it("a deactivated user's existing token is refused on the next call, of either type", async () => {
     for (const type of ['ACCESS_TOKEN_TYPE_BEARER', 'ACCESS_TOKEN_TYPE_JWT'] as const) {
       const c = await createClient(s, `leaving-${type.slice(18).toLowerCase()}`, type);
       await grantOrgRoles(t.storage, s.whoami.orgId, c.userId, ['ORG_OWNER']);
@@ -113,7 +113,7 @@ describe('a user whose tokens were withdrawn', () => {
     }
   });
 
-  it('a deleted user\'s token is refused', async () => {
+  it("a deleted user's token is refused", async () => {
     const c = await createClient(s, 'deleted');
     await grantOrgRoles(t.storage, s.whoami.orgId, c.userId, ['ORG_OWNER']);
     const token = await accessToken(t.app, c);

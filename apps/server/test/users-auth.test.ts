@@ -15,7 +15,12 @@ beforeEach(async () => {
 afterEach(() => t.cleanup());
 
 type Method = 'get' | 'post' | 'put' | 'delete';
-interface Case { method: Method; path: () => string; permission: string; body?: object }
+interface Case {
+  method: Method;
+  path: () => string;
+  permission: string;
+  body?: object;
+}
 
 /** Every service-user endpoint, with the permission ZITADEL requires for it. */
 const ENDPOINTS: Case[] = [
@@ -66,7 +71,12 @@ describe('every service-user endpoint', () => {
     await grantOrgRoles(t.storage, s.whoami.orgId, creator, ['ORG_PROJECT_CREATOR']); // no user.* at all
     for (const c of ENDPOINTS) {
       const who = c.permission === 'user.read' ? creator : viewer;
-      const res = await send(request(t.app)[c.method](`/management/v1${c.path()}`).set('Authorization', `Bearer ${token(who)}`), c);
+      const res = await send(
+        request(t.app)
+          [c.method](`/management/v1${c.path()}`)
+          .set('Authorization', `Bearer ${token(who)}`),
+        c,
+      );
       expect([label(c), res.status, res.body.code]).toEqual([label(c), 403, 7]);
     }
   });
@@ -78,11 +88,19 @@ describe('every service-user endpoint', () => {
     const statuses: [string, number][] = [];
     // In list order: the secret exists before it is removed, the user is deactivated before reactivated.
     for (const c of ENDPOINTS) {
-      const res = await send(request(t.app)[c.method](`/management/v1${c.path()}`).set('Authorization', `Bearer ${token(manager)}`), c);
+      const res = await send(
+        request(t.app)
+          [c.method](`/management/v1${c.path()}`)
+          .set('Authorization', `Bearer ${token(manager)}`),
+        c,
+      );
       statuses.push([label(c), res.status]);
     }
     expect(statuses).toEqual(ENDPOINTS.map((c) => [label(c), 200]));
-    const editors = await t.storage.all<{ editor_user_id: string }>('SELECT DISTINCT editor_user_id FROM events WHERE aggregate_id = ? AND type <> ?', [target, 'user.machine.added']);
+    const editors = await t.storage.all<{ editor_user_id: string }>('SELECT DISTINCT editor_user_id FROM events WHERE aggregate_id = ? AND type <> ?', [
+      target,
+      'user.machine.added',
+    ]);
     expect(editors.map((e) => e.editor_user_id)).toEqual([manager]);
   });
 

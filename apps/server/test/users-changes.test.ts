@@ -56,12 +56,12 @@ describe('POST /management/v1/users/{userId}/changes/_search', () => {
     const cursor = page1.body.result[2].sequence;
     const page2 = await call(s, 'post', `/users/${userId}/changes/_search`, { query: { limit: '3', sequence: cursor } }).expect(200);
     expect(page2.body.result.map((c: { eventType: { key: string } }) => c.eventType.key)).toEqual([
-      'user.machine.secret.removed', 'user.machine.secret.set', 'user.machine.changed',
+      'user.machine.secret.removed',
+      'user.machine.secret.set',
+      'user.machine.changed',
     ]);
     const oldest = await call(s, 'post', `/users/${userId}/changes/_search`, { query: { asc: true, limit: 2 } }).expect(200);
-    expect(oldest.body.result.map((c: { eventType: { key: string } }) => c.eventType.key)).toEqual([
-      'user.machine.added', 'user.machine.changed',
-    ]);
+    expect(oldest.body.result.map((c: { eventType: { key: string } }) => c.eventType.key)).toEqual(['user.machine.added', 'user.machine.changed']);
   });
 
   it('shows who the editor was: Tessera itself, or a user since deleted', async () => {
@@ -78,10 +78,11 @@ describe('POST /management/v1/users/{userId}/changes/_search', () => {
   it('gives an unknown event type a readable message rather than none', async () => {
     const userId = await createServiceUser(s, 'novel');
     await t.storage.command((tx) =>
-      tx.run(
-        "INSERT INTO events (created_at, type, aggregate_type, aggregate_id, resource_owner) VALUES (?, 'user.grant.added', 'user', ?, ?)",
-        [new Date().toISOString(), userId, s.whoami.orgId],
-      ),
+      tx.run("INSERT INTO events (created_at, type, aggregate_type, aggregate_id, resource_owner) VALUES (?, 'user.grant.added', 'user', ?, ?)", [
+        new Date().toISOString(),
+        userId,
+        s.whoami.orgId,
+      ]),
     );
     const res = await call(s, 'post', `/users/${userId}/changes/_search`, {}).expect(200);
     expect(res.body.result[0].eventType).toEqual({ key: 'user.grant.added', localizedMessage: 'User grant added' });

@@ -22,7 +22,12 @@ describe('POST /management/v1/users/machine', () => {
       .expect(200);
     expect(res.body).toEqual({
       userId: expect.stringMatching(/^\d+$/),
-      details: { sequence: expect.stringMatching(/^\d+$/), creationDate: expect.stringMatching(iso), changeDate: expect.stringMatching(iso), resourceOwner: s.whoami.orgId },
+      details: {
+        sequence: expect.stringMatching(/^\d+$/),
+        creationDate: expect.stringMatching(iso),
+        changeDate: expect.stringMatching(iso),
+        resourceOwner: s.whoami.orgId,
+      },
     });
     const user = await s.agent.get(`/management/v1/users/${res.body.userId}`).expect(200);
     expect(user.body.user).toMatchObject({
@@ -36,11 +41,7 @@ describe('POST /management/v1/users/machine', () => {
 
   it('refuses a duplicate username, whatever its case, with 409 on the userName field', async () => {
     await createServiceUser(s, 'Build-Bot');
-    const res = await s.agent
-      .post('/management/v1/users/machine')
-      .set('x-csrf-token', s.csrf)
-      .send({ userName: 'build-bot', name: 'x' })
-      .expect(409);
+    const res = await s.agent.post('/management/v1/users/machine').set('x-csrf-token', s.csrf).send({ userName: 'build-bot', name: 'x' }).expect(409);
     expect(res.body).toEqual({
       code: 6,
       message: 'a user with this username already exists',
@@ -49,11 +50,7 @@ describe('POST /management/v1/users/machine', () => {
   });
 
   it('names the bad field in a 400', async () => {
-    const res = await s.agent
-      .post('/management/v1/users/machine')
-      .set('x-csrf-token', s.csrf)
-      .send({ userName: 'a b', name: '' })
-      .expect(400);
+    const res = await s.agent.post('/management/v1/users/machine').set('x-csrf-token', s.csrf).send({ userName: 'a b', name: '' }).expect(400);
     expect(res.body.code).toBe(3);
     expect(res.body.details.map((d: { field: string }) => d.field).sort()).toEqual(['name', 'userName']);
   });
@@ -113,6 +110,10 @@ describe('POST /management/v1/users/_search', () => {
 
   it('rejects unknown fields and out-of-range limits', async () => {
     await s.agent.post('/management/v1/users/_search').set('x-csrf-token', s.csrf).send({ nope: 1 }).expect(400);
-    await s.agent.post('/management/v1/users/_search').set('x-csrf-token', s.csrf).send({ query: { limit: -1 } }).expect(400);
+    await s.agent
+      .post('/management/v1/users/_search')
+      .set('x-csrf-token', s.csrf)
+      .send({ query: { limit: -1 } })
+      .expect(400);
   });
 });

@@ -92,8 +92,7 @@ describe('DELETE /users/{userId}', () => {
     const token = acceptTokens(t);
     const robot = await createServiceUser(s, 'robot-owner');
     await grantOrgRoles(t.storage, s.whoami.orgId, robot, ['ORG_OWNER']);
-    const deleteAdmin = () =>
-      s.agent.delete(`/management/v1/users/${s.whoami.userId}`).set('Authorization', `Bearer ${token(robot)}`);
+    const deleteAdmin = () => s.agent.delete(`/management/v1/users/${s.whoami.userId}`).set('Authorization', `Bearer ${token(robot)}`);
 
     // An organization's owner holds user.delete, but the instance's owner is out of its reach.
     const denied = await deleteAdmin().expect(403);

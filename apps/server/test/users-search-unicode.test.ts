@@ -199,26 +199,46 @@ describe('user search in any script (POST /management/v1/users/_search)', () => 
 
   it('searches a renamed service user by its new name only', async () => {
     const org = await createOrg(admin, 'Rename Org');
-    const created = await admin.agent.post('/management/v1/users/machine').set('x-csrf-token', admin.csrf).set('x-zitadel-orgid', org)
-      .send({ userName: 'renamed', name: 'Ölfeld Nord' }).expect(200);
-    await admin.agent.put(`/management/v1/users/${created.body.userId}/machine`).set('x-csrf-token', admin.csrf).set('x-zitadel-orgid', org)
-      .send({ name: 'Grüße aus Köln' }).expect(200);
+    const created = await admin.agent
+      .post('/management/v1/users/machine')
+      .set('x-csrf-token', admin.csrf)
+      .set('x-zitadel-orgid', org)
+      .send({ userName: 'renamed', name: 'Ölfeld Nord' })
+      .expect(200);
+    await admin.agent
+      .put(`/management/v1/users/${created.body.userId}/machine`)
+      .set('x-csrf-token', admin.csrf)
+      .set('x-zitadel-orgid', org)
+      .send({ name: 'Grüße aus Köln' })
+      .expect(200);
     const ic = (displayName: string, method = 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE') => found(admin, { displayNameQuery: { displayName, method } }, org);
-    expect([await ic('GRÜSSE'), await ic('köln'), await ic('ölfeld'), await ic('ÖLFELD NORD', 'TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE')])
-      .toEqual([['Grüße aus Köln'], ['Grüße aus Köln'], [], []]);
+    expect([await ic('GRÜSSE'), await ic('köln'), await ic('ölfeld'), await ic('ÖLFELD NORD', 'TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE')]).toEqual([
+      ['Grüße aus Köln'],
+      ['Grüße aus Köln'],
+      [],
+      [],
+    ]);
   });
 });
 
 describe('organization search in any script (POST /admin/v1/orgs/_search)', () => {
   it('applies the same forms to organization names, also after a rename', async () => {
     for (const name of ['Ünïcödé GmbH', 'Straße AG', 'ΟΔΟΣ Ltd', '😀 Org']) await createOrg(admin, name);
-    const orgs = (method: string, name: string) => found(admin, { nameQuery: { name, method: `TEXT_QUERY_METHOD_${method}` } }, undefined, '/admin/v1/orgs/_search');
+    const orgs = (method: string, name: string) =>
+      found(admin, { nameQuery: { name, method: `TEXT_QUERY_METHOD_${method}` } }, undefined, '/admin/v1/orgs/_search');
     expect([
-      await orgs('CONTAINS_IGNORE_CASE', 'ünï'), await orgs('EQUALS_IGNORE_CASE', 'STRASSE AG'), await orgs('STARTS_WITH', '😀'),
-      await orgs('ENDS_WITH_IGNORE_CASE', 'οσ ltd'), await orgs('EQUALS', nfd('Ünïcödé GmbH')),
+      await orgs('CONTAINS_IGNORE_CASE', 'ünï'),
+      await orgs('EQUALS_IGNORE_CASE', 'STRASSE AG'),
+      await orgs('STARTS_WITH', '😀'),
+      await orgs('ENDS_WITH_IGNORE_CASE', 'οσ ltd'),
+      await orgs('EQUALS', nfd('Ünïcödé GmbH')),
     ]).toEqual([['Ünïcödé GmbH'], ['Straße AG'], ['😀 Org'], ['ΟΔΟΣ Ltd'], ['Ünïcödé GmbH']]);
-    const straße = (await admin.agent.post('/admin/v1/orgs/_search').set('x-csrf-token', admin.csrf)
-      .send({ queries: [{ nameQuery: { name: 'Straße AG', method: 'TEXT_QUERY_METHOD_EQUALS' } }] })).body.result[0].id as string;
+    const straße = (
+      await admin.agent
+        .post('/admin/v1/orgs/_search')
+        .set('x-csrf-token', admin.csrf)
+        .send({ queries: [{ nameQuery: { name: 'Straße AG', method: 'TEXT_QUERY_METHOD_EQUALS' } }] })
+    ).body.result[0].id as string;
     await admin.agent.put('/management/v1/orgs/me').set('x-csrf-token', admin.csrf).set('x-zitadel-orgid', straße).send({ name: 'Grüße KG' }).expect(200);
     expect([await orgs('CONTAINS_IGNORE_CASE', 'GRÜSSE'), await orgs('EQUALS_IGNORE_CASE', 'straße ag')]).toEqual([['Grüße KG'], []]);
   });
@@ -230,7 +250,8 @@ describe('search forms of names stored before migration 004', () => {
   it.skipIf(TEST_ENGINE === 'pg')('fills them in place, so existing users and organizations are found', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-unicode-'));
     const old = openDatabase(path.join(dir, 'tessera.db'));
-    for (const f of ['001_initial.sqlite.sql', '003_user_search.sqlite.sql']) old.exec(fs.readFileSync(new URL(`../src/storage/migrations/${f}`, import.meta.url), 'utf8'));
+    for (const f of ['001_initial.sqlite.sql', '003_user_search.sqlite.sql'])
+      old.exec(fs.readFileSync(new URL(`../src/storage/migrations/${f}`, import.meta.url), 'utf8'));
     old.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT;
       INSERT INTO schema_migrations VALUES (1, 'initial', 'x'), (3, 'user_search', 'x');
       INSERT INTO orgs VALUES ('1', 'Ünïcödé Alt', 'alt.localhost', 'ORG_STATE_ACTIVE', 1, 'x', 'x');`);
@@ -238,17 +259,28 @@ describe('search forms of names stored before migration 004', () => {
       `INSERT INTO users (id, org_id, type, username, display_name, state, access_token_type, sequence, created_at, changed_at)
        VALUES (?, '1', 'machine', ?, ?, 'USER_STATE_ACTIVE', 'ACCESS_TOKEN_TYPE_BEARER', 1, 'x', 'x')`,
     );
-    [['11', 'legacy-nfd', nfd('Ünïcödé Legacy')], ['12', 'legacy-sz', 'Straße Legacy'], ['13', 'legacy-greek', 'ΟΔΟΣ Legacy']].forEach((u) => user.run(...u));
+    [
+      ['11', 'legacy-nfd', nfd('Ünïcödé Legacy')],
+      ['12', 'legacy-sz', 'Straße Legacy'],
+      ['13', 'legacy-greek', 'ΟΔΟΣ Legacy'],
+    ].forEach((u) => user.run(...u));
     old.close();
 
     const app = await createTestApp({}, dir);
     try {
       const adminId = await insertHuman(app.storage, '1', 'legacy-admin');
-      await app.storage.run('INSERT INTO instance_members (user_id, roles, created_at) VALUES (?, ?, ?)', [adminId, JSON.stringify([INSTANCE_OWNER_ROLE]), 'x']);
+      await app.storage.run('INSERT INTO instance_members (user_id, roles, created_at) VALUES (?, ?, ?)', [
+        adminId,
+        JSON.stringify([INSTANCE_OWNER_ROLE]),
+        'x',
+      ]);
       const s = await signIn(app.app, 'legacy-admin', HUMAN_PASSWORD);
       const ic = (displayName: string, method = 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE') => found(s, { displayNameQuery: { displayName, method } }, '1');
       expect([
-        await ic('ünïcödé'), await ic('STRASSE LEGACY', 'TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE'), await ic('δοσ'), await ic('Ün', 'TEXT_QUERY_METHOD_STARTS_WITH'),
+        await ic('ünïcödé'),
+        await ic('STRASSE LEGACY', 'TEXT_QUERY_METHOD_EQUALS_IGNORE_CASE'),
+        await ic('δοσ'),
+        await ic('Ün', 'TEXT_QUERY_METHOD_STARTS_WITH'),
         await found(s, { nameQuery: { name: 'ÜNÏ', method: 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE' } }, undefined, '/admin/v1/orgs/_search'),
       ]).toEqual([[nfd('Ünïcödé Legacy')], ['Straße Legacy'], ['ΟΔΟΣ Legacy'], [nfd('Ünïcödé Legacy')], ['Ünïcödé Alt']]);
     } finally {
@@ -262,10 +294,15 @@ describe('search plans and the rule behind them', () => {
   it.skipIf(TEST_ENGINE === 'pg')('narrows with the trigram index and scans only the covering index', () => {
     const orgId = admin.whoami.orgId;
     const q = (term: string, method: TextQueryMethod) =>
-      listUsersSchema.parse({ queries: [{ typeQuery: { type: 'TYPE_MACHINE' } }, { orQuery: { queries: [
-        { userNameQuery: { userName: term, method } }, { displayNameQuery: { displayName: term, method } },
-      ] } }] }).queries!;
-    expect(userFilter('sqlite', orgId, q('STRAẞE', 'TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE')).fts).toBe('(username : "strasse" OR display_name_fold : "strasse")');
+      listUsersSchema.parse({
+        queries: [
+          { typeQuery: { type: 'TYPE_MACHINE' } },
+          { orQuery: { queries: [{ userNameQuery: { userName: term, method } }, { displayNameQuery: { displayName: term, method } }] } },
+        ],
+      }).queries!;
+    expect(userFilter('sqlite', orgId, q('STRAẞE', 'TEXT_QUERY_METHOD_ENDS_WITH_IGNORE_CASE')).fts).toBe(
+      '(username : "strasse" OR display_name_fold : "strasse")',
+    );
     expect(userFilter('sqlite', orgId, q(nfd('Ünï'), 'TEXT_QUERY_METHOD_CONTAINS')).fts).toBe('(username : "Ünï" OR display_name : "Ünï")');
     const plan = (sql: string, args: unknown[]) => (t.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as { detail: string }[]).map((r) => r.detail);
     for (const method of METHODS) {
@@ -285,8 +322,39 @@ describe('search plans and the rule behind them', () => {
     const fresh = await createTestApp();
     const store = fresh.storage;
     // Letters whose folding or normalization is special, marks, astral characters and LIKE's wildcards.
-    const unit = fc.constantFrom('a', 'S', 's', 'ß', 'ẞ', 'ſ', 'Σ', 'σ', 'ς', 'ι', 'ΐ', 'I', 'i', 'İ', 'ı', 'J', 'ǰ', 'e', 'é', 'É',
-      '\u0301', '\u0308', '\u030c', '\u0345', '\u212a', 'k', '😀', '東', '%', '_', ' ');
+    const unit = fc.constantFrom(
+      'a',
+      'S',
+      's',
+      'ß',
+      'ẞ',
+      'ſ',
+      'Σ',
+      'σ',
+      'ς',
+      'ι',
+      'ΐ',
+      'I',
+      'i',
+      'İ',
+      'ı',
+      'J',
+      'ǰ',
+      'e',
+      'é',
+      'É',
+      '\u0301',
+      '\u0308',
+      '\u030c',
+      '\u0345',
+      '\u212a',
+      'k',
+      '😀',
+      '東',
+      '%',
+      '_',
+      ' ',
+    );
     const ascii = fc.constantFrom('a', 's', 'S', 'k', 'K', 'i', 'I', 'j', '%', '_');
     let run = 0;
     await fc.assert(
@@ -306,7 +374,10 @@ describe('search plans and the rule behind them', () => {
           const login = (i: number) => `${orgId}-${i}-${users[i]!.login}`;
           const ids: string[] = [];
           for (const [i, u] of users.entries()) {
-            ids.push((await addMachineUser(store, orgId, null, { userName: login(i), name: u.name, description: '', accessTokenType: 'ACCESS_TOKEN_TYPE_BEARER' })).userId);
+            ids.push(
+              (await addMachineUser(store, orgId, null, { userName: login(i), name: u.name, description: '', accessTokenType: 'ACCESS_TOKEN_TYPE_BEARER' }))
+                .userId,
+            );
           }
           const source = piece && (byUserName ? login(piece.user % users.length) : users[piece.user % users.length]!.name);
           const term = piece ? piece.change([...source!].slice(piece.start, piece.start + piece.length).join('')) : random;
@@ -315,7 +386,13 @@ describe('search plans and the rule behind them', () => {
           const f = form(term);
           const want = ids.filter((_, i) => {
             const v = form(byUserName ? login(i) : users[i]!.name);
-            return method.startsWith('EQUALS') ? v === f : method.startsWith('STARTS') ? v.startsWith(f) : method.startsWith('ENDS') ? v.endsWith(f) : v.includes(f);
+            return method.startsWith('EQUALS')
+              ? v === f
+              : method.startsWith('STARTS')
+                ? v.startsWith(f)
+                : method.startsWith('ENDS')
+                  ? v.endsWith(f)
+                  : v.includes(f);
           });
           const query = byUserName ? { userNameQuery: { userName: term, method: m } } : { displayNameQuery: { displayName: term, method: m } };
           const got = await searchUsers(store, orgId, { query: { limit: 100 }, queries: [query] });

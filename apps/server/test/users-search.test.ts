@@ -28,7 +28,14 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-interface Seed { id: string; org: string; type: 'human' | 'machine'; username: string; displayName: string; createdAt: string }
+interface Seed {
+  id: string;
+  org: string;
+  type: 'human' | 'machine';
+  username: string;
+  displayName: string;
+  createdAt: string;
+}
 
 let nextId = 1_000;
 function insert(users: Omit<Seed, 'id'>[]): Seed[] {
@@ -40,7 +47,18 @@ function insert(users: Omit<Seed, 'id'>[]): Seed[] {
     users.map((u) => {
       const id = String(nextId++);
       const forms = storedForms(u.displayName);
-      stmt.run(id, u.org, u.type, u.username, u.displayName, forms.nfc, forms.fold, u.type === 'machine' ? 'ACCESS_TOKEN_TYPE_BEARER' : null, u.createdAt, u.createdAt);
+      stmt.run(
+        id,
+        u.org,
+        u.type,
+        u.username,
+        u.displayName,
+        forms.nfc,
+        forms.fold,
+        u.type === 'machine' ? 'ACCESS_TOKEN_TYPE_BEARER' : null,
+        u.createdAt,
+        u.createdAt,
+      );
       return { id, ...u };
     }),
   )();
@@ -65,7 +83,7 @@ function consoleQuery(term: string, method: TextQueryMethod, offset: number, lim
 function expected(seeds: Seed[], org: string, term: string, method: TextQueryMethod, asc: boolean) {
   return seeds
     .filter((u) => u.org === org && u.type === 'machine' && (contains(u.username, term, method) || contains(u.displayName, term, method)))
-    .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : (a.createdAt < b.createdAt) === asc ? -1 : 1));
+    .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt === asc ? -1 : 1));
 }
 
 describe('user search', () => {
@@ -75,10 +93,12 @@ describe('user search', () => {
     old.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT');
     old.prepare("INSERT INTO schema_migrations VALUES (1, 'initial', 'x')").run();
     old.prepare("INSERT INTO orgs VALUES ('1', 'One', 'one.localhost', 'ORG_STATE_ACTIVE', 1, 'x', 'x')").run();
-    old.prepare(
-      `INSERT INTO users (id, org_id, type, username, display_name, state, access_token_type, sequence, created_at, changed_at)
+    old
+      .prepare(
+        `INSERT INTO users (id, org_id, type, username, display_name, state, access_token_type, sequence, created_at, changed_at)
        VALUES ('424242', '1', 'machine', 'legacy-importer', 'Legacy', 'USER_STATE_ACTIVE', 'ACCESS_TOKEN_TYPE_BEARER', 1, 'x', 'x')`,
-    ).run();
+      )
+      .run();
     expect(migrate(old)).toContain(3);
     expect(old.prepare(`SELECT CAST(rowid AS TEXT) FROM users_fts WHERE users_fts MATCH '"IMPORT"'`).pluck().all()).toEqual(['424242']);
     old.close();
@@ -98,17 +118,37 @@ describe('user search', () => {
     const at = (i: number) => `2024-02-01T00:00:${String(Math.floor(i / 3) % 60).padStart(2, '0')}.${String(Math.floor(i / 180)).padStart(3, '0')}Z`;
     const seeds = insert([
       ...Array.from({ length: SELECTIVE_HITS + 150 }, (_, i) => ({
-        org: '1', type: 'machine' as const, username: `fleet-${i}`, displayName: i % 7 ? 'Truck' : 'Lorry QX', createdAt: at(i),
+        org: '1',
+        type: 'machine' as const,
+        username: `fleet-${i}`,
+        displayName: i % 7 ? 'Truck' : 'Lorry QX',
+        createdAt: at(i),
       })),
-      ...Array.from({ length: 40 }, (_, i): Omit<Seed, 'id'> => ({ org: i % 2 ? '2' : '1', type: i % 3 ? 'machine' : 'human', username: `fleet-other-${i}`, displayName: 'Van', createdAt: at(i) })),
+      ...Array.from({ length: 40 }, (_, i): Omit<Seed, 'id'> => ({
+        org: i % 2 ? '2' : '1',
+        type: i % 3 ? 'machine' : 'human',
+        username: `fleet-other-${i}`,
+        displayName: 'Van',
+        createdAt: at(i),
+      })),
     ]);
     const method = 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE';
-    for (const [term, offset, limit] of [['FLEET', 0, 20], ['fleet', 1000, 7], ['lorry', 0, 25], ['fleet-1', 3, 50], ['qx', 0, 20], ['t-', 2130, 100]] as const) {
+    for (const [term, offset, limit] of [
+      ['FLEET', 0, 20],
+      ['fleet', 1000, 7],
+      ['lorry', 0, 25],
+      ['fleet-1', 3, 50],
+      ['qx', 0, 20],
+      ['t-', 2130, 100],
+    ] as const) {
       for (const asc of [false, true]) {
         const want = expected(seeds, '1', term, method, asc);
         const got = await searchUsers(store, '1', consoleQuery(term, method, offset, limit, asc));
         expect({ term, asc, total: got.details.totalResult, ids: got.result.map((u) => u.id) }).toEqual({
-          term, asc, total: String(want.length), ids: want.slice(offset, offset + limit).map((u) => u.id),
+          term,
+          asc,
+          total: String(want.length),
+          ids: want.slice(offset, offset + limit).map((u) => u.id),
         });
       }
     }

@@ -12,10 +12,7 @@ afterEach(() => t.cleanup());
 
 const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const lastEvent = async (userId: string) =>
-  (await t.storage.one<{ type: string; payload: string }>(
-    'SELECT type, payload FROM events WHERE aggregate_id = ? ORDER BY sequence DESC LIMIT 1',
-    [userId],
-  ))!;
+  (await t.storage.one<{ type: string; payload: string }>('SELECT type, payload FROM events WHERE aggregate_id = ? ORDER BY sequence DESC LIMIT 1', [userId]))!;
 
 describe('PUT /management/v1/users/{userId}/machine', () => {
   it('changes display name, description and token type, answers {details}, and records what changed', async () => {

@@ -56,7 +56,16 @@ describe('console security headers', () => {
     expect(res.status).toBe(401);
     expect(res.type).toBe('application/json');
     // ZITADEL's APIs that Tessera does not serve: a 404 in the API's shape, never a page a client takes for an answer.
-    for (const path of ['/auth/v1/nope', '/v2/users/123', '/v2beta/organizations', '/zitadel.auth.v1.AuthService/GetMyUser', '/system/v1/instances', '/resources/v3alpha/users', '/ADMIN/v1/x', '/debug/metrics']) {
+    for (const path of [
+      '/auth/v1/nope',
+      '/v2/users/123',
+      '/v2beta/organizations',
+      '/zitadel.auth.v1.AuthService/GetMyUser',
+      '/system/v1/instances',
+      '/resources/v3alpha/users',
+      '/ADMIN/v1/x',
+      '/debug/metrics',
+    ]) {
       const api = await request(t.app).get(path).set('Accept', 'text/html,*/*');
       expect([api.status, api.type], path).toEqual([path.startsWith('/auth/') || path.startsWith('/ADMIN/') ? 401 : 404, 'application/json']);
     }
@@ -76,11 +85,7 @@ describe('CORS', () => {
 
   it('allows only configured origins, without credentials', async () => {
     t = await createTestApp({ TESSERA_CORS_ORIGINS: 'https://app.example, https://ops.example' });
-    const pre = await request(t.app)
-      .options('/oauth/v2/token')
-      .set('Origin', 'https://app.example')
-      .set('Access-Control-Request-Method', 'POST')
-      .expect(204);
+    const pre = await request(t.app).options('/oauth/v2/token').set('Origin', 'https://app.example').set('Access-Control-Request-Method', 'POST').expect(204);
     expect(pre.headers['access-control-allow-origin']).toBe('https://app.example');
     expect(pre.headers['access-control-allow-headers']).toContain('Authorization');
     expect(pre.headers['access-control-allow-credentials']).toBeUndefined();

@@ -4,9 +4,7 @@ import { z } from 'zod';
 export const apiErrorSchema = z.object({
   code: z.number(),
   message: z.string(),
-  details: z
-    .array(z.object({ id: z.string(), message: z.string(), field: z.string().optional() }))
-    .default([]),
+  details: z.array(z.object({ id: z.string(), message: z.string(), field: z.string().optional() })).default([]),
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
 

@@ -16,7 +16,10 @@ export type AddInstanceMemberRequest = z.input<typeof addInstanceMemberSchema>;
 /** ListIAMMembers (POST /admin/v1/members/_search). */
 export const listInstanceMembersSchema = z.strictObject({
   query: listQuerySchema,
-  queries: z.array(z.strictObject({ userIdQuery: z.strictObject({ userId: idSchema }) })).max(10).optional(),
+  queries: z
+    .array(z.strictObject({ userIdQuery: z.strictObject({ userId: idSchema }) }))
+    .max(10)
+    .optional(),
 });
 export type ListInstanceMembersRequest = z.input<typeof listInstanceMembersSchema>;
 export type ListInstanceMembersQuery = z.output<typeof listInstanceMembersSchema>;

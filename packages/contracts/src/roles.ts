@@ -43,10 +43,7 @@ export interface RoleDefinition {
 
 const userGrant: Permission[] = ['user.grant.read', 'user.grant.write', 'user.grant.delete'];
 const policy: Permission[] = ['policy.read', 'policy.write', 'policy.delete'];
-const project: Permission[] = [
-  'project.read', 'project.create', 'project.write', 'project.delete',
-  'project.grant.write', 'project.grant.delete',
-];
+const project: Permission[] = ['project.read', 'project.create', 'project.write', 'project.delete', 'project.grant.write', 'project.grant.delete'];
 
 export const ORG_ROLES = [
   {
@@ -54,9 +51,19 @@ export const ORG_ROLES = [
     name: 'Org Owner',
     description: 'Has permission over the whole organization.',
     permissions: [
-      'org.read', 'org.write', 'org.member.read', 'org.member.write', 'org.member.delete',
-      'user.read', 'user.write', 'user.delete', ...userGrant, 'session.read', 'session.delete',
-      ...policy, ...project,
+      'org.read',
+      'org.write',
+      'org.member.read',
+      'org.member.write',
+      'org.member.delete',
+      'user.read',
+      'user.write',
+      'user.delete',
+      ...userGrant,
+      'session.read',
+      'session.delete',
+      ...policy,
+      ...project,
     ],
   },
   {
@@ -78,7 +85,7 @@ export const ORG_ROLES = [
   {
     key: 'ORG_USER_PERMISSION_EDITOR',
     name: 'Org User Permission Editor',
-    description: "Can read users and change their grants.",
+    description: 'Can read users and change their grants.',
     permissions: ['org.read', 'org.member.read', 'user.read', ...userGrant],
   },
   {

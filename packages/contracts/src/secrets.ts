@@ -27,7 +27,7 @@ export const machineSecretOptionsSchema = z.strictObject({
   revokeTokens: z.boolean().optional().default(false).describe("Tessera's: every access token the service user got so far stops working too."),
   keepPreviousFor: durationSchema
     .optional()
-    .describe("Tessera's, PUT only: the secrets valid now stay valid this long beside the new one (at most 30 days), e.g. \"3600s\"."),
+    .describe('Tessera\'s, PUT only: the secrets valid now stay valid this long beside the new one (at most 30 days), e.g. "3600s".'),
 });
 export type MachineSecretOptions = z.input<typeof machineSecretOptionsSchema>;
 
@@ -46,10 +46,7 @@ export type SecretState = (typeof SECRET_STATES)[number];
 /** One client secret as listed: never its value or hash. */
 export const machineSecretViewSchema = z.strictObject({
   id: idSchema,
-  hint: z
-    .string()
-    .optional()
-    .describe("The secret's last 4 characters, to tell which one a job holds; absent for a secret made before Tessera kept them."),
+  hint: z.string().optional().describe("The secret's last 4 characters, to tell which one a job holds; absent for a secret made before Tessera kept them."),
   creationDate: timestampSchema,
   expirationDate: timestampSchema.describe("'9999-12-31T23:59:59Z' while it does not expire (ZITADEL's \"no expiration\")."),
   state: z.enum(SECRET_STATES),

@@ -68,7 +68,6 @@ export const textQueryMethod = z
   .default('TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE');
 export type TextQueryMethod = z.output<typeof textQueryMethod>;
 
-
 /** No stored name holds a control character, so a search term with one is a mistake, not a query. */
 export const searchTerm = z
   .string()
@@ -88,7 +87,12 @@ export const userSearchQuerySchema = z.union([
   displayNameQuery,
   z.strictObject({ typeQuery: z.strictObject({ type: z.enum(['TYPE_HUMAN', 'TYPE_MACHINE']) }) }),
   z.strictObject({
-    orQuery: z.strictObject({ queries: z.array(z.union([userNameQuery, displayNameQuery])).min(1).max(10) }),
+    orQuery: z.strictObject({
+      queries: z
+        .array(z.union([userNameQuery, displayNameQuery]))
+        .min(1)
+        .max(10),
+    }),
   }),
 ]);
 export type UserSearchQuery = z.input<typeof userSearchQuerySchema>;
@@ -96,7 +100,16 @@ export type UserSearchQuery = z.input<typeof userSearchQuerySchema>;
 /** uint64 fields arrive as JSON strings from ZITADEL clients and as numbers from others; both are accepted. */
 const uint = (max: number) =>
   z
-    .union([z.string().regex(/^\d{1,18}$/).transform(Number), z.number()], { error: 'must be a non-negative integer' })
+    .union(
+      [
+        z
+          .string()
+          .regex(/^\d{1,18}$/)
+          .transform(Number),
+        z.number(),
+      ],
+      { error: 'must be a non-negative integer' },
+    )
     .pipe(z.number().int('must be a non-negative integer').min(0, 'must be a non-negative integer').max(max, `must be at most ${max}`));
 
 /** A page of at most 1000; 0 means the default. */

@@ -33,17 +33,17 @@ const cols = [
 export function withRatios(rows) {
   const find = (setup, key) => rows.find((r) => r.setup === setup && r.key === key);
   return rows.map((r) => {
-    const of =
-      r.setup === 'pg1' ? find('sqlite', r.key)
-      : r.setup === 'pgN' ? find('pg1', r.key)
-      : r.key === 'again' ? find('baseline', 'token')
-      : null;
+    const of = r.setup === 'pg1' ? find('sqlite', r.key) : r.setup === 'pgN' ? find('pg1', r.key) : r.key === 'again' ? find('baseline', 'token') : null;
     return { ...r, ratio: of ? ratio(r.req_s, of.req_s) : null };
   });
 }
 
 export function printEngineTable(rows, nodes) {
-  const line = (cells) => cells.map((c, i) => String(c ?? '').padEnd(cols[i][1])).join(' ').trimEnd();
+  const line = (cells) =>
+    cells
+      .map((c, i) => String(c ?? '').padEnd(cols[i][1]))
+      .join(' ')
+      .trimEnd();
   console.log(line(cols.map((c) => c[0])));
   console.log(line(cols.map((c) => '-'.repeat(c[1]))));
   for (const r of rows) console.log(line(cols.map((c) => c[2](r))));
@@ -60,7 +60,12 @@ export function printEngineTable(rows, nodes) {
 export function printCpuShares(rows, nodes) {
   console.log(`\nCPU share during each load (% of one core, ${CORES * 100}% in all):`);
   for (const r of rows.filter((x) => x.setup !== 'baseline')) {
-    const parts = [`nodes ${r.server_cpu_pct}`, r.db_cpu_pct != null ? `PostgreSQL ${r.db_cpu_pct}` : null, `generator ${r.generator_cpu_pct}`, `other ${r.other_cpu_pct}`];
+    const parts = [
+      `nodes ${r.server_cpu_pct}`,
+      r.db_cpu_pct != null ? `PostgreSQL ${r.db_cpu_pct}` : null,
+      `generator ${r.generator_cpu_pct}`,
+      `other ${r.other_cpu_pct}`,
+    ];
     const total = r.server_cpu_pct + (r.db_cpu_pct ?? 0) + r.generator_cpu_pct + r.other_cpu_pct;
     console.log(`  ${r.name.padEnd(27)} ${parts.filter(Boolean).join(' + ')} = ${total}`);
   }
@@ -101,7 +106,11 @@ export function printQuietEstimates(rows, nodes) {
       const r = rows.find((x) => x.setup === setup && x.key === key);
       return r ? quietEstimate(r, setup === 'pgN' ? nodes : 1, cores) : null;
     };
-    for (const [key, label] of [['token_opaque', 'token (opaque)'], ['token_jwt', 'token (JWT)'], ['orgs_me', 'orgs/me']]) {
+    for (const [key, label] of [
+      ['token_opaque', 'token (opaque)'],
+      ['token_jwt', 'token (JWT)'],
+      ['orgs_me', 'orgs/me'],
+    ]) {
       const [s, one, many] = [est('sqlite', key), est('pg1', key), est('pgN', key)];
       const parts = [`sqlite ${s}`, `pg 1 node ${one} (x${ratio(one, s)} sqlite)`];
       if (nodes > 1) parts.push(`pg ${nodes} nodes ${many} (x${ratio(many, one)} 1 node)`);
@@ -117,7 +126,11 @@ export function printEngineTargets(rows, nodes) {
     target('PostgreSQL 1 node / SQLite, token (JWT)', ratio(get('pg1', 'token_jwt'), get('sqlite', 'token_jwt')), '>=', 0.7),
   ];
   if (nodes > 1) {
-    for (const [key, label] of [['token_opaque', 'token (opaque)'], ['token_jwt', 'token (JWT)'], ['orgs_me', 'orgs/me']]) {
+    for (const [key, label] of [
+      ['token_opaque', 'token (opaque)'],
+      ['token_jwt', 'token (JWT)'],
+      ['orgs_me', 'orgs/me'],
+    ]) {
       list.push(target(`PostgreSQL ${nodes} nodes / 1 node, ${label}`, ratio(get('pgN', key), get('pg1', key)), '>=', 1.6));
     }
   }

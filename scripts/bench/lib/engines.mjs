@@ -91,14 +91,18 @@ export async function compareEngines({ tmp, load, nodes, env, running, log = con
       if (!r.ok) throw new Error(`node ${i} refused node 1's token: ${r.status} ${await r.text()}`);
       all.push(node);
     }
-    log(`  Tessera on PostgreSQL, ${nodes} nodes (the load generator deals its ${load.connections} connections round-robin over ${all.map((n) => n.base).join(', ')})…`);
+    log(
+      `  Tessera on PostgreSQL, ${nodes} nodes (the load generator deals its ${load.connections} connections round-robin over ${all.map((n) => n.base).join(', ')})…`,
+    );
     add('pgN', await threeLoads(`pg ${nodes} nodes`, all, p.clients, p.bearer, load, dbCpuMs));
   }
   await running.stopAll();
 
   // The baseline once more, last: how far the machine drifted while the run went on.
   const again = running.add(await startBaseline(bport));
-  add('baseline', [{ key: 'again', name: 'baseline node:http token, again', ...(await measure({ pid: again.pid, request: tokenRequest(bbase, fake), ...load })) }]);
+  add('baseline', [
+    { key: 'again', name: 'baseline node:http token, again', ...(await measure({ pid: again.pid, request: tokenRequest(bbase, fake), ...load })) },
+  ]);
   await running.stop(again);
   return rows;
 }

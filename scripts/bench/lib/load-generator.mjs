@@ -20,7 +20,11 @@ function run({ headersByConnection, ...opts }) {
 
 /** The count of each status that is not 2xx, e.g. {429: 48}. */
 const otherStatuses = (stats = {}) =>
-  Object.fromEntries(Object.entries(stats).filter(([code]) => !code.startsWith('2')).map(([code, s]) => [code, s.count]));
+  Object.fromEntries(
+    Object.entries(stats)
+      .filter(([code]) => !code.startsWith('2'))
+      .map(([code, s]) => [code, s.count]),
+  );
 
 process.on('message', async (msg) => {
   if (msg?.cmd === 'exit') return process.disconnect();

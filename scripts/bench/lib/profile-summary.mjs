@@ -42,7 +42,11 @@ export function summarizeProfile(profile, top = 40) {
   }
   const pct = (us) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
   const list = (m, n) =>
-    [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, us]) => `  ${pct(us)}  ${k}`).join('\n');
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, us]) => `  ${pct(us)}  ${k}`)
+      .join('\n');
   return [
     `total sampled: ${(total / 1000).toFixed(0)} ms`,
     '\nself time by package or file:',

@@ -16,7 +16,11 @@ const cols = [
 ];
 
 export function printTable(rows) {
-  const line = (cells) => cells.map((c, i) => String(c ?? '').padEnd(cols[i][1])).join(' ').trimEnd();
+  const line = (cells) =>
+    cells
+      .map((c, i) => String(c ?? '').padEnd(cols[i][1]))
+      .join(' ')
+      .trimEnd();
   console.log(line(cols.map((c) => c[0])));
   console.log(line(cols.map((c) => '-'.repeat(c[1]))));
   for (const r of rows) console.log(line(cols.map((c) => c[2](r))));

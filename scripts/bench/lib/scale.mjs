@@ -20,7 +20,10 @@ async function addUsers(dbFile, count) {
   for (let i = 0; i < count; i++) {
     const n = String(i).padStart(6, '0');
     await addMachineUser(storage, orgId, null, {
-      userName: `scale-${n}`, name: `Scale user ${n}`, description: '', accessTokenType: 'ACCESS_TOKEN_TYPE_BEARER',
+      userName: `scale-${n}`,
+      name: `Scale user ${n}`,
+      description: '',
+      accessTokenType: 'ACCESS_TOKEN_TYPE_BEARER',
     });
   }
   await storage.close();
@@ -59,15 +62,21 @@ export async function runScale(tmp, { duration, connections, tokens, env = {} })
     call('POST', '/users/_search', { query: { offset: 0, limit: 20 }, queries: [{ typeQuery: { type: 'TYPE_MACHINE' } }] }),
   );
   const search = await sequentialLatency(200, (i) => {
-    const term = String((i * 7919) % 100000).padStart(5, '0').slice(0, 4);
+    const term = String((i * 7919) % 100000)
+      .padStart(5, '0')
+      .slice(0, 4);
     return call('POST', '/users/_search', {
       query: { offset: 0, limit: 20 },
       queries: [
         { typeQuery: { type: 'TYPE_MACHINE' } },
-        { orQuery: { queries: [
-          { userNameQuery: { userName: term, method: 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE' } },
-          { displayNameQuery: { displayName: term, method: 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE' } },
-        ] } },
+        {
+          orQuery: {
+            queries: [
+              { userNameQuery: { userName: term, method: 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE' } },
+              { displayNameQuery: { displayName: term, method: 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE' } },
+            ],
+          },
+        },
       ],
     });
   });

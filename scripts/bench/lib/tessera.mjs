@@ -26,7 +26,7 @@ export async function startTessera(dir, { port, password, extraEnv = {}, nodeArg
   });
   // /healthz answers as soon as it listens; the first administrator is committed just after (on
   // PostgreSQL that takes a round trip or two), and the banner follows it.
-  for (const until = Date.now() + 30_000; !/Tessera is running/.test(server.output()); ) {
+  for (const until = Date.now() + 30_000; !/Tessera is running/.test(server.output());) {
     if (Date.now() > until || server.child.exitCode !== null) throw new Error(`tessera printed no banner:\n${server.output()}`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -49,10 +49,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const json: unknown = text ? safeJson(text) : undefined;
   if (!res.ok) {
     const parsed = apiErrorSchema.safeParse(json);
-    const error = new ApiRequestError(
-      res.status,
-      parsed.success ? parsed.data : { code: 0, message: `request failed (${res.status})`, details: [] },
-    );
+    const error = new ApiRequestError(res.status, parsed.success ? parsed.data : { code: 0, message: `request failed (${res.status})`, details: [] });
     if (res.status === 401 && !path.startsWith('/api/session')) onUnauthenticated?.();
     throw error;
   }

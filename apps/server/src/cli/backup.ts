@@ -15,7 +15,7 @@ export const backupCommand: Command = {
   async run([target], env) {
     const config = loadConfig(env);
     if (config.databaseUrl) {
-      throw new Error('backup copies a SQLite database; for PostgreSQL (TESSERA_DATABASE_URL) use pg_dump or your provider\'s backups');
+      throw new Error("backup copies a SQLite database; for PostgreSQL (TESSERA_DATABASE_URL) use pg_dump or your provider's backups");
     }
     // An existing database only; opening it also takes other users' access off an exposed one.
     const db = openDatabase(config.dbFile, { existing: true });

@@ -57,7 +57,9 @@ function readNewMasterKey(env: NodeJS.ProcessEnv, config: Config) {
   const { key, problems } = readMasterKey(given(names.inline), given(names.file), names);
   if (problems.length) throw new ConfigError(problems);
   if (!config.masterKey) {
-    throw new ConfigError(['TESSERA_MASTER_KEY_FILE: set it (or TESSERA_MASTER_KEY) to the current master key; a first master key is set by starting Tessera with it']);
+    throw new ConfigError([
+      'TESSERA_MASTER_KEY_FILE: set it (or TESSERA_MASTER_KEY) to the current master key; a first master key is set by starting Tessera with it',
+    ]);
   }
   if (!key) throw new ConfigError(['TESSERA_NEW_MASTER_KEY_FILE: set it (or TESSERA_NEW_MASTER_KEY) to the new master key']);
   if (key.sameAs(config.masterKey)) throw new ConfigError(['TESSERA_NEW_MASTER_KEY_FILE: the new master key is the current one']);
@@ -85,10 +87,14 @@ async function rotateSigning(storage: Storage, keys: InstanceKeys, config: Confi
       : `New signing key ${r.kid} (${r.alg}) now signs JWT access tokens.`,
   ];
   if (r.retired.length) {
-    lines.push(`Retired ${r.retired.join(', ')} from then on: its private key is deleted; its public key stays published until ${iso(until)}, so the tokens it signed stay valid until they expire.`);
+    lines.push(
+      `Retired ${r.retired.join(', ')} from then on: its private key is deleted; its public key stays published until ${iso(until)}, so the tokens it signed stay valid until they expire.`,
+    );
   }
   if (r.withdrawn.length) {
-    lines.push(`Withdrew ${r.withdrawn.join(', ')}: deleted at once, so every JWT they signed is refused from now on; clients get new tokens from the token endpoint.`);
+    lines.push(
+      `Withdrew ${r.withdrawn.join(', ')}: deleted at once, so every JWT they signed is refused from now on; clients get new tokens from the token endpoint.`,
+    );
   }
   if (r.pruned.length) lines.push(`Removed expired keys ${r.pruned.join(', ')}.`);
   lines.push(NOTICED);
@@ -122,7 +128,9 @@ function describe(r: InstanceKeyRotation): string {
           : `Deleted key ${r.previous}: no client secret or personal access token needed it.`,
     );
     if (r.tokensOnOlderKeys) {
-      lines.push(`${r.tokensOnOlderKeys} personal access token(s) are hashed with an older key, which is kept until the last of them is removed or expires. They keep working.`);
+      lines.push(
+        `${r.tokensOnOlderKeys} personal access token(s) are hashed with an older key, which is kept until the last of them is removed or expires. They keep working.`,
+      );
     }
   }
   lines.push(NOTICED);

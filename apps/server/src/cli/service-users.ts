@@ -42,7 +42,10 @@ async function organization(storage: Storage, given: string | undefined): Promis
 }
 
 async function serviceUser(storage: Storage, orgId: string, userName: string): Promise<{ id: string; username: string }> {
-  const row = await storage.one<{ id: string; username: string; type: string }>('SELECT id, username, type FROM users WHERE lower(username) = lower(?) AND org_id = ?', [userName, orgId]);
+  const row = await storage.one<{ id: string; username: string; type: string }>(
+    'SELECT id, username, type FROM users WHERE lower(username) = lower(?) AND org_id = ?',
+    [userName, orgId],
+  );
   if (!row || row.type !== 'machine') throw new Error(`No service user named "${userName}" in organization ${orgId}.`);
   return row;
 }

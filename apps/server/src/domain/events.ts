@@ -48,7 +48,12 @@ export interface EventView {
 /** The audit trail of one aggregate, newest first. */
 export async function listEvents(sql: Sql, aggregateType: string, aggregateId: string, limit = 50): Promise<EventView[]> {
   const rows = await sql.all<{
-    sequence: number; created_at: string; type: string; editor_user_id: string | null; display_name: string | null; payload: string;
+    sequence: number;
+    created_at: string;
+    type: string;
+    editor_user_id: string | null;
+    display_name: string | null;
+    payload: string;
   }>(
     `SELECT e.sequence, e.created_at, e.type, e.editor_user_id, u.display_name, e.payload
      FROM events e LEFT JOIN users u ON u.id = e.editor_user_id

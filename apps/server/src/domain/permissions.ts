@@ -1,10 +1,4 @@
-import {
-  INSTANCE_OWNER_ROLE,
-  instanceRoleDefinition,
-  permissionsOf,
-  roleDefinition,
-  type Permission,
-} from '@tessera/contracts';
+import { INSTANCE_OWNER_ROLE, instanceRoleDefinition, permissionsOf, roleDefinition, type Permission } from '@tessera/contracts';
 import { VersionedCache } from '../storage/data-version.js';
 import type { Storage } from '../storage/port.js';
 import { notFound, permissionDenied } from './errors.js';

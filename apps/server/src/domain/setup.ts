@@ -37,32 +37,42 @@ export async function prepareFirstInstance(storage: Storage, config: Config): Pr
   const passwordHash = await hashPassword(config.adminPassword ?? generatedPassword!);
   const instanceHost = new URL(config.issuer).hostname;
 
-  const write = () => storage.command(async (tx): Promise<SetupResult> => {
-    // A concurrent first start may have won the race while we hashed.
-    if (await hasOrg(tx)) return { created: false };
-    const org = await insertOrg(tx, { name: config.orgName, instanceHost, editorUserId: null });
-    const { userId, details: added } = await insertHuman(tx, org.id, null, {
-      userName: config.adminUsername,
-      displayName: 'Administrator',
-      passwordHash,
-      passwordChangeRequired: false,
+  const write = () =>
+    storage.command(async (tx): Promise<SetupResult> => {
+      // A concurrent first start may have won the race while we hashed.
+      if (await hasOrg(tx)) return { created: false };
+      const org = await insertOrg(tx, { name: config.orgName, instanceHost, editorUserId: null });
+      const { userId, details: added } = await insertHuman(tx, org.id, null, {
+        userName: config.adminUsername,
+        displayName: 'Administrator',
+        passwordHash,
+        passwordChangeRequired: false,
+      });
+      await tx.run('INSERT INTO instance_members (user_id, roles, created_at, sequence, changed_at) VALUES (?, ?, ?, ?, ?)', [
+        userId,
+        JSON.stringify([INSTANCE_OWNER_ROLE]),
+        added.changeDate,
+        Number(added.sequence),
+        added.changeDate,
+      ]);
+      const member = await appendEvent(tx, {
+        type: 'org.member.added',
+        aggregateType: 'org',
+        aggregateId: org.id,
+        resourceOwner: org.id,
+        editorUserId: null,
+        payload: { userId, roles: ['ORG_OWNER'] },
+      });
+      await tx.run(`INSERT INTO org_members (org_id, user_id, roles, sequence, created_at, changed_at) VALUES (?, ?, ?, ?, ?, ?)`, [
+        org.id,
+        userId,
+        JSON.stringify(['ORG_OWNER']),
+        member.sequence,
+        member.createdAt,
+        member.createdAt,
+      ]);
+      return { created: true, orgName: config.orgName, adminUsername: config.adminUsername, generatedPassword };
     });
-    await tx.run('INSERT INTO instance_members (user_id, roles, created_at, sequence, changed_at) VALUES (?, ?, ?, ?, ?)', [
-      userId, JSON.stringify([INSTANCE_OWNER_ROLE]), added.changeDate, Number(added.sequence), added.changeDate,
-    ]);
-    const member = await appendEvent(tx, {
-      type: 'org.member.added',
-      aggregateType: 'org',
-      aggregateId: org.id,
-      resourceOwner: org.id,
-      editorUserId: null,
-      payload: { userId, roles: ['ORG_OWNER'] },
-    });
-    await tx.run(`INSERT INTO org_members (org_id, user_id, roles, sequence, created_at, changed_at) VALUES (?, ?, ?, ?, ?, ?)`, [
-      org.id, userId, JSON.stringify(['ORG_OWNER']), member.sequence, member.createdAt, member.createdAt,
-    ]);
-    return { created: true, orgName: config.orgName, adminUsername: config.adminUsername, generatedPassword };
-  });
   const commit = async (): Promise<SetupResult> => {
     try {
       return await write();

@@ -8,7 +8,8 @@ import { invalidArgument } from '../domain/errors.js';
  * resources, v2...; gRPC's /zitadel.<service>/...), and must never fall back to the SPA's index.html:
  * a client would take the page for an answer. They end in the gateway's 404 instead.
  */
-const API_PATH = /^\/(?:(?:api|management|admin|auth|system|resources|oauth|oidc|v2|v2beta|v3alpha|debug|\.well-known)(?:\/|$)|zitadel\.|(?:healthz|readyz|metrics)$)/i;
+const API_PATH =
+  /^\/(?:(?:api|management|admin|auth|system|resources|oauth|oidc|v2|v2beta|v3alpha|debug|\.well-known)(?:\/|$)|zitadel\.|(?:healthz|readyz|metrics)$)/i;
 
 /**
  * A path no browser asks for: a dot segment (browsers resolve those before sending), a backslash,
@@ -34,10 +35,7 @@ export function consoleRouter(consoleDir: string): Router {
     if (isTraversalProbe(req.path)) return next(invalidArgument('PATH-INVALID', 'request path is not valid'));
     next();
   });
-  r.use(
-    '/assets',
-    express.static(path.join(consoleDir, 'assets'), { immutable: true, maxAge: '1y', index: false, fallthrough: false }),
-  );
+  r.use('/assets', express.static(path.join(consoleDir, 'assets'), { immutable: true, maxAge: '1y', index: false, fallthrough: false }));
   r.use(express.static(consoleDir, { index: false, maxAge: '1h' }));
   r.get('/{*splat}', (req, res, next) => {
     if (API_PATH.test(req.path) || !req.accepts('html')) return next();

@@ -34,7 +34,12 @@ function originProblem(value: string): string | undefined {
 /** TESSERA_CORS_ORIGINS: comma-separated origins, each checked at start (every problem listed). */
 export const corsOriginsSchema = z
   .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
   .superRefine((origins, ctx) => {
     for (const o of origins) {
       const problem = originProblem(o);

@@ -26,7 +26,14 @@ export interface Metrics {
 }
 
 const ignore = () => {};
-export const NO_METRICS: Metrics = { tokenIssued: ignore, clientAuthFailed: ignore, throttled: ignore, responded: ignore, managementCall: ignore, databaseError: ignore };
+export const NO_METRICS: Metrics = {
+  tokenIssued: ignore,
+  clientAuthFailed: ignore,
+  throttled: ignore,
+  responded: ignore,
+  managementCall: ignore,
+  databaseError: ignore,
+};
 
 const ENDPOINT = Symbol('tessera.endpoint');
 
@@ -61,14 +68,24 @@ export function routeFamily(path: string): RouteFamily {
 /** Prometheus metrics in a registry of this app's own (tests build many apps in one process). */
 export class PrometheusMetrics implements Metrics {
   readonly registry = new Registry();
-  readonly #tokens = new Counter({ name: 'tessera_tokens_issued_total', help: 'Access tokens issued, by token type and grant.', labelNames: ['type', 'grant'], registers: [this.registry] });
+  readonly #tokens = new Counter({
+    name: 'tessera_tokens_issued_total',
+    help: 'Access tokens issued, by token type and grant.',
+    labelNames: ['type', 'grant'],
+    registers: [this.registry],
+  });
   readonly #authFailures = new Counter({
     name: 'tessera_client_auth_failures_total',
     help: 'Failed client authentications at the OAuth endpoints, by reason.',
     labelNames: ['reason'],
     registers: [this.registry],
   });
-  readonly #throttled = new Counter({ name: 'tessera_throttled_total', help: 'Attempts refused by a failure throttle (429).', labelNames: ['gate'], registers: [this.registry] });
+  readonly #throttled = new Counter({
+    name: 'tessera_throttled_total',
+    help: 'Attempts refused by a failure throttle (429).',
+    labelNames: ['gate'],
+    registers: [this.registry],
+  });
   readonly #calls = new Counter({
     name: 'tessera_management_calls_total',
     help: 'Management and admin API calls, by endpoint as declared and by status.',

@@ -30,8 +30,11 @@ export const authEndpoints: readonly Endpoint[] = [
       if (principal.userType !== 'human') {
         throw failedPrecondition('USER-NotHuman', 'a service user has no password: it authenticates with a client secret, a key or a token');
       }
-      if (body.newPassword === body.oldPassword) throw invalidArgument('USER-PasswordUnchanged', 'the new password must differ from the current one', 'newPassword');
-      const me = await ctx.storage.one<{ username: string; password_hash: string }>('SELECT username, password_hash FROM users WHERE id = ?', [principal.userId]);
+      if (body.newPassword === body.oldPassword)
+        throw invalidArgument('USER-PasswordUnchanged', 'the new password must differ from the current one', 'newPassword');
+      const me = await ctx.storage.one<{ username: string; password_hash: string }>('SELECT username, password_hash FROM users WHERE id = ?', [
+        principal.userId,
+      ]);
       // Guessed like a sign-in, so throttled like one: a session left open must not become a password oracle.
       if (!me || !(await checkPassword(ctx, address(), me.username, body.oldPassword, async () => me.password_hash))) {
         throw invalidArgument('USER-PasswordWrong', 'the current password is not correct', 'oldPassword');

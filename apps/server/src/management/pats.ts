@@ -6,12 +6,7 @@ import {
   listPersonalAccessTokensResponseSchema,
   listPersonalAccessTokensSchema,
 } from '@tessera/contracts';
-import {
-  addPersonalAccessToken,
-  getPersonalAccessToken,
-  listPersonalAccessTokens,
-  removePersonalAccessToken,
-} from '../domain/pats/pats.js';
+import { addPersonalAccessToken, getPersonalAccessToken, listPersonalAccessTokens, removePersonalAccessToken } from '../domain/pats/pats.js';
 import { endpoint, type Endpoint } from './endpoint.js';
 
 /** A service user's personal access tokens, as ZITADEL's AddPersonalAccessToken, List…, Get…ByIDs and Remove…. */

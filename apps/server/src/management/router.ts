@@ -43,7 +43,6 @@ export function decodeParam(value: string): string {
   }
 }
 
-
 function checkIds(params: Record<string, string>): void {
   for (const name in params) {
     if (name.endsWith('Id') && !idSchema.safeParse(params[name]).success) {
@@ -66,7 +65,10 @@ export async function invoke(ctx: AppContext, e: Endpoint, call: ApiCall): Promi
   checkIds(params);
   let orgId = '';
   if (principal.passwordChangeRequired && e.scope !== 'self') {
-    throw failedPrecondition('USER-PasswordChangeRequired', 'choose your own password first: this one was set by someone else (PUT /auth/v1/users/me/password)');
+    throw failedPrecondition(
+      'USER-PasswordChangeRequired',
+      'choose your own password first: this one was set by someone else (PUT /auth/v1/users/me/password)',
+    );
   }
   if (e.scope === 'self') {
     orgId = principal.orgId;

@@ -1,9 +1,4 @@
-import {
-  detailsResponseSchema,
-  listMachineSecretsResponseSchema,
-  machineSecretOptionsSchema,
-  machineSecretResponseSchema,
-} from '@tessera/contracts';
+import { detailsResponseSchema, listMachineSecretsResponseSchema, machineSecretOptionsSchema, machineSecretResponseSchema } from '@tessera/contracts';
 import { z } from 'zod';
 import { generateMachineSecret, removeMachineSecret, revokeMachineSecret } from '../domain/secrets/commands.js';
 import { listMachineSecrets } from '../domain/secrets/queries.js';

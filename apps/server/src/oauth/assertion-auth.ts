@@ -97,8 +97,9 @@ function readAssertion(assertion: string, refuse: (d: string) => OAuthError): { 
 function checkClaims(claims: JWTPayload, audiences: Set<string>, refuse: (d: string) => OAuthError): void {
   const now = Math.floor(Date.now() / 1000);
   const issuer = [...audiences][0];
-  if (typeof claims.iss !== 'string' || typeof claims.sub !== 'string' || !claims.sub) throw refuse('the assertion needs iss and sub: both the service user id');
-  if (claims.iss !== claims.sub) throw refuse('the assertion\'s iss and sub must both be the service user id');
+  if (typeof claims.iss !== 'string' || typeof claims.sub !== 'string' || !claims.sub)
+    throw refuse('the assertion needs iss and sub: both the service user id');
+  if (claims.iss !== claims.sub) throw refuse("the assertion's iss and sub must both be the service user id");
   const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   if (!aud.some((a) => typeof a === 'string' && audiences.has(a))) throw refuse(`the assertion's aud must be this issuer, ${issuer}`);
   if (typeof claims.exp !== 'number') throw refuse('the assertion has no exp');

@@ -10,10 +10,7 @@ export type OAuthHandler = (req: IncomingMessage, res: ServerResponse) => void;
  * The OAuth boundary's error translator: OAuth errors answer in RFC 6749's shape, anything else
  * is logged and answers server_error without detail. Never the management API's gateway shape.
  */
-export function oauthRoute(
-  logger: Logger,
-  handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void,
-): OAuthHandler {
+export function oauthRoute(logger: Logger, handler: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void): OAuthHandler {
   const fail = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
     if (res.headersSent) return;
     if (err instanceof OAuthError) return sendOAuthError(res, err);

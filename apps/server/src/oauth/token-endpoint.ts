@@ -54,7 +54,8 @@ export function tokenEndpoint(ctx: AppContext): OAuthHandler {
       const grantType = t.params!.get('grant_type');
       if (!grantType) throw new InvalidRequest('grant_type missing');
       t.grant = grants.get(grantType);
-      if (!t.grant) throw new UnsupportedGrantType(`grant_type ${JSON.stringify(grantType.slice(0, 64))} is not supported; use client_credentials or ${JWT_BEARER_GRANT}`);
+      if (!t.grant)
+        throw new UnsupportedGrantType(`grant_type ${JSON.stringify(grantType.slice(0, 64))} is not supported; use client_credentials or ${JWT_BEARER_GRANT}`);
     },
     function validateScope(t) {
       if (!t.grant!.parameters.has('scope')) return;

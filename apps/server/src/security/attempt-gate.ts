@@ -176,10 +176,10 @@ export class SharedGate implements AttemptGate {
     return {
       // One round trip: the address's count given back, the pair's row gone.
       succeeded: async () => {
-        await this.storage.run(
-          'WITH back AS (UPDATE throttles SET count = count - 1 WHERE key = ? AND count > 0) DELETE FROM throttles WHERE key = ?',
-          [keys.address, keys.pair],
-        );
+        await this.storage.run('WITH back AS (UPDATE throttles SET count = count - 1 WHERE key = ? AND count > 0) DELETE FROM throttles WHERE key = ?', [
+          keys.address,
+          keys.pair,
+        ]);
       },
       withdraw: () => this.#giveBack([keys.pair, keys.address]),
     };

@@ -102,7 +102,10 @@ function readGroups(ip: string, from: number, to: number, at: number): number {
       value = 0;
     } else if (c === 46) {
       // A dotted IPv4 tail: the group read so far was its first decimal byte, not hex.
-      const [a, b, d, e] = ip.slice(ip.lastIndexOf(':', i) + 1, to).split('.').map(Number) as [number, number, number, number];
+      const [a, b, d, e] = ip
+        .slice(ip.lastIndexOf(':', i) + 1, to)
+        .split('.')
+        .map(Number) as [number, number, number, number];
       if (at < 8) {
         groups[at + n] = (a << 8) | b;
         groups[at + n + 1] = (d << 8) | e;

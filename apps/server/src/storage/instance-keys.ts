@@ -49,7 +49,15 @@ export type { InstanceKeyRing };
  * openInstanceKeys() (storage/open-instance-keys.ts).
  */
 export class InstanceKeys {
-  readonly #rings = new Map<KeyPurpose, LiveRing>(KEY_PURPOSES.map((p) => [p, new LiveRing(() => this.follow(), () => this.refresh())]));
+  readonly #rings = new Map<KeyPurpose, LiveRing>(
+    KEY_PURPOSES.map((p) => [
+      p,
+      new LiveRing(
+        () => this.follow(),
+        () => this.refresh(),
+      ),
+    ]),
+  );
   /** Session cookie secrets, current first, updated in place: express-session keeps this array. */
   readonly sessionSecrets: string[] = [];
   readonly #unwrapped = new Map<string, Buffer>();

@@ -116,7 +116,9 @@ async function checkStoredKeys(tx: Sql, file: string, { masterKey, wrapInPlace }
     try {
       masterKey.unwrap(check, CHECK_LABEL);
     } catch {
-      throw new KeyStoreError(`the configured master key is not the one the keys in ${file} were wrapped with (check TESSERA_MASTER_KEY or TESSERA_MASTER_KEY_FILE)`);
+      throw new KeyStoreError(
+        `the configured master key is not the one the keys in ${file} were wrapped with (check TESSERA_MASTER_KEY or TESSERA_MASTER_KEY_FILE)`,
+      );
     }
   }
   if (masterKey && plain.length && !wrapInPlace) {

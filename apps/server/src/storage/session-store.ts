@@ -52,17 +52,24 @@ export class DbSessionStore extends session.Store {
          ON CONFLICT (sid_hash) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`,
         [sessionKey(sid), JSON.stringify(sess), this.#expiry(sess)],
       )
-      .then(() => cb?.(), (err: unknown) => cb?.(err));
+      .then(
+        () => cb?.(),
+        (err: unknown) => cb?.(err),
+      );
   }
 
   override destroy(sid: string, cb?: Callback): void {
-    this.storage.run('DELETE FROM sessions WHERE sid_hash = ?', [sessionKey(sid)]).then(() => cb?.(), (err: unknown) => cb?.(err));
+    this.storage.run('DELETE FROM sessions WHERE sid_hash = ?', [sessionKey(sid)]).then(
+      () => cb?.(),
+      (err: unknown) => cb?.(err),
+    );
   }
 
   override touch(sid: string, sess: session.SessionData, cb?: Callback): void {
-    this.storage
-      .run('UPDATE sessions SET expires_at = ? WHERE sid_hash = ?', [this.#expiry(sess), sessionKey(sid)])
-      .then(() => cb?.(), (err: unknown) => cb?.(err));
+    this.storage.run('UPDATE sessions SET expires_at = ? WHERE sid_hash = ?', [this.#expiry(sess), sessionKey(sid)]).then(
+      () => cb?.(),
+      (err: unknown) => cb?.(err),
+    );
   }
 
   close(): void {

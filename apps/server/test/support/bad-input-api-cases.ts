@@ -1,7 +1,10 @@
 import { chunked, JSON_TYPE, type BadCase } from './bad-input.js';
 
 export type H = [string, string][];
-export const session: H = [['Cookie', '$COOKIE'], ['x-csrf-token', '$CSRF']];
+export const session: H = [
+  ['Cookie', '$COOKIE'],
+  ['x-csrf-token', '$CSRF'],
+];
 export const json = (extra: H = []): H => [['Content-Type', JSON_TYPE], ...session, ...extra];
 export const M = '/management/v1';
 
@@ -30,10 +33,16 @@ export const methodAndPathCases: BadCase[] = [
 
 export const contentTypeCases: BadCase[] = [
   api('text/plain', 'POST', `${M}/users/machine`, 400, 'BODY-CONTENT-TYPE', JSON.stringify(machine({})), [['Content-Type', 'text/plain'], ...session]),
-  api('a form body', 'POST', `${M}/users/machine`, 400, 'BODY-CONTENT-TYPE', 'userName=a&name=b', [['Content-Type', 'application/x-www-form-urlencoded'], ...session]),
+  api('a form body', 'POST', `${M}/users/machine`, 400, 'BODY-CONTENT-TYPE', 'userName=a&name=b', [
+    ['Content-Type', 'application/x-www-form-urlencoded'],
+    ...session,
+  ]),
   api('multipart', 'POST', `${M}/users/machine`, 400, 'BODY-CONTENT-TYPE', '--x--', [['Content-Type', 'multipart/form-data; boundary=x'], ...session]),
   api('a body without Content-Type', 'POST', `${M}/users/machine`, 400, 'BODY-CONTENT-TYPE', JSON.stringify(machine({})), session),
-  api('JSON in latin-1', 'POST', `${M}/users/machine`, 415, 'BODY-INVALID', JSON.stringify(machine({})), [['Content-Type', `${JSON_TYPE}; charset=latin1`], ...session]),
+  api('JSON in latin-1', 'POST', `${M}/users/machine`, 415, 'BODY-INVALID', JSON.stringify(machine({})), [
+    ['Content-Type', `${JSON_TYPE}; charset=latin1`],
+    ...session,
+  ]),
   api('an unknown Content-Encoding', 'POST', `${M}/users/machine`, 415, 'BODY-INVALID', '{}', json([['Content-Encoding', 'zstd-x']])),
   api('gzip that is not gzip', 'POST', `${M}/users/machine`, 400, 'BODY-INVALID', '{"userName":"x"}', json([['Content-Encoding', 'gzip']])),
   api('deflate that is not deflate', 'POST', `${M}/users/_search`, 400, 'BODY-INVALID', '{}', json([['Content-Encoding', 'deflate']])),
@@ -49,20 +58,44 @@ export const jsonCases: BadCase[] = [
   api('a bare number', 'POST', `${M}/users/_search`, 400, 'BODY-INVALID', '123'),
   api('a bare string', 'POST', `${M}/users/_search`, 400, 'BODY-INVALID', '"hello"'),
   api('an array', 'POST', `${M}/users/_search`, 400, 'INVALID_ARGUMENT', '[]'),
-  api('bytes that are not UTF-8', 'POST', `${M}/users/machine`, 400, 'INVALID_ARGUMENT', Buffer.concat([Buffer.from('{"userName":"'), Buffer.from([0xff, 0xfe]), Buffer.from('","name":"x"}')])),
+  api(
+    'bytes that are not UTF-8',
+    'POST',
+    `${M}/users/machine`,
+    400,
+    'INVALID_ARGUMENT',
+    Buffer.concat([Buffer.from('{"userName":"'), Buffer.from([0xff, 0xfe]), Buffer.from('","name":"x"}')]),
+  ),
   api('30,000 nested arrays', 'POST', `${M}/users/_search`, 400, 'INVALID_ARGUMENT', deep('[', ']', 30000)),
   api('10,000 nested objects', 'POST', `${M}/users/_search`, 400, 'INVALID_ARGUMENT', `${'{"a":'.repeat(10000)}1${'}'.repeat(10000)}`),
   api('query nested in query 5,000 times', 'POST', `${M}/users/_search`, 400, 'INVALID_ARGUMENT', `${'{"query":'.repeat(5000)}{}${'}'.repeat(5000)}`),
-  api('orQuery nested in orQuery', 'POST', `${M}/users/_search`, 400, 'INVALID_ARGUMENT', { queries: [{ orQuery: { queries: [{ orQuery: { queries: [] } }] } }] }),
+  api('orQuery nested in orQuery', 'POST', `${M}/users/_search`, 400, 'INVALID_ARGUMENT', {
+    queries: [{ orQuery: { queries: [{ orQuery: { queries: [] } }] } }],
+  }),
   api('a body over 64 KiB', 'POST', `${M}/users/machine`, 413, 'BODY-INVALID', JSON.stringify(machine({ description: 'x'.repeat(70000) }))),
   api('a declared body of 100 GB', 'POST', `${M}/users/machine`, 413, 'BODY-INVALID', '{}', json([['Content-Length', '100000000000']])),
-  api('a chunked body over 64 KiB', 'POST', `${M}/users/_search`, 413, 'BODY-INVALID', chunked(JSON.stringify({ pad: 'x'.repeat(70000) })), json([['Transfer-Encoding', 'chunked']])),
+  api(
+    'a chunked body over 64 KiB',
+    'POST',
+    `${M}/users/_search`,
+    413,
+    'BODY-INVALID',
+    chunked(JSON.stringify({ pad: 'x'.repeat(70000) })),
+    json([['Transfer-Encoding', 'chunked']]),
+  ),
 ];
 
 export const unknownFieldCases: BadCase[] = [
   api('AddMachineUser with an unknown field', 'POST', `${M}/users/machine`, 400, 'INVALID_ARGUMENT', machine({ isAdmin: true })),
   api('AddMachineUser with __proto__', 'POST', `${M}/users/machine`, 400, 'INVALID_ARGUMENT', '{"userName":"corpus-p","name":"x","__proto__":{"admin":true}}'),
-  api('AddMachineUser with constructor.prototype', 'POST', `${M}/users/machine`, 400, 'INVALID_ARGUMENT', '{"userName":"corpus-c","name":"x","constructor":{"prototype":{"admin":true}}}'),
+  api(
+    'AddMachineUser with constructor.prototype',
+    'POST',
+    `${M}/users/machine`,
+    400,
+    'INVALID_ARGUMENT',
+    '{"userName":"corpus-c","name":"x","constructor":{"prototype":{"admin":true}}}',
+  ),
   api('ListUsers with an unknown field', 'POST', `${M}/users/_search`, 400, 'INVALID_ARGUMENT', { filter: 'x' }),
   api('ListUsers with an unknown query kind', 'POST', `${M}/users/_search`, 400, 'INVALID_ARGUMENT', { queries: [{ emailQuery: { email: 'x' } }] }),
   api('UpdateOrg with an unknown field', 'PUT', `${M}/orgs/me`, 400, 'INVALID_ARGUMENT', { name: 'x', primaryDomain: 'evil.example' }),
@@ -95,6 +128,10 @@ export const nameCases: BadCase[] = [
   api('AddOrg with a name of 300 characters', 'POST', `${M}/orgs`, 400, 'INVALID_ARGUMENT', { name: 'o'.repeat(300) }),
   api('AddOrg with a line break in the name', 'POST', `${M}/orgs`, 400, 'INVALID_ARGUMENT', { name: 'a\nb' }),
   api('a NUL byte in a search term', 'POST', `${M}/users/_search`, 400, 'INVALID_ARGUMENT', { queries: [{ userNameQuery: { userName: 'a\u0000' } }] }),
-  api('a search term of 201 characters', 'POST', `${M}/users/_search`, 400, 'INVALID_ARGUMENT', { queries: [{ displayNameQuery: { displayName: 'x'.repeat(201) } }] }),
-  api('an unknown text query method', 'POST', `${M}/users/_search`, 400, 'INVALID_ARGUMENT', { queries: [{ userNameQuery: { userName: 'a', method: 'TEXT_QUERY_METHOD_REGEX' } }] }),
+  api('a search term of 201 characters', 'POST', `${M}/users/_search`, 400, 'INVALID_ARGUMENT', {
+    queries: [{ displayNameQuery: { displayName: 'x'.repeat(201) } }],
+  }),
+  api('an unknown text query method', 'POST', `${M}/users/_search`, 400, 'INVALID_ARGUMENT', {
+    queries: [{ userNameQuery: { userName: 'a', method: 'TEXT_QUERY_METHOD_REGEX' } }],
+  }),
 ];

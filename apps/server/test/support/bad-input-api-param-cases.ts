@@ -36,7 +36,9 @@ export const idCases: BadCase[] = [
   api('AddOrgMember with a non-numeric userId', 'POST', `${M}/orgs/me/members`, 400, 'INVALID_ARGUMENT', { userId: 'abc', roles: ['ORG_OWNER'] }),
   api('AddOrgMember with a numeric userId', 'POST', `${M}/orgs/me/members`, 400, 'INVALID_ARGUMENT', { userId: 1, roles: ['ORG_OWNER'] }),
   api('AddOrgMember with a userId of 21 digits', 'POST', `${M}/orgs/me/members`, 400, 'INVALID_ARGUMENT', { userId: '1'.repeat(21), roles: ['ORG_OWNER'] }),
-  api('ListOrgMembers filtering by a non-numeric id', 'POST', `${M}/orgs/me/members/_search`, 400, 'INVALID_ARGUMENT', { queries: [{ userIdQuery: { userId: 'x' } }] }),
+  api('ListOrgMembers filtering by a non-numeric id', 'POST', `${M}/orgs/me/members/_search`, 400, 'INVALID_ARGUMENT', {
+    queries: [{ userIdQuery: { userId: 'x' } }],
+  }),
 ];
 
 const orgHeader = (value: string): H => [...session, ['x-zitadel-orgid', value]];
@@ -68,14 +70,17 @@ export const pagingCases: BadCase[] = [
   users({ queries: Array.from({ length: 11 }, () => ({ typeQuery: { type: 'TYPE_MACHINE' } })) }),
   users({ queries: [{ orQuery: { queries: Array.from({ length: 11 }, () => ({ userNameQuery: { userName: 'a' } })) } }] }),
   api('ListUserChanges with a negative sequence', 'POST', `${M}/users/$USER_ID/changes/_search`, 400, 'INVALID_ARGUMENT', { query: { sequence: -5 } }),
-  api('ListUserChanges with a sequence past 2^53', 'POST', `${M}/users/$USER_ID/changes/_search`, 400, 'INVALID_ARGUMENT', { query: { sequence: '9007199254740993' } }),
+  api('ListUserChanges with a sequence past 2^53', 'POST', `${M}/users/$USER_ID/changes/_search`, 400, 'INVALID_ARGUMENT', {
+    query: { sequence: '9007199254740993' },
+  }),
   api('ListUserChanges with a limit of a million', 'POST', `${M}/users/$USER_ID/changes/_search`, 400, 'INVALID_ARGUMENT', { query: { limit: 1_000_000 } }),
   api('ListOrgMembers with a negative offset', 'POST', `${M}/orgs/me/members/_search`, 400, 'INVALID_ARGUMENT', { query: { offset: -10 } }),
   api('ListOrgs with a negative limit', 'POST', '/admin/v1/orgs/_search', 400, 'INVALID_ARGUMENT', { query: { limit: -1 } }),
   api('ListOrgs with an offset past uint64', 'POST', '/admin/v1/orgs/_search', 400, 'INVALID_ARGUMENT', { query: { offset: '99999999999999999999' } }),
 ];
 
-const member = (roles: unknown) => api(`AddOrgMember with roles ${JSON.stringify(roles).slice(0, 40)}`, 'POST', `${M}/orgs/me/members`, 400, undefined, { userId: '$USER_ID', roles });
+const member = (roles: unknown) =>
+  api(`AddOrgMember with roles ${JSON.stringify(roles).slice(0, 40)}`, 'POST', `${M}/orgs/me/members`, 400, undefined, { userId: '$USER_ID', roles });
 
 export const roleCases: BadCase[] = [
   member(['IAM_OWNER']),
@@ -100,11 +105,54 @@ export const authCases: BadCase[] = [
   auth('a forged session cookie', 'GET', `${M}/orgs/me`, 401, [['Cookie', `tessera.sid=s%3A${'x'.repeat(40)}.${'y'.repeat(43)}`]]),
   auth('a session cookie with invalid percent-encoding', 'GET', `${M}/orgs/me`, 401, [['Cookie', 'tessera.sid=s%3Azz%zz']]),
   auth('a session cookie of 8,000 characters', 'GET', `${M}/orgs/me`, 401, [['Cookie', `tessera.sid=${'x'.repeat(8000)}`]]),
-  auth('a cookie write without the CSRF token', 'POST', `${M}/users/machine`, 403, [['Cookie', '$COOKIE'], ['Content-Type', 'application/json']], '{}'),
-  auth('a cookie write with a wrong CSRF token', 'DELETE', `${M}/users/$USER_ID`, 403, [['Cookie', '$COOKIE'], ['x-csrf-token', 'x'.repeat(43)]]),
-  auth('a cookie write with a CSRF token of another length', 'PUT', `${M}/orgs/me`, 403, [['Cookie', '$COOKIE'], ['x-csrf-token', 'short'], ['Content-Type', 'application/json']], '{"name":"x"}'),
-  auth('a Bearer call with an invalid body', 'POST', `${M}/users/machine`, 400, [['Authorization', 'Bearer $TOKEN'], ['Content-Type', 'application/json']], '{"userName":"\\u0000"}'),
-  auth('a Bearer call with malformed JSON', 'POST', `${M}/users/_search`, 400, [['Authorization', 'Bearer $TOKEN'], ['Content-Type', 'application/json']], '{"query":'),
+  auth(
+    'a cookie write without the CSRF token',
+    'POST',
+    `${M}/users/machine`,
+    403,
+    [
+      ['Cookie', '$COOKIE'],
+      ['Content-Type', 'application/json'],
+    ],
+    '{}',
+  ),
+  auth('a cookie write with a wrong CSRF token', 'DELETE', `${M}/users/$USER_ID`, 403, [
+    ['Cookie', '$COOKIE'],
+    ['x-csrf-token', 'x'.repeat(43)],
+  ]),
+  auth(
+    'a cookie write with a CSRF token of another length',
+    'PUT',
+    `${M}/orgs/me`,
+    403,
+    [
+      ['Cookie', '$COOKIE'],
+      ['x-csrf-token', 'short'],
+      ['Content-Type', 'application/json'],
+    ],
+    '{"name":"x"}',
+  ),
+  auth(
+    'a Bearer call with an invalid body',
+    'POST',
+    `${M}/users/machine`,
+    400,
+    [
+      ['Authorization', 'Bearer $TOKEN'],
+      ['Content-Type', 'application/json'],
+    ],
+    '{"userName":"\\u0000"}',
+  ),
+  auth(
+    'a Bearer call with malformed JSON',
+    'POST',
+    `${M}/users/_search`,
+    400,
+    [
+      ['Authorization', 'Bearer $TOKEN'],
+      ['Content-Type', 'application/json'],
+    ],
+    '{"query":',
+  ),
   auth('a Bearer call with a bad id', 'GET', `${M}/users/12ab`, 400, [['Authorization', 'Bearer $TOKEN']]),
 ];
-

@@ -49,7 +49,13 @@ export const tokenCases: BadCase[] = [
   token('a JSON body', 400, 'invalid_request', [['Content-Type', JSON_TYPE], ...basic], '{"grant_type":"client_credentials","scope":"openid"}'),
   token('no Content-Type', 400, 'invalid_request', basic, CC),
   token('text/plain', 400, 'invalid_request', [['Content-Type', 'text/plain'], ...basic], CC),
-  token('multipart/form-data', 400, 'invalid_request', [['Content-Type', 'multipart/form-data; boundary=x'], ...basic], '--x\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\nclient_credentials\r\n--x--'),
+  token(
+    'multipart/form-data',
+    400,
+    'invalid_request',
+    [['Content-Type', 'multipart/form-data; boundary=x'], ...basic],
+    '--x\r\nContent-Disposition: form-data; name="grant_type"\r\n\r\nclient_credentials\r\n--x--',
+  ),
   token('a form in ISO-8859-1', 400, 'invalid_request', [['Content-Type', `${FORM}; charset=iso-8859-1`], ...basic], CC),
   token('a look-alike media type', 400, 'invalid_request', [['Content-Type', `${FORM}x`], ...basic], CC),
   token('an empty body', 400, 'invalid_request', [...form(), ...basic], ''),
@@ -78,7 +84,13 @@ export const tokenCases: BadCase[] = [
   token('an unknown client', 401, 'invalid_client', form(), `${CC}&client_id=nobody-here&client_secret=$SECRET`),
   token('NUL bytes as client_id and secret', 401, 'invalid_client', form(), `${CC}&client_id=%00&client_secret=%00`),
   token('a 7,000-character client_id', 401, 'invalid_client', form(), `${CC}&client_id=${'a'.repeat(7000)}&client_secret=x`),
-  token('unicode client_id and secret', 401, 'invalid_client', form(), `${CC}&client_id=${encodeURIComponent('zoë-🔑')}&client_secret=${encodeURIComponent('ü')}`),
+  token(
+    'unicode client_id and secret',
+    401,
+    'invalid_client',
+    form(),
+    `${CC}&client_id=${encodeURIComponent('zoë-🔑')}&client_secret=${encodeURIComponent('ü')}`,
+  ),
   token('Basic with characters outside base64', 401, 'invalid_client', form([['Authorization', 'Basic %%%']]), CC),
   token('Basic with nothing after it', 401, 'invalid_client', form([['Authorization', 'Basic ']]), CC),
   token('Basic of bytes that are not UTF-8', 401, 'invalid_client', form([['Authorization', `Basic ${b64(Buffer.from([0xff, 0xfe, 0x3a, 0xff]))}`]]), CC),
@@ -122,7 +134,16 @@ export const userinfoCases: BadCase[] = [
   userinfo('a 12,000-character token', [['Authorization', `Bearer ${'A'.repeat(12000)}`]]),
   userinfo('latin-1 bytes in the token', [['Authorization', 'Bearer \xff\xfe']]),
   userinfo('the token in the query string only', [], 'GET', '/oidc/v1/userinfo?access_token=$TOKEN'),
-  userinfo('POST with malformed JSON and a garbage token', [['Authorization', 'Bearer abc'], ['Content-Type', JSON_TYPE]], 'POST', '/oidc/v1/userinfo', '{'),
+  userinfo(
+    'POST with malformed JSON and a garbage token',
+    [
+      ['Authorization', 'Bearer abc'],
+      ['Content-Type', JSON_TYPE],
+    ],
+    'POST',
+    '/oidc/v1/userinfo',
+    '{',
+  ),
 ];
 
 export const oauthCases: BadCase[] = [...methodCases, ...pathCases, ...tokenCases, ...introspectRevokeCases, ...userinfoCases];

@@ -104,13 +104,20 @@ const FIXTURE = /\$(COOKIE|CSRF|BASIC|CLIENT_ID|SECRET|TOKEN|USER_ID)/g;
 
 function fixture(fx: Fixtures, name: string): string {
   switch (name) {
-    case 'COOKIE': return fx.cookie;
-    case 'CSRF': return fx.csrf;
-    case 'BASIC': return basicAuthorization(fx.client.clientId, fx.client.clientSecret);
-    case 'CLIENT_ID': return fx.client.clientId;
-    case 'SECRET': return fx.client.clientSecret;
-    case 'TOKEN': return fx.token;
-    default: return fx.client.userId;
+    case 'COOKIE':
+      return fx.cookie;
+    case 'CSRF':
+      return fx.csrf;
+    case 'BASIC':
+      return basicAuthorization(fx.client.clientId, fx.client.clientSecret);
+    case 'CLIENT_ID':
+      return fx.client.clientId;
+    case 'SECRET':
+      return fx.client.clientSecret;
+    case 'TOKEN':
+      return fx.token;
+    default:
+      return fx.client.userId;
   }
 }
 
@@ -178,7 +185,10 @@ export function expectRejected(c: BadCase, res: RawResponse, secrets: string[] =
     expect(details.length, where).toBeGreaterThan(0);
     for (const d of details) {
       expect(typeof d.id === 'string' && typeof d.message === 'string', where).toBe(true);
-      expect(Object.keys(d).every((k) => ['id', 'message', 'field'].includes(k)), where).toBe(true);
+      expect(
+        Object.keys(d).every((k) => ['id', 'message', 'field'].includes(k)),
+        where,
+      ).toBe(true);
     }
     if (c.id) expect(details[0]!.id, where).toBe(c.id);
   }

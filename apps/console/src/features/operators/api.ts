@@ -34,9 +34,7 @@ export const operatorsQuery = (orgId: string) =>
 export const instanceMembersQuery = queryOptions({
   queryKey: operatorKeys.instanceMembers(),
   queryFn: () =>
-    api<ListInstanceMembersResponse>('POST', '/admin/v1/members/_search', { query: { limit: 1000 } }).then(
-      (r) => new Map(r.result.map((m) => [m.userId, m])),
-    ),
+    api<ListInstanceMembersResponse>('POST', '/admin/v1/members/_search', { query: { limit: 1000 } }).then((r) => new Map(r.result.map((m) => [m.userId, m]))),
 });
 
 export function useCreateOperator() {

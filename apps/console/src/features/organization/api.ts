@@ -78,9 +78,7 @@ export const userSearchQuery = (orgId: string, text: string) =>
       const body: ListUsersRequest = {
         query: { limit: SEARCH_LIMIT, asc: true },
         sortingColumn: 'USER_FIELD_NAME_USER_NAME',
-        queries: text
-          ? [{ orQuery: { queries: [{ userNameQuery: { userName: text, method } }, { displayNameQuery: { displayName: text, method } }] } }]
-          : [],
+        queries: text ? [{ orQuery: { queries: [{ userNameQuery: { userName: text, method } }, { displayNameQuery: { displayName: text, method } }] } }] : [],
       };
       return api<{ result: MachineUserView[] }>('POST', `${M}/users/_search`, body).then((r) => r.result);
     },
@@ -123,8 +121,7 @@ function useMemberMutation<V>(fn: (vars: V) => Promise<unknown>) {
   });
 }
 
-export const useAddMember = () =>
-  useMemberMutation((body: AddOrgMemberRequest) => api<{ details: ObjectDetails }>('POST', `${M}/orgs/me/members`, body));
+export const useAddMember = () => useMemberMutation((body: AddOrgMemberRequest) => api<{ details: ObjectDetails }>('POST', `${M}/orgs/me/members`, body));
 
 export const useUpdateMember = () =>
   useMemberMutation(({ userId, roles }: { userId: string; roles: string[] }) =>

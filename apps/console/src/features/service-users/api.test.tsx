@@ -36,8 +36,14 @@ describe('useGenerateSecret', () => {
 
     const cached = () =>
       JSON.stringify([
-        qc.getQueryCache().getAll().map((q) => q.state),
-        qc.getMutationCache().getAll().map((m) => m.state),
+        qc
+          .getQueryCache()
+          .getAll()
+          .map((q) => q.state),
+        qc
+          .getMutationCache()
+          .getAll()
+          .map((m) => m.state),
       ]);
     expect(cached()).not.toContain(SECRET);
     await waitFor(() => expect(qc.getQueryData(serviceUserQuery('7').queryKey)).toMatchObject({ machine: { hasSecret: true } }));

@@ -69,10 +69,7 @@ export const userChangesQuery = (userId: string) =>
 function useInvalidate() {
   const qc = useQueryClient();
   return (userId: string) =>
-    Promise.all([
-      qc.invalidateQueries({ queryKey: serviceUserKeys.detail(userId) }),
-      qc.invalidateQueries({ queryKey: serviceUserKeys.lists() }),
-    ]);
+    Promise.all([qc.invalidateQueries({ queryKey: serviceUserKeys.detail(userId) }), qc.invalidateQueries({ queryKey: serviceUserKeys.lists() })]);
 }
 
 export function useCreateServiceUser() {
@@ -94,9 +91,7 @@ export function useUpdateServiceUser(userId: string) {
 export type UserAction = 'deactivate' | 'reactivate' | 'removeSecret' | 'revokeTokens' | 'delete';
 
 /** One of the Actions menu's writes; removing the secret says whether the tokens go with it. */
-export type UserActionRequest =
-  | { action: Exclude<UserAction, 'removeSecret'> }
-  | { action: 'removeSecret'; revokeTokens: boolean };
+export type UserActionRequest = { action: Exclude<UserAction, 'removeSecret'> } | { action: 'removeSecret'; revokeTokens: boolean };
 
 function actionRequest(userId: string, r: UserActionRequest): [string, string, unknown?] {
   switch (r.action) {
@@ -125,8 +120,7 @@ export function useUserAction(userId: string) {
       const [method, path, body] = actionRequest(userId, request);
       return api<DetailsResponse>(method, path, body);
     },
-    onSuccess: (_data, { action }) =>
-      action === 'delete' ? qc.invalidateQueries({ queryKey: serviceUserKeys.lists() }) : invalidate(userId),
+    onSuccess: (_data, { action }) => (action === 'delete' ? qc.invalidateQueries({ queryKey: serviceUserKeys.lists() }) : invalidate(userId)),
   });
   const forgetUser = () => qc.removeQueries({ queryKey: serviceUserKeys.detail(userId) });
   return { ...mutation, forgetUser };

@@ -24,8 +24,7 @@ export function ChangePasswordPage({ userName }: { userName: string }) {
             Choose your password
           </Title>
           <Text size="sm">
-            The password of {userName} was set by someone else. Choose your own to continue: the current one is the
-            password you just signed in with.
+            The password of {userName} was set by someone else. Choose your own to continue: the current one is the password you just signed in with.
           </Text>
           <ChangePasswordForm
             onDone={notifyPasswordChanged}

@@ -20,8 +20,7 @@ export function SignInPage() {
     signIn.mutate({ username, password });
   };
   const error = signIn.error;
-  const message =
-    error instanceof ApiRequestError && error.status === 401 ? 'Username or password is incorrect.' : error && errorMessage(error);
+  const message = error instanceof ApiRequestError && error.status === 401 ? 'Username or password is incorrect.' : error && errorMessage(error);
 
   return (
     <Center mih="100vh" bg="gray.0">
@@ -35,14 +34,7 @@ export function SignInPage() {
               {message}
             </Alert>
           )}
-          <TextInput
-            label="Username"
-            name="username"
-            autoComplete="username"
-            required
-            value={username}
-            onChange={(e) => setUsername(e.currentTarget.value)}
-          />
+          <TextInput label="Username" name="username" autoComplete="username" required value={username} onChange={(e) => setUsername(e.currentTarget.value)} />
           <PasswordInput
             label="Password"
             name="password"

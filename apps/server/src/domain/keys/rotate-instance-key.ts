@@ -38,7 +38,12 @@ export interface RotateInstanceKeyOptions {
  * - client-secret-hmac: the old key checks the hashes it made until each is re-hashed at its
  *   client's next successful authentication (or replaced), and is deleted once none needs it.
  */
-export async function rotateInstanceKey(storage: Storage, keys: InstanceKeys, purpose: KeyPurpose, opts: RotateInstanceKeyOptions): Promise<InstanceKeyRotation> {
+export async function rotateInstanceKey(
+  storage: Storage,
+  keys: InstanceKeys,
+  purpose: KeyPurpose,
+  opts: RotateInstanceKeyOptions,
+): Promise<InstanceKeyRotation> {
   const now = opts.now ?? Math.floor(Date.now() / 1000);
   const result = await scrubbed(storage, () =>
     storage.command(async (tx): Promise<InstanceKeyRotation> => {

@@ -1,5 +1,13 @@
 import { createPublicKey } from 'node:crypto';
-import type { AddMachineKeyRequest, AddMachineKeyResponse, KeyType, ListMachineKeysRequest, ListMachineKeysResponse, MachineKeyView, ObjectDetails } from '@tessera/contracts';
+import type {
+  AddMachineKeyRequest,
+  AddMachineKeyResponse,
+  KeyType,
+  ListMachineKeysRequest,
+  ListMachineKeysResponse,
+  MachineKeyView,
+  ObjectDetails,
+} from '@tessera/contracts';
 import { newId } from '../../storage/ids.js';
 import type { Sql, Storage } from '../../storage/port.js';
 import { invalidArgument, notFound } from '../errors.js';
@@ -42,7 +50,8 @@ export async function addMachineKey(
 ): Promise<AddMachineKeyResponse> {
   const expirationDate = expiration(req.expirationDate);
   // Generated outside the transaction: making an RSA key takes tens of milliseconds of CPU.
-  const pair = req.publicKey === undefined ? await newKeyPair() : { publicKey: uploadedPublicKey(Buffer.from(req.publicKey, 'base64').toString('utf8')), privateKey: '' };
+  const pair =
+    req.publicKey === undefined ? await newKeyPair() : { publicKey: uploadedPublicKey(Buffer.from(req.publicKey, 'base64').toString('utf8')), privateKey: '' };
   return storage.command(async (tx) => {
     requireMachine(await findUserRow(tx, orgId, userId));
     await lockUser(tx, userId); // the count holds until the insert
@@ -101,10 +110,11 @@ export async function listMachineKeys(sql: Sql, orgId: string, userId: string, r
   requireMachine(await findUserRow(sql, orgId, userId));
   const order = req.query?.asc ? 'ASC' : 'DESC';
   const { n } = (await sql.one<{ n: number }>('SELECT count(*) AS n FROM machine_keys WHERE user_id = ?', [userId]))!;
-  const rows = await sql.all<KeyRow>(
-    `SELECT ${KEY_COLUMNS} FROM ${KEY_FROM} WHERE k.user_id = ? ORDER BY k.sequence ${order} LIMIT ? OFFSET ?`,
-    [userId, req.query?.limit || 100, req.query?.offset ?? 0],
-  );
+  const rows = await sql.all<KeyRow>(`SELECT ${KEY_COLUMNS} FROM ${KEY_FROM} WHERE k.user_id = ? ORDER BY k.sequence ${order} LIMIT ? OFFSET ?`, [
+    userId,
+    req.query?.limit || 100,
+    req.query?.offset ?? 0,
+  ]);
   return { details: { totalResult: String(n), viewTimestamp: new Date().toISOString() }, result: rows.map(toView) };
 }
 

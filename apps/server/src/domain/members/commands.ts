@@ -87,7 +87,11 @@ export function updateOrgMember(
       payload: { userId, roles },
     });
     await tx.run('UPDATE org_members SET roles = ?, sequence = ?, changed_at = ? WHERE org_id = ? AND user_id = ?', [
-      JSON.stringify(roles), ev.sequence, ev.createdAt, orgId, userId,
+      JSON.stringify(roles),
+      ev.sequence,
+      ev.createdAt,
+      orgId,
+      userId,
     ]);
     return { details: details(ev.sequence, ev.createdAt, orgId) };
   });

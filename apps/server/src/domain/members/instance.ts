@@ -51,7 +51,11 @@ async function userOrg(tx: Sql, userId: string): Promise<string> {
 }
 
 /** AddIAMMember: any user of any organization, human or service user. */
-export async function addInstanceMember(storage: Storage, editorUserId: string, input: { userId: string; roles: readonly string[] }): Promise<{ details: ObjectDetails }> {
+export async function addInstanceMember(
+  storage: Storage,
+  editorUserId: string,
+  input: { userId: string; roles: readonly string[] },
+): Promise<{ details: ObjectDetails }> {
   try {
     return await storage.command(async (tx) => {
       const roles = checkRoles(input.roles);
@@ -59,7 +63,11 @@ export async function addInstanceMember(storage: Storage, editorUserId: string, 
       if (await memberRoles(tx, input.userId)) throw duplicate();
       const d = await touchUser(tx, orgId, input.userId, editorUserId, 'user.instance.member.added', { roles });
       await tx.run('INSERT INTO instance_members (user_id, roles, created_at, sequence, changed_at) VALUES (?, ?, ?, ?, ?)', [
-        input.userId, JSON.stringify(roles), d.changeDate, Number(d.sequence), d.changeDate,
+        input.userId,
+        JSON.stringify(roles),
+        d.changeDate,
+        Number(d.sequence),
+        d.changeDate,
       ]);
       return { details: { ...d, creationDate: d.changeDate } };
     });
@@ -70,7 +78,12 @@ export async function addInstanceMember(storage: Storage, editorUserId: string, 
 }
 
 /** UpdateIAMMember: replaces the member's instance roles. */
-export function updateInstanceMember(storage: Storage, editorUserId: string, userId: string, input: { roles: readonly string[] }): Promise<{ details: ObjectDetails }> {
+export function updateInstanceMember(
+  storage: Storage,
+  editorUserId: string,
+  userId: string,
+  input: { roles: readonly string[] },
+): Promise<{ details: ObjectDetails }> {
   return storage.command(async (tx) => {
     const roles = checkRoles(input.roles);
     const before = await memberRoles(tx, userId);
@@ -80,7 +93,12 @@ export function updateInstanceMember(storage: Storage, editorUserId: string, use
     }
     if (before.includes(INSTANCE_OWNER_ROLE) && !roles.includes(INSTANCE_OWNER_ROLE)) await keepAnOwner(tx, userId);
     const d = await touchUser(tx, await userOrg(tx, userId), userId, editorUserId, 'user.instance.member.changed', { roles });
-    await tx.run('UPDATE instance_members SET roles = ?, sequence = ?, changed_at = ? WHERE user_id = ?', [JSON.stringify(roles), Number(d.sequence), d.changeDate, userId]);
+    await tx.run('UPDATE instance_members SET roles = ?, sequence = ?, changed_at = ? WHERE user_id = ?', [
+      JSON.stringify(roles),
+      Number(d.sequence),
+      d.changeDate,
+      userId,
+    ]);
     return { details: d };
   });
 }

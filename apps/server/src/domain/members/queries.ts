@@ -41,10 +41,10 @@ export async function listOrgMembers(sql: Sql, orgId: string, req: ListOrgMember
   const offset = req.query?.offset ?? 0;
   const total = (await sql.one<{ n: number }>(`SELECT count(*) AS n FROM org_members m WHERE ${where}`, args))!.n;
   const rows = await sql.all<MemberRow>(
-      `SELECT m.user_id, m.roles, m.sequence, m.created_at, m.changed_at, u.username, u.display_name, u.type, o.primary_domain
+    `SELECT m.user_id, m.roles, m.sequence, m.created_at, m.changed_at, u.username, u.display_name, u.type, o.primary_domain
        FROM org_members m JOIN users u ON u.id = m.user_id JOIN orgs o ON o.id = u.org_id
        WHERE ${where} ORDER BY m.created_at ${order}, m.user_id ${order} LIMIT ? OFFSET ?`,
-      [...args, limit, offset],
+    [...args, limit, offset],
   );
   return {
     details: { totalResult: String(total), viewTimestamp: new Date().toISOString() },

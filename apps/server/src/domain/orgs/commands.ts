@@ -38,10 +38,7 @@ async function assertNameFree(tx: Sql, name: string, exceptOrgId = ''): Promise<
 }
 
 /** AddOrg: a new, empty organization. Also used by first start. */
-export async function createOrg(
-  storage: Storage,
-  input: NewOrg,
-): Promise<{ id: string; details: ObjectDetails }> {
+export async function createOrg(storage: Storage, input: NewOrg): Promise<{ id: string; details: ObjectDetails }> {
   try {
     return await addOrg(storage, input);
   } catch (err) {
@@ -112,7 +109,12 @@ function rename(storage: Storage, orgId: string, editorUserId: string | null, na
     });
     const forms = storedForms(name);
     await tx.run('UPDATE orgs SET name = ?, name_nfc = ?, name_fold = ?, sequence = ?, changed_at = ? WHERE id = ?', [
-      name, forms.nfc, forms.fold, ev.sequence, ev.createdAt, orgId,
+      name,
+      forms.nfc,
+      forms.fold,
+      ev.sequence,
+      ev.createdAt,
+      orgId,
     ]);
     return { details: details(ev.sequence, ev.createdAt, orgId) };
   });

@@ -91,7 +91,13 @@ export function addPersonalAccessToken(
 }
 
 /** RemovePersonalAccessToken: refused from the next request on. */
-export function removePersonalAccessToken(storage: Storage, orgId: string, userId: string, tokenId: string, editorUserId: string | null): Promise<ObjectDetails> {
+export function removePersonalAccessToken(
+  storage: Storage,
+  orgId: string,
+  userId: string,
+  tokenId: string,
+  editorUserId: string | null,
+): Promise<ObjectDetails> {
   return storage.command(async (tx) => {
     requireMachine(await findUserRow(tx, orgId, userId));
     if (!(await tx.run('DELETE FROM personal_access_tokens WHERE id = ? AND user_id = ?', [tokenId, userId]))) throw patNotFound();
@@ -110,7 +116,12 @@ export async function getPersonalAccessToken(sql: Sql, orgId: string, userId: st
 }
 
 /** ListPersonalAccessTokens: by creation, newest first unless asc. */
-export async function listPersonalAccessTokens(sql: Sql, orgId: string, userId: string, req: ListPersonalAccessTokensRequest): Promise<ListPersonalAccessTokensResponse> {
+export async function listPersonalAccessTokens(
+  sql: Sql,
+  orgId: string,
+  userId: string,
+  req: ListPersonalAccessTokensRequest,
+): Promise<ListPersonalAccessTokensResponse> {
   requireMachine(await findUserRow(sql, orgId, userId));
   const { n } = (await sql.one<{ n: number }>('SELECT count(*) AS n FROM personal_access_tokens WHERE user_id = ?', [userId]))!;
   const rows = await sql.all<PatRow>(
@@ -161,7 +172,8 @@ export class PersonalAccessTokens {
         [hash],
       ),
     );
-    if (!holder || hasExpired(holder.expiration_date) || holder.state !== 'USER_STATE_ACTIVE' || holder.generation !== holder.token_generation) return undefined;
+    if (!holder || hasExpired(holder.expiration_date) || holder.state !== 'USER_STATE_ACTIVE' || holder.generation !== holder.token_generation)
+      return undefined;
     return { userId: holder.user_id, orgId: holder.org_id };
   }
 }

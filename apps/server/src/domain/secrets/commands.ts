@@ -57,10 +57,9 @@ export function generateMachineSecret(
       await tx.run('DELETE FROM machine_secrets WHERE user_id = ? AND expires_at <= ?', [userId, isoAt(now)]);
       const until = isoAt(now + options.keepPreviousFor * 1000);
       await tx.run('UPDATE machine_secrets SET expires_at = ? WHERE user_id = ? AND expires_at > ?', [until, userId, until]);
-      const kept = (await tx.one<{ n: number; until: string | null }>(
-        'SELECT count(*) AS n, max(expires_at) AS until FROM machine_secrets WHERE user_id = ?',
-        [userId],
-      ))!;
+      const kept = (await tx.one<{ n: number; until: string | null }>('SELECT count(*) AS n, max(expires_at) AS until FROM machine_secrets WHERE user_id = ?', [
+        userId,
+      ]))!;
       if (kept.n >= MAX_CLIENT_SECRETS) {
         throw failedPrecondition(
           'SECRET-TooMany',
@@ -77,10 +76,15 @@ export function generateMachineSecret(
     const payload = { secretId, ...(previousValidUntil ? { previousValidUntil } : {}) };
     const d = await touchUser(tx, orgId, userId, editorUserId, 'user.machine.secret.set', payload);
     const { id: keyId, key } = secretKeys.current;
-    await tx.run(
-      'INSERT INTO machine_secrets (id, user_id, hash, key_id, hint, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      [secretId, userId, hashClientSecret(key, clientSecret), keyId, clientSecret.slice(-HINT_LENGTH), d.changeDate, NO_EXPIRATION],
-    );
+    await tx.run('INSERT INTO machine_secrets (id, user_id, hash, key_id, hint, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+      secretId,
+      userId,
+      hashClientSecret(key, clientSecret),
+      keyId,
+      clientSecret.slice(-HINT_LENGTH),
+      d.changeDate,
+      NO_EXPIRATION,
+    ]);
     return { clientId: user.username, clientSecret, secretId, details: d };
   });
 }

@@ -35,17 +35,15 @@ export async function listMachineSecrets(sql: Sql, orgId: string, userId: string
      FROM machine_secrets s WHERE s.user_id = ? ORDER BY s.created_at DESC, s.id DESC`,
     [firstCountedHour(now), userId],
   );
-  const result = rows.map(
-    (r): MachineSecretView => ({
-      id: r.id,
-      ...(r.hint ? { hint: r.hint } : {}),
-      creationDate: r.created_at,
-      expirationDate: r.expires_at,
-      state: stateOf(r, now),
-      ...(r.revoked_at ? { revocationDate: r.revoked_at } : {}),
-      ...(r.last_used_at ? { lastUsed: { date: r.last_used_at, address: r.last_used_address ?? '' } } : {}),
-      usesLast24h: String(r.uses),
-    }),
-  );
+  const result = rows.map((r): MachineSecretView => ({
+    id: r.id,
+    ...(r.hint ? { hint: r.hint } : {}),
+    creationDate: r.created_at,
+    expirationDate: r.expires_at,
+    state: stateOf(r, now),
+    ...(r.revoked_at ? { revocationDate: r.revoked_at } : {}),
+    ...(r.last_used_at ? { lastUsed: { date: r.last_used_at, address: r.last_used_address ?? '' } } : {}),
+    usesLast24h: String(r.uses),
+  }));
   return { details: { totalResult: String(result.length), viewTimestamp: new Date(now).toISOString() }, result };
 }

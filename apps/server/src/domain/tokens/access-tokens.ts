@@ -100,8 +100,7 @@ export class AccessTokens implements AccessTokenVerifier {
     await this.#freshKeys();
     const exp = Math.floor((nowMs + this.#lifetimeMs) / 1000);
     const claims = { sub: req.userId, clientId: req.clientId, orgId: req.orgId, scope: req.scope, aud: req.aud, iatMs: nowMs, exp, gen: req.generation ?? 0 };
-    const { token, jti } =
-      req.tokenType === 'ACCESS_TOKEN_TYPE_JWT' ? this.#jwt.sign(claims) : this.#opaque.encode(claims);
+    const { token, jti } = req.tokenType === 'ACCESS_TOKEN_TYPE_JWT' ? this.#jwt.sign(claims) : this.#opaque.encode(claims);
     // RFC 6749 5.1 expires_in: the remaining lifetime rounded down, less a second so it never overstates.
     const expiresIn = Math.max(0, Math.ceil((exp * 1000 - nowMs) / 1000) - 1);
     return { accessToken: token, jti, exp, expiresIn };

@@ -94,7 +94,6 @@ export class JwtAccessTokens {
     if (!key || key.alg !== h.alg) throw new Error('unknown signing key');
     return key.publicKey;
   }
-
 }
 
 /**

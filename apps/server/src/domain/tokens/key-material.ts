@@ -34,10 +34,7 @@ export interface SigningKey extends PublishedKey {
 
 /** RFC 7638 thumbprint: a kid that is the same wherever the public key is seen. */
 export function jwkThumbprint(jwk: JsonWebKey): string {
-  const members =
-    jwk.kty === 'EC'
-      ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }
-      : { e: jwk.e, kty: jwk.kty, n: jwk.n };
+  const members = jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { e: jwk.e, kty: jwk.kty, n: jwk.n };
   return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
 }
 
@@ -51,10 +48,7 @@ function publicJwkOf(key: KeyObject, alg: SigningAlg): PublicJwk {
 
 /** A fresh key pair; synchronous, so the server can make its first key before it listens. */
 export function generateSigningKey(alg: SigningAlg, now: number): SigningKey {
-  const { privateKey, publicKey } =
-    alg === 'ES256'
-      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
-      : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
   const publicJwk = publicJwkOf(publicKey, alg);
   return { kid: publicJwk.kid, alg, privateKey, publicKey, publicJwk, createdAt: now, retiredAt: null };
 }

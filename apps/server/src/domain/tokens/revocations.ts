@@ -133,9 +133,7 @@ export class RevocationList {
 
   async #reload(): Promise<void> {
     const v = this.storage.version.current();
-    const rows = await this.storage.all<{ jti: string; expires_at: number; user_id: string | null }>(
-      'SELECT jti, expires_at, user_id FROM revoked_tokens',
-    );
+    const rows = await this.storage.all<{ jti: string; expires_at: number; user_id: string | null }>('SELECT jti, expires_at, user_id FROM revoked_tokens');
     this.#owners.clear();
     this.#byUser.clear();
     for (const r of rows) this.#remember(r.jti, r.expires_at, r.user_id ?? '');

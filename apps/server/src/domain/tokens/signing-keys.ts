@@ -64,16 +64,15 @@ async function rotateIn(tx: Sql, instanceKeys: InstanceKeys, alg: SigningAlg, li
   const key = generateSigningKey(alg, activation);
   const r = toRow(key, (kid, jwk) => instanceKeys.sealSigningKey(kid, jwk));
   // The active row is locked, so two nodes rotating at once take turns.
-  const active = (await tx.all<{ kid: string }>(`SELECT kid FROM signing_keys WHERE retired_at IS NULL${tx.engine === 'pg' ? ' FOR UPDATE' : ''}`)).map((k) => k.kid);
+  const active = (await tx.all<{ kid: string }>(`SELECT kid FROM signing_keys WHERE retired_at IS NULL${tx.engine === 'pg' ? ' FOR UPDATE' : ''}`)).map(
+    (k) => k.kid,
+  );
   let withdrawn: string[] = [];
   if (opts.retireNow) {
     withdrawn = (await tx.all<{ kid: string }>('SELECT kid FROM signing_keys ORDER BY created_at')).map((k) => k.kid);
     await tx.run('DELETE FROM signing_keys');
   } else {
-    await tx.run(
-      `UPDATE signing_keys SET retired_at = ?${activation > now ? '' : ', private_jwk = NULL'} WHERE retired_at IS NULL`,
-      [activation],
-    );
+    await tx.run(`UPDATE signing_keys SET retired_at = ?${activation > now ? '' : ', private_jwk = NULL'} WHERE retired_at IS NULL`, [activation]);
   }
   await tx.run('INSERT INTO signing_keys (kid, alg, private_jwk, public_jwk, created_at, retired_at) VALUES (?, ?, ?, ?, ?, NULL)', [
     r.kid,

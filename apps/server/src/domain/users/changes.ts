@@ -59,11 +59,11 @@ export async function listUserChanges(sql: Sql, orgId: string, userId: string, r
   const cursor = req.query?.sequence || undefined;
   const limit = req.query?.limit || DEFAULT_CHANGES_LIMIT;
   const rows = await sql.all<ChangeRow>(
-      `SELECT e.sequence, e.created_at, e.type, e.editor_user_id, e.resource_owner, u.display_name AS editor_name, e.payload
+    `SELECT e.sequence, e.created_at, e.type, e.editor_user_id, e.resource_owner, u.display_name AS editor_name, e.payload
        FROM events e LEFT JOIN users u ON u.id = e.editor_user_id
        WHERE e.aggregate_type = 'user' AND e.aggregate_id = ? ${cursor === undefined ? '' : `AND e.sequence ${asc ? '>' : '<'} ?`}
        ORDER BY e.sequence ${asc ? 'ASC' : 'DESC'} LIMIT ?`,
-      [userId, ...(cursor === undefined ? [] : [cursor]), limit],
+    [userId, ...(cursor === undefined ? [] : [cursor]), limit],
   );
   return {
     result: rows.map((r) => ({

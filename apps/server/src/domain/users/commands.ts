@@ -86,13 +86,7 @@ export function requireMachine(user: UserRow): void {
  * UpdateMachine: display name, description and token type. A PUT that changes nothing records no
  * event and answers the current details, so scripts can apply the same state again without an error.
  */
-export function updateMachine(
-  storage: Storage,
-  orgId: string,
-  userId: string,
-  editorUserId: string | null,
-  input: UpdateMachine,
-): Promise<ObjectDetails> {
+export function updateMachine(storage: Storage, orgId: string, userId: string, editorUserId: string | null, input: UpdateMachine): Promise<ObjectDetails> {
   return storage.command(async (tx) => {
     const user = await findUserRow(tx, orgId, userId);
     requireMachine(user);
@@ -102,10 +96,14 @@ export function updateMachine(
     if (input.accessTokenType !== user.access_token_type) changed.accessTokenType = input.accessTokenType;
     if (Object.keys(changed).length === 0) return details(user.sequence, user.changed_at, orgId);
     const name = storedForms(input.name);
-    await tx.run(
-      'UPDATE users SET display_name = ?, display_name_nfc = ?, display_name_fold = ?, description = ?, access_token_type = ? WHERE id = ?',
-      [input.name, name.nfc, name.fold, input.description, input.accessTokenType, userId],
-    );
+    await tx.run('UPDATE users SET display_name = ?, display_name_nfc = ?, display_name_fold = ?, description = ?, access_token_type = ? WHERE id = ?', [
+      input.name,
+      name.nfc,
+      name.fold,
+      input.description,
+      input.accessTokenType,
+      userId,
+    ]);
     return touchUser(tx, orgId, userId, editorUserId, 'user.machine.changed', changed);
   });
 }

@@ -67,10 +67,10 @@ async function viaCreationOrder(sql: Sql, p: Plan): Promise<Page> {
   // Rows created in the same millisecond as the last one walked may sit on either side of it.
   const last = walked.at(-1)!.createdAt;
   const sameInstant = walked.filter((r) => r.createdAt === last).length;
-  const rest = await sql.one<{ n: number }>(
-    `SELECT count(*) AS n FROM users u WHERE ${p.filter.where} AND u.created_at ${p.asc ? '>=' : '<='} ?`,
-    [...p.filter.args, last],
-  );
+  const rest = await sql.one<{ n: number }>(`SELECT count(*) AS n FROM users u WHERE ${p.filter.where} AND u.created_at ${p.asc ? '>=' : '<='} ?`, [
+    ...p.filter.args,
+    last,
+  ]);
   return { total: walked.length - sameInstant + rest!.n, keys };
 }
 
@@ -86,10 +86,7 @@ async function viaCountAndPage(sql: Sql, p: Plan): Promise<Page> {
 
 /** The full-text hits as user ids, or undefined when there are too many for looking them up to pay. */
 async function fullTextHits(sql: Sql, fts: string): Promise<string[] | undefined> {
-  const rows = await sql.all<{ id: string }>('SELECT CAST(rowid AS TEXT) AS id FROM users_fts WHERE users_fts MATCH ? LIMIT ?', [
-    fts,
-    SELECTIVE_HITS + 1,
-  ]);
+  const rows = await sql.all<{ id: string }>('SELECT CAST(rowid AS TEXT) AS id FROM users_fts WHERE users_fts MATCH ? LIMIT ?', [fts, SELECTIVE_HITS + 1]);
   return rows.length > SELECTIVE_HITS ? undefined : rows.map((r) => r.id);
 }
 
@@ -122,11 +119,7 @@ export async function searchUsers(sql: Sql, orgId: string, req: ListUsersQuery):
     key: sql.engine === 'pg' ? 'u.id' : 'u.rowid',
   };
   const hits = plan.filter.fts === undefined ? undefined : await fullTextHits(sql, plan.filter.fts);
-  const page = hits
-    ? await viaFullText(sql, plan, hits)
-    : sortColumn === 'u.created_at'
-      ? await viaCreationOrder(sql, plan)
-      : await viaCountAndPage(sql, plan);
+  const page = hits ? await viaFullText(sql, plan, hits) : sortColumn === 'u.created_at' ? await viaCreationOrder(sql, plan) : await viaCountAndPage(sql, plan);
   return {
     details: { totalResult: String(page.total), viewTimestamp: new Date().toISOString() },
     sortingColumn,

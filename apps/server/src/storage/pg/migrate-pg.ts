@@ -20,7 +20,8 @@ export interface MigratePgOptions {
  */
 export async function migratePg(target: pg.Pool | string, options: MigratePgOptions = {}): Promise<number[]> {
   const { before = Infinity, lockTimeoutMs = 60_000 } = options;
-  const own = typeof target === 'string' ? new pg.Client({ connectionString: target, application_name: 'tessera:migrate', connectionTimeoutMillis: 5_000 }) : undefined;
+  const own =
+    typeof target === 'string' ? new pg.Client({ connectionString: target, application_name: 'tessera:migrate', connectionTimeoutMillis: 5_000 }) : undefined;
   // A lost socket also fails the pending statement; the listener keeps its error event from ending the process.
   own?.on('error', () => {});
   let client: pg.ClientBase;

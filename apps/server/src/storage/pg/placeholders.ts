@@ -56,9 +56,7 @@ export class StatementCache {
   readonly #entries = new Map<string, { text: string; uses: number; name?: string }>();
   readonly #names = new Map<string, string>();
 
-  constructor(
-    private readonly options: { max?: number; nameAfter?: number; maxNamed?: number } = {},
-  ) {}
+  constructor(private readonly options: { max?: number; nameAfter?: number; maxNamed?: number } = {}) {}
 
   get(sql: string): Statement {
     let entry = this.#entries.get(sql);

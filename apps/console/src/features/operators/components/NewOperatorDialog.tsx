@@ -72,8 +72,7 @@ function NewOperatorForm({ onCancel, onCreated }: { onCancel: () => void; onCrea
     <form onSubmit={submit} noValidate aria-label="New operator">
       <Stack>
         <Text size="sm" c="dimmed">
-          A person who signs in to this console. Give them roles afterwards: Instance Owner here, or a manager role on the
-          Organization page.
+          A person who signs in to this console. Give them roles afterwards: Instance Owner here, or a manager role on the Organization page.
         </Text>
         {create.error && !taken && (
           <Alert color="red" role="alert">

@@ -15,9 +15,26 @@ import { NewOperatorDialog } from './NewOperatorDialog';
 
 /** What each action asks first, and says once done. */
 const ACTIONS: Record<OperatorAction, { label: string; confirm: string; done: string; danger?: boolean; explain: (name: string) => string }> = {
-  makeOwner: { label: 'Make Instance Owner', confirm: 'Make Instance Owner', done: 'is now an Instance Owner', explain: (n) => `${n} will have permission over every organization of the instance, and may manage operators.` },
-  removeOwner: { label: 'Remove Instance Owner', confirm: 'Remove', done: 'is no longer an Instance Owner', danger: true, explain: (n) => `${n} keeps their account and organization roles, but loses permission over the instance.` },
-  deactivate: { label: 'Deactivate', confirm: 'Deactivate', done: 'was deactivated', danger: true, explain: (n) => `${n} can no longer sign in until reactivated; their sessions end.` },
+  makeOwner: {
+    label: 'Make Instance Owner',
+    confirm: 'Make Instance Owner',
+    done: 'is now an Instance Owner',
+    explain: (n) => `${n} will have permission over every organization of the instance, and may manage operators.`,
+  },
+  removeOwner: {
+    label: 'Remove Instance Owner',
+    confirm: 'Remove',
+    done: 'is no longer an Instance Owner',
+    danger: true,
+    explain: (n) => `${n} keeps their account and organization roles, but loses permission over the instance.`,
+  },
+  deactivate: {
+    label: 'Deactivate',
+    confirm: 'Deactivate',
+    done: 'was deactivated',
+    danger: true,
+    explain: (n) => `${n} can no longer sign in until reactivated; their sessions end.`,
+  },
   reactivate: { label: 'Reactivate', confirm: 'Reactivate', done: 'was reactivated', explain: (n) => `${n} can sign in again.` },
   delete: { label: 'Delete', confirm: 'Delete', done: 'was deleted', danger: true, explain: (n) => `${n} and their roles are deleted. This cannot be undone.` },
 };
@@ -36,7 +53,8 @@ export function OperatorsPage() {
     return <Text>Only an Instance Owner can manage operators.</Text>;
   }
   if (operators.isPending || members.isPending) return <PageLoading label="Loading operators" />;
-  if (operators.error || members.error) return <PageError error={operators.error ?? members.error} retry={() => void Promise.all([operators.refetch(), members.refetch()])} />;
+  if (operators.error || members.error)
+    return <PageError error={operators.error ?? members.error} retry={() => void Promise.all([operators.refetch(), members.refetch()])} />;
 
   const ask = (a: OperatorAction, user: MachineUserView, member: InstanceMemberView | undefined) => {
     const spec = ACTIONS[a];
@@ -69,8 +87,8 @@ export function OperatorsPage() {
         </Button>
       </Group>
       <Text size="sm" c="dimmed">
-        The people of this organization who sign in to the console. An Instance Owner has permission over every
-        organization and manages operators; other roles are granted on the Organization page.
+        The people of this organization who sign in to the console. An Instance Owner has permission over every organization and manages operators; other roles
+        are granted on the Organization page.
       </Text>
       <Table.ScrollContainer minWidth={640}>
         <Table aria-label="Operators" highlightOnHover>

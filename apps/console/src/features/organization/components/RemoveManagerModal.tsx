@@ -32,8 +32,8 @@ function RemoveManager({ member, orgName, onClose }: { member: OrgMemberView; or
   return (
     <Stack>
       <Text size="sm">
-        <b>{member.displayName}</b> ({member.preferredLoginName}) will lose every manager role in {orgName}, from its very next
-        request. The user itself is not deleted.
+        <b>{member.displayName}</b> ({member.preferredLoginName}) will lose every manager role in {orgName}, from its very next request. The user itself is not
+        deleted.
       </Text>
       {remove.error && (
         <Alert color="red" role="alert">

@@ -18,7 +18,15 @@ const labelOf = (u: MachineUserView) => `${displayNameOf(u)} (${u.userName})`;
  * Searches the organization's users on the server (user name or display name, any case) as the
  * operator types, debounced; a Mantine Select, so arrow keys and Enter pick a user.
  */
-export function UserPicker({ value, onChange, memberIds }: { value: PickedUser | null; onChange: (u: PickedUser | null) => void; memberIds: ReadonlySet<string> }) {
+export function UserPicker({
+  value,
+  onChange,
+  memberIds,
+}: {
+  value: PickedUser | null;
+  onChange: (u: PickedUser | null) => void;
+  memberIds: ReadonlySet<string>;
+}) {
   const { orgId } = useActingOrg();
   const [search, setSearch] = useState('');
   // Once a user is picked the input shows its label; that is not something to search for.

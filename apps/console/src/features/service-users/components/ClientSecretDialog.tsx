@@ -56,19 +56,15 @@ export function ClientSecretDialog({ secret, onClose }: { secret: ShownSecret | 
       {secret && (
         <Stack>
           <Alert color="yellow" icon={<IconAlertTriangle aria-hidden />} title="Copy the ClientSecret now">
-            The ClientSecret cannot be retrieved again after you close this dialog. If you lose it, you will have to
-            generate a new one.
+            The ClientSecret cannot be retrieved again after you close this dialog. If you lose it, you will have to generate a new one.
           </Alert>
           <CopyField label="ClientID" value={secret.clientId} first />
           <CopyField label="ClientSecret" value={secret.clientSecret} />
           <Text size="sm" c="dimmed">
-            Use them as the client_id and client_secret of the client credentials grant (HTTP Basic authentication at the
-            token endpoint).
+            Use them as the client_id and client_secret of the client credentials grant (HTTP Basic authentication at the token endpoint).
           </Text>
           <Group justify="flex-end">
-            <Button onClick={onClose}>
-              Close
-            </Button>
+            <Button onClick={onClose}>Close</Button>
           </Group>
         </Stack>
       )}

@@ -55,7 +55,17 @@ function ConfirmBody({ request, busy, onClose }: { request: ConfirmRequest; busy
 }
 
 /** The option's box, described by what will happen as it stands. */
-export function OptionBox({ option, checked, onChange, disabled }: { option: ConfirmOption; checked: boolean; onChange: (checked: boolean) => void; disabled: boolean }) {
+export function OptionBox({
+  option,
+  checked,
+  onChange,
+  disabled,
+}: {
+  option: ConfirmOption;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  disabled: boolean;
+}) {
   return (
     <Checkbox
       label={option.label}

@@ -16,13 +16,29 @@ export const secretName = (s: MachineSecretView) => (s.hint ? `…${s.hint}` : `
 function State({ secret }: { secret: MachineSecretView }) {
   switch (secret.state) {
     case 'SECRET_STATE_ACTIVE':
-      return <Badge color="green" variant="light">Active</Badge>;
+      return (
+        <Badge color="green" variant="light">
+          Active
+        </Badge>
+      );
     case 'SECRET_STATE_EXPIRING':
-      return <Badge color="yellow" variant="light">Expires {formatRelative(secret.expirationDate)}</Badge>;
+      return (
+        <Badge color="yellow" variant="light">
+          Expires {formatRelative(secret.expirationDate)}
+        </Badge>
+      );
     case 'SECRET_STATE_EXPIRED':
-      return <Badge color="red" variant="light">Expired</Badge>;
+      return (
+        <Badge color="red" variant="light">
+          Expired
+        </Badge>
+      );
     case 'SECRET_STATE_REVOKED':
-      return <Badge color="gray" variant="light">Revoked</Badge>;
+      return (
+        <Badge color="gray" variant="light">
+          Revoked
+        </Badge>
+      );
   }
 }
 
@@ -81,7 +97,9 @@ export function SecretsCard({ userId, userName }: { userId: string; userName: st
       headers={['Secret', 'Created', 'Expires', 'Last used', 'Uses (24 h)', 'State']}
       minWidth={720}
       cells={(s) => [
-        <Text size="sm" ff="monospace">{secretName(s)}</Text>,
+        <Text size="sm" ff="monospace">
+          {secretName(s)}
+        </Text>,
         formatDate(s.creationDate),
         isNeverExpiring(s.expirationDate) ? 'Never' : <time dateTime={s.expirationDate}>{formatDate(s.expirationDate)}</time>,
         <LastUsed secret={s} />,

@@ -39,9 +39,7 @@ export function ServiceUsersPage() {
   const [page, setPage] = useState(1);
   // One request per pause in typing, not per keystroke.
   const [debounced] = useDebouncedValue(search.trim(), 300);
-  const { data, isPending, isPlaceholderData, error, refetch } = useQuery(
-    serviceUsersQuery({ search: debounced, page, pageSize: PAGE_SIZE }),
-  );
+  const { data, isPending, isPlaceholderData, error, refetch } = useQuery(serviceUsersQuery({ search: debounced, page, pageSize: PAGE_SIZE }));
   const goNew = () => void navigate('/service-users/new');
   const total = data ? Number(data.details.totalResult) : 0;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
@@ -76,9 +74,7 @@ export function ServiceUsersPage() {
           <ServiceUsersTable users={data.result} busy={isPlaceholderData} />
           <Group justify="space-between">
             <Text size="sm" c="dimmed" aria-live="polite">
-              {total === 0
-                ? 'No service users'
-                : `${(page - 1) * PAGE_SIZE + 1}–${Math.min(page * PAGE_SIZE, total)} of ${total.toLocaleString()}`}
+              {total === 0 ? 'No service users' : `${(page - 1) * PAGE_SIZE + 1}–${Math.min(page * PAGE_SIZE, total)} of ${total.toLocaleString()}`}
             </Text>
             {pages > 1 && (
               <Pagination

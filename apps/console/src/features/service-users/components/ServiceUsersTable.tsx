@@ -35,9 +35,13 @@ export function ServiceUsersTable({ users, busy }: { users: MachineUserView[]; b
               </Table.Td>
               <Table.Td>
                 {u.machine?.hasSecret ? (
-                  <Badge variant="light" color="blue">Set</Badge>
+                  <Badge variant="light" color="blue">
+                    Set
+                  </Badge>
                 ) : (
-                  <Badge variant="outline" color="gray">Not set</Badge>
+                  <Badge variant="outline" color="gray">
+                    Not set
+                  </Badge>
                 )}
               </Table.Td>
               <Table.Td>

@@ -22,7 +22,12 @@ afterEach(() => {
 });
 
 const secret = (id: string, state = 'SECRET_STATE_ACTIVE') => ({
-  id, hint: id.padStart(4, 'x'), creationDate: DETAILS.changeDate, expirationDate: '9999-12-31T23:59:59Z', state, usesLast24h: '0',
+  id,
+  hint: id.padStart(4, 'x'),
+  creationDate: DETAILS.changeDate,
+  expirationDate: '9999-12-31T23:59:59Z',
+  state,
+  usesLast24h: '0',
 });
 
 /** Records every request the menu sends, answering as the server would; the user holds `secrets`. */
@@ -120,7 +125,7 @@ describe('Generate Client Secret over an existing one', () => {
     expect(description(keepGroup())).toContain('has 3 valid client secrets, the most it may hold');
   });
 
-  it("keeps the tokens by default, as ZITADEL does, and revokes them when asked", async () => {
+  it('keeps the tokens by default, as ZITADEL does, and revokes them when asked', async () => {
     const sent = server();
     renderMenu();
     await choose('Generate Client Secret', 'Generate a new client secret?');

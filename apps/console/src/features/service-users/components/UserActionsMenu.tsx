@@ -1,7 +1,5 @@
 import { Button, Menu } from '@mantine/core';
-import {
-  IconChevronDown, IconKey, IconKeyOff, IconPlayerPause, IconPlayerPlay, IconTicketOff, IconTrash,
-} from '@tabler/icons-react';
+import { IconChevronDown, IconKey, IconKeyOff, IconPlayerPause, IconPlayerPlay, IconTicketOff, IconTrash } from '@tabler/icons-react';
 import type { MachineUserView } from '@tessera/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -77,10 +75,10 @@ export function UserActionsMenu({ user }: { user: MachineUserView }) {
 
   // None: there was no secret to replace (ZITADEL's request, no body).
   const generateNow = (choice?: GenerateChoice) =>
-    generate.mutate(
-      choice && { revokeTokens: choice.revokeTokens, ...(choice.keepPreviousFor ? { keepPreviousFor: `${choice.keepPreviousFor}s` } : {}) },
-      { onError: fail('No client secret was generated'), onSettled: () => generate.reset() },
-    );
+    generate.mutate(choice && { revokeTokens: choice.revokeTokens, ...(choice.keepPreviousFor ? { keepPreviousFor: `${choice.keepPreviousFor}s` } : {}) }, {
+      onError: fail('No client secret was generated'),
+      onSettled: () => generate.reset(),
+    });
 
   const ask = (request: Omit<ConfirmRequest, 'onConfirm'>, onConfirm: ConfirmRequest['onConfirm']) => setConfirm({ ...request, onConfirm });
 
@@ -93,10 +91,7 @@ export function UserActionsMenu({ user }: { user: MachineUserView }) {
           </Button>
         </Menu.Target>
         <Menu.Dropdown>
-          <Menu.Item
-            leftSection={<IconKey size={16} aria-hidden />}
-            onClick={() => (hasSecret ? setGenerating(true) : generateNow())}
-          >
+          <Menu.Item leftSection={<IconKey size={16} aria-hidden />} onClick={() => (hasSecret ? setGenerating(true) : generateNow())}>
             Generate Client Secret
           </Menu.Item>
           {hasSecret && (
