@@ -38,6 +38,7 @@ describe("choosing each engine's files", () => {
       [10, 'personal_access_tokens'],
       [11, 'machine_key_jwks'],
       [12, 'machine_secret_rotation'],
+      [13, 'human_operators'],
     ]);
     expect(sqlite.every((m) => m.file.endsWith('.sqlite.sql') || m.file === '011_machine_key_jwks.sql')).toBe(true);
     expect(loadMigrations('pg').map((m) => [m.version, m.name, m.file])).toEqual([
@@ -46,6 +47,7 @@ describe("choosing each engine's files", () => {
       [10, 'personal_access_tokens', '010_personal_access_tokens.pg.sql'],
       [11, 'machine_key_jwks', '011_machine_key_jwks.sql'],
       [12, 'machine_secret_rotation', '012_machine_secret_rotation.pg.sql'],
+      [13, 'human_operators', '013_human_operators.pg.sql'],
     ]);
   });
 });
@@ -79,7 +81,7 @@ describe('SQLite', () => {
     old.close();
 
     const db = openDatabase(file);
-    expect(migrate(db)).toEqual([8, 9, 10, 11, 12]);
+    expect(migrate(db)).toEqual([8, 9, 10, 11, 12, 13]);
     expect(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').raw().all()).toEqual([
       ...RECORDED_BEFORE,
       [8, 'lowercase_usernames'],
@@ -87,6 +89,7 @@ describe('SQLite', () => {
       [10, 'personal_access_tokens'],
       [11, 'machine_key_jwks'],
       [12, 'machine_secret_rotation'],
+      [13, 'human_operators'],
     ]);
     expect(db.prepare('SELECT id FROM users WHERE lower(username) = lower(?)').pluck().all('ADMIN')).toEqual(['10']);
     expect(db.prepare('EXPLAIN QUERY PLAN SELECT id FROM users WHERE lower(username) = lower(?)').all('x')).toEqual([
@@ -148,13 +151,14 @@ describe.skipIf(!serverUrl)('PostgreSQL (TESSERA_TEST_DATABASE_URL)', () => {
 
   it('migrates once when several nodes start together on a fresh database', async () => {
     const runs = await Promise.all([migratePg(url), migratePg(url), migratePg(url)]);
-    expect(runs.flat()).toEqual([1, 9, 10, 11, 12]);
+    expect(runs.flat()).toEqual([1, 9, 10, 11, 12, 13]);
     expect(await query('SELECT version, name FROM schema_migrations')).toEqual([
       { version: 1, name: 'initial' },
       { version: 9, name: 'machine_keys' },
       { version: 10, name: 'personal_access_tokens' },
       { version: 11, name: 'machine_key_jwks' },
       { version: 12, name: 'machine_secret_rotation' },
+      { version: 13, name: 'human_operators' },
     ]);
     expect(await migratePg(url)).toEqual([]);
     const pool = new pg.Pool({ connectionString: url, max: 1 });
@@ -201,6 +205,6 @@ describe.skipIf(!serverUrl)('PostgreSQL (TESSERA_TEST_DATABASE_URL)', () => {
     } finally {
       await holder.end();
     }
-    expect(await migratePg(url)).toEqual([1, 9, 10, 11, 12]);
+    expect(await migratePg(url)).toEqual([1, 9, 10, 11, 12, 13]);
   });
 });

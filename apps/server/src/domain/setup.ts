@@ -48,11 +48,10 @@ export async function prepareFirstInstance(storage: Storage, config: Config): Pr
         passwordHash,
         passwordChangeRequired: false,
       });
-      await tx.run('INSERT INTO instance_members (user_id, roles, created_at, sequence, changed_at) VALUES (?, ?, ?, ?, ?)', [
+      // The columns every schema since 001 has: the upgrade tests seed older databases with this setup.
+      await tx.run('INSERT INTO instance_members (user_id, roles, created_at) VALUES (?, ?, ?)', [
         userId,
         JSON.stringify([INSTANCE_OWNER_ROLE]),
-        added.changeDate,
-        Number(added.sequence),
         added.changeDate,
       ]);
       const member = await appendEvent(tx, {

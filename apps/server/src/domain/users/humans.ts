@@ -27,11 +27,14 @@ export async function insertHuman(tx: Sql, orgId: string, editorUserId: string |
     payload: { userName: h.userName, displayName: h.displayName },
   });
   const name = storedForms(h.displayName);
+  // The "must change" column is named only when set, so a first start's setup also writes to a schema from
+  // before migration 013 (the upgrade tests seed older databases with it); unnamed, it keeps its default 0.
+  const [mustChange, mark] = h.passwordChangeRequired ? [', password_change_required', ', 1'] : ['', ''];
   await tx.run(
     `INSERT INTO users (id, org_id, type, username, display_name, display_name_nfc, display_name_fold, state, password_hash,
-                        password_change_required, sequence, created_at, changed_at)
-     VALUES (?, ?, 'human', ?, ?, ?, ?, 'USER_STATE_ACTIVE', ?, ?, ?, ?, ?)`,
-    [userId, orgId, h.userName, h.displayName, name.nfc, name.fold, h.passwordHash, h.passwordChangeRequired ? 1 : 0, ev.sequence, ev.createdAt, ev.createdAt],
+                        sequence, created_at, changed_at${mustChange})
+     VALUES (?, ?, 'human', ?, ?, ?, ?, 'USER_STATE_ACTIVE', ?, ?, ?, ?${mark})`,
+    [userId, orgId, h.userName, h.displayName, name.nfc, name.fold, h.passwordHash, ev.sequence, ev.createdAt, ev.createdAt],
   );
   return { userId, details: details(ev.sequence, ev.createdAt, orgId, ev.createdAt) };
 }
