@@ -17,9 +17,11 @@ import path from 'node:path';
 import type { ListUsersQuery } from '@tessera/contracts';
 import { listUsersSchema } from '@tessera/contracts';
 import { searchUsers } from '../src/domain/users/search.js';
-import { openDatabase, type Db } from '../src/storage/db.js';
+import { openDatabase } from '../src/storage/db.js';
 import { migrate } from '../src/storage/migrate.js';
+import type { Sql } from '../src/storage/port.js';
 import { storedForms } from '../src/storage/search-forms.js';
+import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
 
 const USERS = Number(process.argv[2] ?? 100_000);
 const RUNS = Number(process.argv[3] ?? 200);
@@ -45,7 +47,7 @@ function fill(dbFile: string): void {
                         access_token_type, sequence, created_at, changed_at)
      VALUES (?, '1', 'machine', ?, ?, ?, ?, ?, 'USER_STATE_ACTIVE', 'ACCESS_TOKEN_TYPE_BEARER', ?, ?, ?)`,
   );
-  const secret = db.prepare('INSERT INTO machine_secrets (user_id, hash, created_at) VALUES (?, ?, ?)');
+  const secret = db.prepare("INSERT INTO machine_secrets (id, user_id, hash, key_id, created_at, expires_at) VALUES (?, ?, ?, 0, ?, '9999-12-31T23:59:59Z')");
   const hash = Buffer.alloc(32, 7);
   db.transaction(() => {
     for (let i = 0; i < USERS; i++) {
@@ -57,7 +59,7 @@ function fill(dbFile: string): void {
       const name = `${word} ${team} ${role} #${i}`;
       const forms = storedForms(name);
       user.run(id, `${team}-${role}-${i.toString(36)}`, name, forms.nfc, forms.fold, i % 3 ? '' : `runs ${role} for ${team}`, i + 2, at, at);
-      if (i % 2) secret.run(id, hash, at);
+      if (i % 2) secret.run(`s${id}`, id, hash, at);
     }
   })();
   db.close();
@@ -67,14 +69,14 @@ function fill(dbFile: string): void {
  * Runs a query `runs` times after one warm-up: the wall times in ms, sorted, the mean CPU time in ms
  * (which other load on the machine barely moves, unlike wall time) and the last total.
  */
-function time(db: Db, q: ListUsersQuery, runs = RUNS): { times: number[]; cpu: number; total: string } {
-  searchUsers(db, '1', q); // warm the page cache and statement
+async function time(db: Sql, q: ListUsersQuery, runs = RUNS): Promise<{ times: number[]; cpu: number; total: string }> {
+  await searchUsers(db, '1', q); // warm the page cache and statement
   const times: number[] = [];
   let total = '';
   const cpu = process.cpuUsage();
   for (let i = 0; i < runs; i++) {
     const t = performance.now();
-    total = searchUsers(db, '1', q).details.totalResult;
+    total = (await searchUsers(db, '1', q)).details.totalResult;
     times.push(performance.now() - t);
   }
   const used = process.cpuUsage(cpu);
@@ -122,15 +124,15 @@ function percentile(sorted: number[], p: number): number {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-search-bench-'));
 try {
   const file = path.join(dir, 'bench.db');
-  let t = performance.now();
+  const t = performance.now();
   fill(file);
   console.log(`filled ${USERS} service users in ${((performance.now() - t) / 1000).toFixed(1)} s, database ${(fs.statSync(file).size / 1e6).toFixed(1)} MB`);
-  const db = openDatabase(file);
+  const db = new SqliteStorage(openDatabase(file));
   const all: number[] = [];
   let cpuSum = 0;
   const rows: string[] = [];
   for (const term of TERMS) {
-    const { times, cpu, total } = time(db, consoleQuery(term));
+    const { times, cpu, total } = await time(db, consoleQuery(term));
     all.push(...times);
     cpuSum += cpu;
     rows.push(
@@ -148,22 +150,26 @@ try {
   console.log('\ndisplay name, by method (p95 wall ms / mean cpu ms [total]; - where the API refuses the method)');
   console.log(`${'term'.padEnd(14)}${METHODS.map((m) => m.replace('TEXT_QUERY_METHOD_', '').replace('_IGNORE_CASE', '_IC').padStart(21)).join('')}`);
   for (const term of METHOD_TERMS) {
-    const row = METHODS.map((method) => {
+    const row: string[] = [];
+    for (const method of METHODS) {
       const q = methodQuery(term, method);
-      if (!q) return '-'.padStart(21);
-      const { times, cpu, total } = time(db, q, METHOD_RUNS);
+      if (!q) {
+        row.push('-'.padStart(21));
+        continue;
+      }
+      const { times, cpu, total } = await time(db, q, METHOD_RUNS);
       byMethod.push(...times);
       methodCpu += cpu;
       cells++;
-      return `${percentile(times, 95).toFixed(1)}/${cpu.toFixed(1)} [${total}]`.padStart(21);
-    });
+      row.push(`${percentile(times, 95).toFixed(1)}/${cpu.toFixed(1)} [${total}]`.padStart(21));
+    }
     console.log(`${JSON.stringify(term).padEnd(14)}${row.join('')}`);
   }
   byMethod.sort((a, b) => a - b);
   console.log(
     `all methods: p50=${percentile(byMethod, 50).toFixed(2)} ms  p95=${percentile(byMethod, 95).toFixed(2)} ms  max=${byMethod.at(-1)!.toFixed(2)} ms  mean cpu=${(methodCpu / cells).toFixed(2)} ms`,
   );
-  db.close();
+  await db.close();
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }
