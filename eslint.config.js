@@ -25,7 +25,14 @@ export default defineConfig(
   },
   {
     // The TypeScript that is built, typechecked and tested.
-    files: ['apps/server/{src,test,scripts}/**/*.ts', 'apps/*/*.config.ts', 'apps/console/src/**/*.{ts,tsx}', 'packages/*/src/**/*.ts', 'e2e/**/*.ts', '*.config.ts'],
+    files: [
+      'apps/server/{src,test,scripts}/**/*.ts',
+      'apps/*/*.config.ts',
+      'apps/console/src/**/*.{ts,tsx}',
+      'packages/*/src/**/*.ts',
+      'e2e/**/*.ts',
+      '*.config.ts',
+    ],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],
     languageOptions: {
       parserOptions: {
