@@ -22,8 +22,7 @@ export async function addMachineUser(
 ): Promise<{ userId: string; details: ObjectDetails }> {
   try {
     return await storage.command(async (tx) => {
-      const taken = await tx.one('SELECT 1 FROM users WHERE lower(username) = lower(?)', [input.userName]);
-      if (taken) throw duplicate();
+      if (await usernameTaken(tx, input.userName)) throw duplicateUsername();
       const userId = newId();
       const ev = await appendEvent(tx, {
         type: 'user.machine.added',
@@ -44,12 +43,17 @@ export async function addMachineUser(
     });
   } catch (err) {
     // Two creates racing past the check: the unique index has the last word.
-    if (isUniqueViolation(err)) throw duplicate();
+    if (isUniqueViolation(err)) throw duplicateUsername();
     throw err;
   }
 }
 
-function duplicate() {
+/** Usernames are unique across the instance, compared ignoring case (the lower(username) index). */
+export async function usernameTaken(sql: Sql, userName: string): Promise<boolean> {
+  return (await sql.one('SELECT 1 FROM users WHERE lower(username) = lower(?)', [userName])) !== undefined;
+}
+
+export function duplicateUsername() {
   return alreadyExists('USER-AlreadyExists', 'a user with this username already exists', 'userName');
 }
 

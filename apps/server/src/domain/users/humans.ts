@@ -2,10 +2,10 @@ import type { AddHumanUser, AddHumanUserResponse, ObjectDetails } from '@tessera
 import { isUniqueViolation, type Sql, type Storage } from '../../storage/port.js';
 import { newId } from '../../storage/ids.js';
 import { storedForms } from '../../storage/search-forms.js';
-import { alreadyExists, failedPrecondition } from '../errors.js';
+import { failedPrecondition } from '../errors.js';
 import { appendEvent, details } from '../events.js';
 import { generatePassword, hashPassword } from '../passwords.js';
-import { touchUser } from './commands.js';
+import { duplicateUsername, touchUser, usernameTaken } from './commands.js';
 
 export interface NewHuman {
   userName: string;
@@ -39,8 +39,6 @@ export async function insertHuman(tx: Sql, orgId: string, editorUserId: string |
   return { userId, details: details(ev.sequence, ev.createdAt, orgId, ev.createdAt) };
 }
 
-const duplicate = () => alreadyExists('USER-AlreadyExists', 'a user with this username already exists', 'userName');
-
 /**
  * AddHumanUser: an operator who signs in to the console. Their first password is someone else's
  * choice (the one given, or one generated here and answered once), so they must replace it at the
@@ -48,18 +46,17 @@ const duplicate = () => alreadyExists('USER-AlreadyExists', 'a user with this us
  */
 export async function addHumanUser(storage: Storage, orgId: string, editorUserId: string | null, input: AddHumanUser): Promise<AddHumanUserResponse> {
   // Checked before the second of hashing, and again in the command for a create racing this one.
-  const taken = (sql: Sql) => sql.one('SELECT 1 FROM users WHERE lower(username) = lower(?)', [input.userName]);
-  if (await taken(storage)) throw duplicate();
+  if (await usernameTaken(storage, input.userName)) throw duplicateUsername();
   const generated = input.initialPassword === undefined ? generatePassword() : undefined;
   const passwordHash = await hashPassword(input.initialPassword ?? generated!);
   try {
     const added = await storage.command(async (tx) => {
-      if (await taken(tx)) throw duplicate();
+      if (await usernameTaken(tx, input.userName)) throw duplicateUsername();
       return insertHuman(tx, orgId, editorUserId, { userName: input.userName, displayName: input.displayName, passwordHash, passwordChangeRequired: true });
     });
     return { ...added, ...(generated ? { initialPassword: generated } : {}) };
   } catch (err) {
-    if (isUniqueViolation(err)) throw duplicate();
+    if (isUniqueViolation(err)) throw duplicateUsername();
     throw err;
   }
 }
