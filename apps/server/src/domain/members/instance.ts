@@ -7,9 +7,8 @@ import {
 } from '@tessera/contracts';
 import { isUniqueViolation, type Sql, type Storage } from '../../storage/port.js';
 import { alreadyExists, DomainError, failedPrecondition, invalidArgument } from '../errors.js';
-import { details } from '../events.js';
 import { touchUser } from '../users/commands.js';
-import { DEFAULT_LIMIT } from './queries.js';
+import { DEFAULT_LIMIT, toMemberView, type MemberRow } from './queries.js';
 
 /**
  * The instance's administrators (ZITADEL's IAM members): who holds an instance role. Instance roles hold
@@ -115,40 +114,21 @@ export function removeInstanceMember(storage: Storage, editorUserId: string, use
   });
 }
 
-interface MemberRow {
-  user_id: string;
-  roles: string;
-  sequence: number;
-  created_at: string;
-  changed_at: string | null;
-  org_id: string;
-  username: string;
-  display_name: string;
-  type: 'human' | 'machine';
-  primary_domain: string;
-}
-
 /** ListIAMMembers: the instance's administrators, newest first unless asc. */
 export async function listInstanceMembers(sql: Sql, req: ListInstanceMembersQuery): Promise<ListInstanceMembersResponse> {
   const ids = (req.queries ?? []).map((q) => q.userIdQuery.userId);
   const where = ids.length ? `WHERE m.user_id IN (${ids.map(() => '?').join(', ')})` : '';
   const order = req.query?.asc ? 'ASC' : 'DESC';
   const total = (await sql.one<{ n: number }>(`SELECT count(*) AS n FROM instance_members m ${where}`, ids))!.n;
-  const rows = await sql.all<MemberRow>(
-    `SELECT m.user_id, m.roles, m.sequence, m.created_at, m.changed_at, u.org_id, u.username, u.display_name, u.type, o.primary_domain
+  // Members the first start wrote have no change date of their own (before migration 013): their creation is it.
+  const rows = await sql.all<MemberRow & { org_id: string }>(
+    `SELECT m.user_id, m.roles, m.sequence, m.created_at, COALESCE(m.changed_at, m.created_at) AS changed_at, u.org_id, u.username, u.display_name, u.type, o.primary_domain
      FROM instance_members m JOIN users u ON u.id = m.user_id JOIN orgs o ON o.id = u.org_id
      ${where} ORDER BY m.created_at ${order}, m.user_id ${order} LIMIT ? OFFSET ?`,
     [...ids, req.query?.limit || DEFAULT_LIMIT, req.query?.offset ?? 0],
   );
   return {
     details: { totalResult: String(total), viewTimestamp: new Date().toISOString() },
-    result: rows.map((r) => ({
-      userId: r.user_id,
-      details: details(r.sequence, r.changed_at ?? r.created_at, r.org_id, r.created_at),
-      roles: JSON.parse(r.roles) as string[],
-      preferredLoginName: `${r.username}@${r.primary_domain}`,
-      displayName: r.display_name,
-      userType: r.type === 'machine' ? 'TYPE_MACHINE' : 'TYPE_HUMAN',
-    })),
+    result: rows.map((r) => toMemberView(r.org_id, r)),
   };
 }

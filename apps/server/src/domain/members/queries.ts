@@ -2,7 +2,8 @@ import { ORG_ROLE_KEYS, type ListOrgMemberRolesResponse, type ListOrgMembersQuer
 import type { Sql } from '../../storage/port.js';
 import { details } from '../events.js';
 
-interface MemberRow {
+/** A member row joined with its user and the user's organization's domain: the same for org and instance members. */
+export interface MemberRow {
   user_id: string;
   roles: string;
   sequence: number;
@@ -14,7 +15,7 @@ interface MemberRow {
   primary_domain: string;
 }
 
-function toMemberView(orgId: string, r: MemberRow): OrgMemberView {
+export function toMemberView(orgId: string, r: MemberRow): OrgMemberView {
   return {
     userId: r.user_id,
     details: details(r.sequence, r.changed_at, orgId, r.created_at),
