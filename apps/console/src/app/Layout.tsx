@@ -2,10 +2,10 @@ import { AppShell, Button, Group, NavLink, Text, Title } from '@mantine/core';
 import { IconApi, IconBuilding, IconRobot, IconUsers } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { NavLink as RouterNavLink, Outlet, useNavigate } from 'react-router';
+import { NavLink as RouterNavLink, Outlet } from 'react-router';
 import { ChangePasswordDialog } from '../features/session/ChangePasswordDialog';
-import { useSignOut, whoamiQuery } from '../features/session/api';
-import { forgetActingOrg } from './acting-org';
+import { whoamiQuery } from '../features/session/api';
+import { SignOutButton } from '../features/session/SignOutButton';
 import { OrgIndicator } from '../features/organization/components/OrgIndicator';
 
 const NAV = [
@@ -17,8 +17,6 @@ const NAV = [
 
 export function Layout() {
   const { data: me } = useQuery(whoamiQuery);
-  const signOut = useSignOut();
-  const navigate = useNavigate();
   const [changingPassword, setChangingPassword] = useState(false);
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'xs' }} padding="lg">
@@ -37,21 +35,7 @@ export function Layout() {
             <Button variant="subtle" size="xs" onClick={() => setChangingPassword(true)}>
               Change password
             </Button>
-            <Button
-              variant="default"
-              size="xs"
-              loading={signOut.isPending}
-              onClick={() =>
-                signOut.mutate(undefined, {
-                  onSettled: () => {
-                    forgetActingOrg();
-                    void navigate('/signin', { replace: true });
-                  },
-                })
-              }
-            >
-              Sign out
-            </Button>
+            <SignOutButton size="xs" />
           </Group>
         </Group>
       </AppShell.Header>
