@@ -1,4 +1,5 @@
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import express from 'express';
 import { consoleSessionRouter } from './console-session/routes.js';
 import { sessionMiddleware } from './console-session/session.js';
@@ -13,14 +14,19 @@ import { consoleSecurityHeaders } from './http/security-headers.js';
 import { adminEndpoints, adminRouter } from './management/admin.js';
 import { authEndpoints, authRouter } from './management/my-user.js';
 import { bearerPath } from './management/bearer-path.js';
+import { serviceHealthz } from './management/healthz.js';
 import { endpoints } from './management/endpoints.js';
 import { managementRouter } from './management/router.js';
 import { oauthHotPath } from './oauth/hot-path.js';
 import { oauthRouter } from './oauth/router.js';
+import { rpcPath } from './rpc/rpc-path.js';
 import { proxyTrust } from './security/client-address.js';
 
-/** What createApp builds: a plain request listener for http.createServer(), supertest, or a bench. */
-export type App = RequestListener;
+/**
+ * What createApp builds: a plain request listener for http.createServer(), supertest, or a bench,
+ * and the listener for HTTP/2 connections on the same port (http/front-door.ts).
+ */
+export type App = RequestListener & { http2: (req: Http2ServerRequest, res: Http2ServerResponse) => void };
 
 /**
  * Builds the whole server from its context; no listen, so tests run it in-process. The front door
@@ -81,14 +87,22 @@ export function createApp(ctx: AppContext): App {
   // request and response onto Express's prototypes measured as a third of the token endpoint's
   // throughput (oauth/hot-path.ts). Bearer calls to the APIs likewise (management/bearer-path.ts),
   // from the same endpoint lists the routers above are built from.
-  const bearer = bearerPath(ctx, [
+  const mounts = [
     { prefix: '/management/v1', endpoints },
     { prefix: '/admin/v1', endpoints: adminEndpoints },
     { prefix: '/auth/v1', endpoints: authEndpoints },
-  ]);
+  ];
+  const bearer = bearerPath(ctx, mounts);
+  // The same endpoints over gRPC, gRPC-Web and Connect (rpc/), for ZITADEL's SDKs.
+  const rpc = rpcPath(ctx, new Map(mounts.map((m) => [m.prefix, m.endpoints])));
   const cors = ctx.config.corsOrigins.length ? corsGate(ctx.config.corsOrigins) : undefined;
-  return (req, res) => {
+  const http1: RequestListener = (req, res) => {
     if (cors?.(req, res)) return;
-    if (!hot(req, res) && !bearer(req, res)) app(req, res);
+    if (!hot(req, res) && !serviceHealthz(req, res) && !bearer(req, res) && !rpc(req, res)) app(req, res);
   };
+  // HTTP/2 (cleartext, prior knowledge) is what gRPC clients speak; the rest of the API answers there too.
+  const http2 = (req: Http2ServerRequest, res: Http2ServerResponse) => {
+    if (!rpc(req, res)) http1(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+  };
+  return Object.assign(http1, { http2 });
 }

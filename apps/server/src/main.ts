@@ -1,8 +1,8 @@
-import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { closeContext, createContext } from './context.js';
 import { prepareFirstInstance, type SetupResult } from './domain/setup.js';
+import { frontDoor } from './http/front-door.js';
 import { createLogger } from './logger.js';
 import { openStorage } from './storage/open.js';
 
@@ -63,8 +63,10 @@ async function main(): Promise<void> {
   const ctx = await createContext(config, storage, logger);
   const app = createApp(ctx);
 
-  const server: Server = createServer(app);
-  server.keepAliveTimeout = 65_000;
+  // HTTP/1.1 and HTTP/2 (gRPC's cleartext prior knowledge) on the one port, as ZITADEL serves.
+  const door = frontDoor(app, app.http2);
+  door.http1.keepAliveTimeout = 65_000;
+  const server = door.server;
   const fail = (problem: string) => {
     process.stderr.write(`Tessera failed to start: ${problem}\n`);
     server.close();
@@ -93,7 +95,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    server.close(() => {
+    // Keep-alive connections close as they turn idle once their in-flight response is sent.
+    door.close(() => {
       void closeContext(ctx)
         .then(() => storage.close())
         .finally(() => {
@@ -101,11 +104,6 @@ async function main(): Promise<void> {
           process.exit(0);
         });
     });
-    // Keep-alive connections turn idle once their in-flight response is sent: close them as they do.
-    const idle = setInterval(() => server.closeIdleConnections(), 50);
-    idle.unref();
-    server.closeIdleConnections();
-    setTimeout(() => server.closeAllConnections(), 10_000).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { App } from '../src/app.js';
+import type { RequestListener } from 'node:http';
 import { requestLog } from '../src/http/request-log.js';
 import { adminRouter } from '../src/management/admin.js';
 import { managementRouter } from '../src/management/router.js';
@@ -15,7 +15,7 @@ let t: TestApp;
 let s: SignedIn;
 let owner: Client;
 let token: string;
-let expressOnly: App;
+let expressOnly: RequestListener;
 beforeAll(async () => {
   t = await createTestApp();
   s = await signIn(t.app);
@@ -36,7 +36,7 @@ beforeAll(async () => {
 });
 afterAll(() => t.cleanup());
 
-type Send = (app: App) => request.Test;
+type Send = (app: RequestListener) => request.Test;
 
 async function both(send: Send) {
   const [fast, ref] = await Promise.all([send(t.app), send(expressOnly)]);
@@ -55,7 +55,7 @@ async function both(send: Send) {
 }
 
 const M = '/management/v1';
-const bearer = (app: App, method: 'get' | 'post' | 'put' | 'delete' | 'head' | 'patch' | 'options', path: string, auth = `Bearer ${token}`) =>
+const bearer = (app: RequestListener, method: 'get' | 'post' | 'put' | 'delete' | 'head' | 'patch' | 'options', path: string, auth = `Bearer ${token}`) =>
   request(app)[method](path).set('Authorization', auth);
 
 describe('Bearer calls answered before Express', () => {

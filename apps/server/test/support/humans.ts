@@ -1,4 +1,4 @@
-import type { App } from '../../src/app.js';
+import type { RequestListener } from 'node:http';
 import { hashPassword } from '../../src/domain/passwords.js';
 import { insertHuman as insertHumanRow } from '../../src/domain/users/humans.js';
 import type { Storage } from '../../src/storage/port.js';
@@ -36,7 +36,7 @@ export async function createOrg(admin: SignedIn, name: string): Promise<string> 
 
 /** A human with the given roles in orgId, signed in through the console session API. */
 export async function signedInHuman(
-  app: App,
+  app: RequestListener,
   storage: Storage,
   admin: SignedIn,
   orgId: string,

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { App } from '../../src/app.js';
+import type { RequestListener } from 'node:http';
 
 export interface Answer {
   status: number;
@@ -17,7 +17,7 @@ export interface Answer {
  * microseconds of noise per request that would drown a difference of one HMAC.
  * Enough of IncomingMessage and ServerResponse for the OAuth hot path, which uses plain Node APIs.
  */
-export function inMemoryRequest(app: App, method: string, url: string, headers: Record<string, string>, body: Buffer): Promise<Answer> {
+export function inMemoryRequest(app: RequestListener, method: string, url: string, headers: Record<string, string>, body: Buffer): Promise<Answer> {
   return new Promise((resolve) => {
     const req = Object.assign(new EventEmitter(), {
       method,

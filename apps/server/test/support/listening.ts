@@ -1,25 +1,39 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import http, { type RequestListener } from 'node:http';
+import type { AddressInfo, Server } from 'node:net';
 import type { App } from '../../src/app.js';
+import { frontDoor } from '../../src/http/front-door.js';
 
 export interface Listening {
   url: string;
   close(): Promise<void>;
 }
 
-/** The app on a real socket at 127.0.0.1, so parallel requests really run side by side. */
-export async function listen(app: App): Promise<Listening> {
-  const server = http.createServer(app);
+/**
+ * The app on a real socket at 127.0.0.1, so parallel requests really run side by side; createApp's
+ * app behind the server's own front door (HTTP/1.1 and HTTP/2 on one port), any other listener on
+ * plain HTTP/1.1.
+ */
+export async function listen(app: App | RequestListener): Promise<Listening> {
+  if (!('http2' in app)) {
+    const server = http.createServer(app);
+    const { port } = await listening(server);
+    return {
+      url: `http://127.0.0.1:${port}`,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    };
+  }
+  const door = frontDoor(app, app.http2);
+  const { port } = await listening(door.server);
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => door.close(resolve)) };
+}
+
+async function listening(server: Server): Promise<AddressInfo> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return server.address() as AddressInfo;
 }
 
 export interface Answer {

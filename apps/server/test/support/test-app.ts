@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { RequestListener } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { Whoami } from '@tessera/contracts';
@@ -113,7 +114,7 @@ export interface SignedIn {
 }
 
 /** Signs in through the console session API; the agent keeps the cookie, csrf goes in x-csrf-token. */
-export async function signIn(app: App, username = 'admin', password = ADMIN_PASSWORD): Promise<SignedIn> {
+export async function signIn(app: RequestListener, username = 'admin', password = ADMIN_PASSWORD): Promise<SignedIn> {
   const agent = request.agent(app);
   const res = await agent.post('/api/session').send({ username, password });
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);

@@ -1,4 +1,4 @@
-import type { App } from '../../src/app.js';
+import type { RequestListener } from 'node:http';
 import request from 'supertest';
 import { basicAuthorization } from '../../src/oauth/basic-auth.js';
 import type { Storage } from '../../src/storage/port.js';
@@ -29,7 +29,7 @@ export async function createClient(
 export { basicAuthorization as basic };
 
 /** The guide's curl: Basic credentials, form body, client_credentials. */
-export function tokenRequest(app: App, c: Pick<Client, 'clientId' | 'clientSecret'>, scope = GUIDE_SCOPE) {
+export function tokenRequest(app: RequestListener, c: Pick<Client, 'clientId' | 'clientSecret'>, scope = GUIDE_SCOPE) {
   return request(app)
     .post('/oauth/v2/token')
     .set('Authorization', basicAuthorization(c.clientId, c.clientSecret))
@@ -37,7 +37,7 @@ export function tokenRequest(app: App, c: Pick<Client, 'clientId' | 'clientSecre
     .send({ grant_type: 'client_credentials', scope });
 }
 
-export async function accessToken(app: App, c: Client, scope = GUIDE_SCOPE): Promise<string> {
+export async function accessToken(app: RequestListener, c: Client, scope = GUIDE_SCOPE): Promise<string> {
   const res = await tokenRequest(app, c, scope);
   if (res.status !== 200) throw new Error(`token failed: ${res.status} ${JSON.stringify(res.body)}`);
   return (res.body as { access_token: string }).access_token;
