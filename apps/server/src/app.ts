@@ -1,5 +1,6 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { RequestListener } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import { GrpcCode, type ApiError } from '@tessera/contracts';
 import express from 'express';
 import { consoleSessionRouter } from './console-session/routes.js';
 import { sessionMiddleware } from './console-session/session.js';
@@ -27,6 +28,18 @@ import { proxyTrust } from './security/client-address.js';
  * and the listener for HTTP/2 connections on the same port (http/front-door.ts).
  */
 export type App = RequestListener & { http2: (req: Http2ServerRequest, res: Http2ServerResponse) => void };
+
+const HTTP2_ONLY_RPC: ApiError = {
+  code: GrpcCode.Unimplemented,
+  message: 'over HTTP/2 without TLS this port serves gRPC, gRPC-Web and Connect; use HTTP/1.1 for REST, OAuth and the console',
+  details: [{ id: 'HTTP2-RPC-ONLY', message: 'use HTTP/1.1' }],
+};
+
+function http2Only(res: Http2ServerResponse): void {
+  const json = JSON.stringify(HTTP2_ONLY_RPC);
+  res.writeHead(505, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json), 'cache-control': 'no-store' });
+  res.end(json);
+}
 
 /**
  * Builds the whole server from its context; no listen, so tests run it in-process. The front door
@@ -100,9 +113,10 @@ export function createApp(ctx: AppContext): App {
     if (cors?.(req, res)) return;
     if (!hot(req, res) && !serviceHealthz(req, res) && !bearer(req, res) && !rpc(req, res)) app(req, res);
   };
-  // HTTP/2 (cleartext, prior knowledge) is what gRPC clients speak; the rest of the API answers there too.
+  // HTTP/2 (cleartext, prior knowledge) is what gRPC clients speak: it serves the RPCs. Express cannot run
+  // on node:http2's request objects (it re-parents them onto HTTP/1.1's), so the rest answers 505 there.
   const http2 = (req: Http2ServerRequest, res: Http2ServerResponse) => {
-    if (!rpc(req, res)) http1(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+    if (!rpc(req, res)) http2Only(res);
   };
   return Object.assign(http1, { http2 });
 }

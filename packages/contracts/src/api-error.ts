@@ -16,6 +16,7 @@ export const GrpcCode = {
   PermissionDenied: 7,
   ResourceExhausted: 8,
   FailedPrecondition: 9,
+  Unimplemented: 12,
   Internal: 13,
   Unavailable: 14,
   Unauthenticated: 16,

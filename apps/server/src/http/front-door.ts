@@ -25,6 +25,7 @@ export function frontDoor(http1Listener: RequestListener, http2Listener: (req: H
   const http2 = createHttp2Server(http2Listener);
   const sessions = new Set<ServerHttp2Session>();
   http2.on('session', (session) => {
+    keepPeerAddress(session.socket);
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
   });
@@ -80,4 +81,15 @@ export function frontDoor(http1Listener: RequestListener, http2Listener: (req: H
       }, 10_000).unref();
     },
   };
+}
+
+/**
+ * node:http2 wraps a socket it cannot read natively (see sniff) in a stream socket that does not
+ * know its peer: tell the wrapper the peer's address (the field net.Socket reads it from), so the
+ * access line and the throttles key HTTP/2 callers by address as they do HTTP/1.1 callers.
+ */
+function keepPeerAddress(wrapper: Socket & { stream?: Socket; _peername?: object }): void {
+  const peer = wrapper.stream;
+  if (wrapper.remoteAddress !== undefined || !peer) return;
+  wrapper._peername = { address: peer.remoteAddress, port: peer.remotePort, family: peer.remoteFamily };
 }

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { GrpcCode } from '@tessera/contracts';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { basicAuthorization } from '../../src/oauth/basic-auth.js';
+import { listen, type Listening } from './listening.js';
 import { rawRequest, type RawResponse } from './raw-http.js';
 import { ADMIN_PASSWORD, createTestApp, signIn, type TestApp } from './test-app.js';
 import { accessToken, createClient, grantOrgRoles, type Client } from './tokens.js';
@@ -63,7 +63,7 @@ export function chunked(body: string, size = 4096): string {
  */
 export function useCorpusServer(): Fixtures {
   const fx = { errors: [] as string[] } as Fixtures;
-  let server: http.Server;
+  let server: Listening;
   beforeAll(async () => {
     const sink = { write: (line: string) => void fx.errors.push(line) };
     fx.t = await createTestApp({ TESSERA_TRUST_PROXY: '1', TESSERA_LOG_LEVEL: 'error' }, undefined, sink);
@@ -72,9 +72,9 @@ export function useCorpusServer(): Fixtures {
     fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Tessera</title>');
     fs.writeFileSync(path.join(fx.t.dir, 'secret.txt'), 'outside-the-console-folder');
 
-    server = http.createServer(fx.t.app).listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    fx.base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    // Behind the server's own front door, so HTTP/2 (gRPC) cases reach it as in production.
+    server = await listen(fx.t.app);
+    fx.base = server.url;
 
     const admin = await signIn(fx.t.app);
     fx.client = await createClient(admin, 'corpus-client');
@@ -92,7 +92,7 @@ export function useCorpusServer(): Fixtures {
     fx.csrf = (session.json as { csrfToken: string }).csrfToken;
   });
   afterAll(async () => {
-    await new Promise((resolve) => server.close(resolve));
+    await server.close();
     await fx.t.cleanup();
   });
   return fx;
