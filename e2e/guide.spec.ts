@@ -134,6 +134,9 @@ test("the guide, end to end: console, then the guide's token request and API cal
     expect(issued).toMatchObject({ token_type: 'Bearer', expires_in: 43199 });
     const orgOut = await runBlock(readmeBlock('orgs-me', baseURL!), { TOKEN: issued.access_token });
     expect(JSON.parse(orgOut).org).toMatchObject({ id: shownOrg.id, name: shownOrg.name });
+    // The same call over Connect, ZITADEL's SDKs' protocol, on the same port.
+    const connectOut = await runBlock(readmeBlock('connect-orgs-me', baseURL!), { TOKEN: issued.access_token });
+    expect(JSON.parse(connectOut).org).toMatchObject({ id: shownOrg.id, name: shownOrg.name });
 
     // The JWT profile: a key file through the API with that token, then an assertion signed with it.
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-readme-'));

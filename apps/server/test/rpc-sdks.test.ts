@@ -7,8 +7,9 @@ import { createManagementClient } from '@zitadel/node/dist/api/clients.js';
 import { createAccessTokenInterceptor } from '@zitadel/node/dist/api/interceptors.js';
 import { UserService } from '@zitadel/proto/zitadel/user/v2/user_service_pb.js';
 import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listen, type Listening } from './support/listening.js';
+import { rawGrpc } from './support/raw-grpc.js';
 import { createTestApp, signIn, type SignedIn, type TestApp } from './support/test-app.js';
 import { accessToken, createClient, grantOrgRoles, tokenRequest, type Client } from './support/tokens.js';
 
@@ -138,6 +139,15 @@ describe("ZITADEL's SDKs", () => {
     await expect(mgmt.getIAM({})).rejects.toMatchObject({ code: 12 });
   });
 
+  it('over HTTP/2 without TLS, what is not an RPC answers 505 in the gateway shape, and nothing crashes', async () => {
+    for (const path of ['/oauth/v2/token', '/management/v1/orgs/me', '/']) {
+      const res = await rawGrpc(server.url, path, { 'content-type': 'application/x-www-form-urlencoded' }, Buffer.from('grant_type=client_credentials'));
+      expect(res.status, path).toBe(505);
+      expect(JSON.parse(res.body.toString()), path).toMatchObject({ code: 12, details: [{ id: 'HTTP2-RPC-ONLY' }] });
+    }
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+
   it("REST answers each API's Healthz, with or without a token", async () => {
     for (const api of ['management', 'admin', 'auth']) {
       for (const headers of [{}, { authorization: 'Bearer nonsense' }] as Record<string, string>[]) {
@@ -145,6 +155,28 @@ describe("ZITADEL's SDKs", () => {
         expect(res.status).toBe(200);
         expect(await res.json()).toEqual({});
       }
+    }
+  });
+});
+
+describe('the access line over HTTP/2', () => {
+  it("names the caller's address, as the throttles key it, and the RPC", async () => {
+    const lines: string[] = [];
+    const logged = await createTestApp({ TESSERA_LOG_LEVEL: 'info' }, undefined, { write: (line: string) => void lines.push(line) });
+    const door = await listen(logged.app);
+    try {
+      const mgmt = createRpcClient(ManagementService, createGrpcTransport({ baseUrl: door.url }));
+      expect(await codeOf(mgmt.healthz({}))).toBe('ok');
+      // Written when the stream closes, which may come just after the client has its answer.
+      const line = await vi.waitFor(() => {
+        const found = lines.map((l) => JSON.parse(l) as { req?: { path: string } }).find((l) => l.req?.path.endsWith('/Healthz'));
+        expect(found).toBeDefined();
+        return found!;
+      });
+      expect(line.req).toEqual({ method: 'POST', path: '/zitadel.management.v1.ManagementService/Healthz', remoteAddress: '127.0.0.1' });
+    } finally {
+      await door.close();
+      await logged.cleanup();
     }
   });
 });

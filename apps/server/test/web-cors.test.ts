@@ -116,6 +116,26 @@ describe('CORS over HTTP', () => {
     expect(admin.headers['access-control-allow-origin']).toBe(APP);
   });
 
+  it("lets a page on an allowed origin call the RPCs with gRPC-Web and Connect, and read gRPC's status", async () => {
+    const path = '/zitadel.management.v1.ManagementService/GetMyOrg';
+    const pre = await request(t.app)
+      .options(path)
+      .set('Origin', APP)
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'authorization, content-type, x-grpc-web, x-user-agent, connect-protocol-version')
+      .expect(204);
+    for (const h of ['x-grpc-web', 'x-user-agent', 'connect-protocol-version']) expect(pre.headers['access-control-allow-headers']).toContain(h);
+    const call = await request(t.app)
+      .post(path)
+      .set('Origin', APP)
+      .set('Authorization', `Bearer ${token}`)
+      .set('Content-Type', 'application/grpc-web+proto')
+      .send(Buffer.alloc(5));
+    expect(call.status).toBe(200);
+    expect(call.headers['access-control-allow-origin']).toBe(APP);
+    expect(call.headers['access-control-expose-headers']).toContain('grpc-status');
+  });
+
   it('leaves the console and its session API alone', async () => {
     for (const path of ['/api/session', '/healthz', '/']) {
       const res = await request(t.app).get(path).set('Origin', APP);

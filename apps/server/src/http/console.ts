@@ -9,7 +9,7 @@ import { invalidArgument } from '../domain/errors.js';
  * a client would take the page for an answer. They end in the gateway's 404 instead.
  */
 const API_PATH =
-  /^\/(?:(?:api|management|admin|auth|system|resources|oauth|oidc|v2|v2beta|v3alpha|debug|\.well-known)(?:\/|$)|zitadel\.|(?:healthz|readyz|metrics)$)/i;
+  /^\/(?:(?:api|management|admin|auth|system|resources|oauth|oidc|saml|idps|openapi|v2|v2beta|v3alpha|debug|\.well-known)(?:\/|$)|zitadel\.|(?:healthz|readyz|metrics)$)/i;
 
 /**
  * A path no browser asks for: a dot segment (browsers resolve those before sending), a backslash,

@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 
-const ALLOWED_HEADERS = 'Authorization, Content-Type, x-zitadel-orgid';
-const CORS_PATHS = ['/oauth/v2/', '/management/v1/', '/admin/v1/', '/oidc/v1/', '/.well-known/'];
+// With what gRPC-Web and Connect clients in a browser send, and the status they must be able to read.
+const ALLOWED_HEADERS = 'Authorization, Content-Type, x-zitadel-orgid, x-grpc-web, x-user-agent, grpc-timeout, connect-protocol-version, connect-timeout-ms';
+const EXPOSED_HEADERS = 'grpc-status, grpc-message, grpc-status-details-bin';
+const CORS_PATHS = ['/oauth/v2/', '/management/v1/', '/admin/v1/', '/auth/v1/', '/oidc/v1/', '/.well-known/', '/zitadel.'];
 
 /**
  * Why a configured origin can never match a browser's Origin header (scheme://host[:port], the
@@ -50,7 +52,7 @@ export const corsOriginsSchema = z
 const isCorsPath = (url: string) => CORS_PATHS.some((p) => url.startsWith(p));
 
 /**
- * CORS for the OAuth, management and admin APIs, off unless TESSERA_CORS_ORIGINS lists origins.
+ * CORS for the OAuth endpoints and ZITADEL's APIs (REST, gRPC-Web and Connect), off unless TESSERA_CORS_ORIGINS lists origins.
  * Cross-origin callers use Bearer tokens: credentials (the console's cookie) are never allowed
  * cross-origin. Runs at the front door, before the OAuth hot path and Express alike; answers true
  * when it has answered a preflight itself.
@@ -68,6 +70,7 @@ export function corsGate(origins: string[]): (req: IncomingMessage, res: ServerR
     const origin = req.headers.origin;
     if (!origin || !allowed.has(origin)) return false;
     res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS);
     if (req.method !== 'OPTIONS' || !req.headers['access-control-request-method']) return false;
     res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE');
     res.setHeader('Access-Control-Allow-Headers', ALLOWED_HEADERS);

@@ -20,8 +20,15 @@ export interface FrontDoor {
  * serves: each connection is read until its first bytes tell the two apart, then handed whole to
  * the server for its protocol. HTTP/1.1 goes to the app as before; HTTP/2 to its own listener.
  */
-export function frontDoor(http1Listener: RequestListener, http2Listener: (req: Http2ServerRequest, res: Http2ServerResponse) => void): FrontDoor {
+export function frontDoor(
+  http1Listener: RequestListener,
+  http2Listener: (req: Http2ServerRequest, res: Http2ServerResponse) => void,
+  { sniffTimeoutMs = SNIFF_TIMEOUT_MS } = {},
+): FrontDoor {
   const http1 = createHttp1Server(http1Listener);
+  // node:http starts tracking its connections (for closing idle ones, and for its header and request
+  // timeouts against slow clients) when it starts listening. This one never listens itself: start it.
+  http1.emit('listening');
   const http2 = createHttp2Server(http2Listener);
   const sessions = new Set<ServerHttp2Session>();
   http2.on('session', (session) => {
@@ -32,7 +39,7 @@ export function frontDoor(http1Listener: RequestListener, http2Listener: (req: H
   const server = createNetServer((socket) => {
     socket.on('error', () => socket.destroy());
     // A connection that never says which protocol it speaks is not kept open.
-    socket.setTimeout(SNIFF_TIMEOUT_MS);
+    socket.setTimeout(sniffTimeoutMs);
     socket.once('timeout', silent);
     sniff(socket, Buffer.alloc(0));
   });
@@ -70,7 +77,8 @@ export function frontDoor(http1Listener: RequestListener, http2Listener: (req: H
     http2,
     close(done) {
       server.close(() => done());
-      http1.closeIdleConnections();
+      // Stops node:http's connection checks too; it was never listening, so it has nothing else to close.
+      http1.close(() => undefined);
       const idle = setInterval(() => http1.closeIdleConnections(), 50);
       idle.unref();
       server.once('close', () => clearInterval(idle));

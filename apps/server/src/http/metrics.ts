@@ -54,6 +54,8 @@ const FAMILIES: [prefix: string, family: RouteFamily][] = [
   ['/.well-known/', 'oauth'],
   ['/management/', 'management'],
   ['/admin/', 'management'],
+  ['/auth/', 'management'],
+  ['/zitadel.', 'management'],
   ['/api/', 'console_api'],
   ['/healthz', 'health'],
   ['/readyz', 'health'],

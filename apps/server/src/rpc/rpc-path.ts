@@ -33,6 +33,11 @@ export function rpcPath(ctx: AppContext, mounts: ReadonlyMap<string, readonly En
     const path = (req.url ?? '').split('?', 1)[0]!;
     if (!RPC.test(path)) return false;
     log(req as IncomingMessage, res as ServerResponse, path);
+    if (req.method !== 'POST') {
+      // None of ZITADEL's RPCs is marked free of side effects, so Connect's GET form applies to none.
+      send(res, 405, { code: 'unimplemented', message: 'RPCs are called with POST' }, { allow: 'POST' });
+      return true;
+    }
     load().then(
       ({ handler, bound }) => {
         if (bound.has(path)) markEndpoint(res as ServerResponse, `RPC ${path}`);
@@ -82,7 +87,12 @@ function unimplemented(req: Request, res: Response): void {
     res.end();
     return;
   }
-  const json = JSON.stringify({ code: 'unimplemented', message });
-  res.writeHead(404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) });
+  send(res, 404, { code: 'unimplemented', message });
+}
+
+/** An error in Connect's JSON shape. */
+function send(res: Response, status: number, error: { code: string; message: string }, headers: Record<string, string> = {}): void {
+  const json = JSON.stringify(error);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), 'cache-control': 'no-store', ...headers });
   res.end(json);
 }
