@@ -90,7 +90,8 @@ describe('POST /oauth/v2/revoke (RFC 7009)', () => {
       const token = await accessToken(t.app, c);
       await orgsMe(token).expect(200);
       const res = await revoke(c, token).expect(200);
-      expect(res.text).toBe('');
+      expect(res.text).toBe('{}');
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
       expect(res.headers['cache-control']).toBe('no-store');
       const me = await orgsMe(token).expect(401);
       expect(me.body).toMatchObject({ code: 16 });
