@@ -1,9 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { OAuth2Client } from '@badgateway/oauth2-client';
+import * as oauth from 'oauth4webapi';
 import { ClientCredentials } from 'simple-oauth2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signIn, type TestApp } from './support/test-app.js';
-import { createClient, grantOrgRoles, GUIDE_SCOPE, type Client } from './support/tokens.js';
+import { createClient, grantOrgRoles, GUIDE_SCOPE, MGMT_SCOPE, type Client } from './support/tokens.js';
 
 /**
  * The client libraries that found Tessera's interoperability gaps, each against a listening server:
@@ -32,6 +34,15 @@ afterAll(async () => {
 });
 
 const orgsMe = (token: string) => fetch(`${issuer}/management/v1/orgs/me`, { headers: { Authorization: `Bearer ${token}` } });
+const introspect = async (token: string) => {
+  const res = await fetch(`${issuer}/oauth/v2/introspect`, {
+    method: 'POST',
+    headers: { Authorization: `Basic ${btoa(`${c.clientId}:${c.clientSecret}`)}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token }),
+  });
+  return (await res.json()) as { active: boolean };
+};
+
 describe('simple-oauth2 5', () => {
   const client = () =>
     new ClientCredentials({
@@ -46,5 +57,39 @@ describe('simple-oauth2 5', () => {
     expect((await orgsMe(accessToken)).status).toBe(200);
     await expect(token.revoke('access_token')).resolves.toEqual({});
     expect((await orgsMe(accessToken)).status).toBe(401);
+  });
+});
+
+describe('@badgateway/oauth2-client 3, given only the server', () => {
+  it('discovers the endpoints through RFC 8414 and completes client credentials', async () => {
+    const client = new OAuth2Client({ server: `${issuer}/`, clientId: c.clientId, clientSecret: c.clientSecret });
+    const token = await client.clientCredentials({ scope: GUIDE_SCOPE.split(' ') });
+    expect(await client.getEndpoint('tokenEndpoint')).toBe(`${issuer}/oauth/v2/token`);
+    expect(token.expiresAt).toBeGreaterThan(Date.now());
+    const me = await orgsMe(token.accessToken);
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { org: { name: string } }).org.name).toBe('Tessera');
+    await client.revoke(token);
+    expect((await orgsMe(token.accessToken)).status).toBe(401);
+  });
+});
+
+describe('oauth4webapi 3', () => {
+  const insecure = { [oauth.allowInsecureRequests]: true };
+
+  it("discovers with algorithm 'oauth2', gets a token, and revokes it", async () => {
+    const url = new URL(issuer);
+    const as = await oauth.processDiscoveryResponse(url, await oauth.discoveryRequest(url, { algorithm: 'oauth2', ...insecure }));
+    expect(as).toMatchObject({ issuer, token_endpoint: `${issuer}/oauth/v2/token`, revocation_endpoint: `${issuer}/oauth/v2/revoke` });
+    const client: oauth.Client = { client_id: c.clientId };
+    const auth = oauth.ClientSecretBasic(c.clientSecret);
+    const params = new URLSearchParams({ scope: `openid ${MGMT_SCOPE}` });
+    const response = await oauth.clientCredentialsGrantRequest(as, client, auth, params, insecure);
+    const result = await oauth.processClientCredentialsResponse(as, client, response);
+    expect(result).toMatchObject({ token_type: 'bearer', expires_in: 43199, scope: `openid ${MGMT_SCOPE}` });
+    expect((await orgsMe(result.access_token)).status).toBe(200);
+    const revoked = await oauth.revocationRequest(as, client, auth, result.access_token, insecure);
+    await oauth.processRevocationResponse(revoked);
+    expect(await introspect(result.access_token)).toEqual({ active: false });
   });
 });

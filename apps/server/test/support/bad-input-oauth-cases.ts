@@ -25,6 +25,7 @@ export const methodCases: BadCase[] = [
   oauth('POST /oauth/v2/keys', 'POST', '/oauth/v2/keys', 405, 'invalid_request', form(), 'a=b'),
   oauth('POST /.well-known/openid-configuration', 'POST', '/.well-known/openid-configuration', 405, 'invalid_request'),
   oauth('DELETE /.well-known/openid-configuration', 'DELETE', '/.well-known/openid-configuration', 405, 'invalid_request'),
+  oauth('POST /.well-known/oauth-authorization-server', 'POST', '/.well-known/oauth-authorization-server', 405, 'invalid_request'),
   oauth('PUT /oidc/v1/userinfo', 'PUT', '/oidc/v1/userinfo', 405, 'invalid_request'),
   oauth('DELETE /oidc/v1/userinfo', 'DELETE', '/oidc/v1/userinfo', 405, 'invalid_request'),
 ];
@@ -35,7 +36,7 @@ export const pathCases: BadCase[] = [
   oauth('the token path with a trailing slash', 'POST', '/oauth/v2/token/', 404, 'invalid_request', [...form(), ...basic], CC),
   oauth('the bare /oauth/v2/ prefix', 'GET', '/oauth/v2/', 404, 'invalid_request'),
   oauth('an unknown /oidc/v1 path', 'GET', '/oidc/v1/end_session', 404, 'invalid_request'),
-  oauth('an unknown /.well-known document', 'GET', '/.well-known/oauth-authorization-server', 404, 'invalid_request'),
+  oauth('an unknown /.well-known document', 'GET', '/.well-known/webfinger?resource=acct:admin', 404, 'invalid_request'),
   oauth('invalid percent-encoding under /.well-known', 'GET', '/.well-known/%zz', 404, 'invalid_request'),
   oauth('invalid percent-encoding under /oauth/v2', 'GET', '/oauth/v2/%E0%A4%A', 404, 'invalid_request'),
   oauth('an encoded NUL after the token path', 'POST', '/oauth/v2/token%00', 404, 'invalid_request', form(), CC),
