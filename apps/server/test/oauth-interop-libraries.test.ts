@@ -93,3 +93,16 @@ describe('oauth4webapi 3', () => {
     expect(await introspect(result.access_token)).toEqual({ active: false });
   });
 });
+
+describe('userinfo over plain HTTP (RFC 6750 3.1)', () => {
+  it('challenges a request without a token with the scheme alone, and names the error for a bad token', async () => {
+    const none = await fetch(`${issuer}/oidc/v1/userinfo`);
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer realm="tessera"');
+    expect(await none.text()).toBe('');
+    const bad = await fetch(`${issuer}/oidc/v1/userinfo`, { headers: { Authorization: 'Bearer not-a-token' } });
+    expect(bad.status).toBe(401);
+    expect(bad.headers.get('www-authenticate')).toMatch(/^Bearer realm="tessera", error="invalid_token", error_description="/);
+    expect(((await bad.json()) as { error: string }).error).toBe('invalid_token');
+  });
+});

@@ -125,16 +125,21 @@ function userinfo(name: string, headers: H, method = 'GET', target = '/oidc/v1/u
   return { name: `userinfo: ${name}`, method, target, headers, body, status: 401, shape: 'oauth', error: 'invalid_token' };
 }
 
+/** No Bearer token at all: RFC 6750 3.1's bare challenge. */
+function unauthenticated(name: string, headers: H, target = '/oidc/v1/userinfo'): BadCase {
+  return { name: `userinfo: ${name}`, method: 'GET', target, headers, status: 401, shape: 'challenge' };
+}
+
 export const userinfoCases: BadCase[] = [
-  userinfo('no Authorization header', []),
+  unauthenticated('no Authorization header', []),
   userinfo('"Bearer" without a token', [['Authorization', 'Bearer']]),
-  userinfo('the token under the Basic scheme', [['Authorization', 'Basic $TOKEN']]),
+  unauthenticated('the token under the Basic scheme', [['Authorization', 'Basic $TOKEN']]),
   userinfo('characters a token never has', [['Authorization', 'Bearer %%%']]),
   userinfo('a garbage token', [['Authorization', 'Bearer not-a-token']]),
   userinfo('two tokens', [['Authorization', 'Bearer $TOKEN $TOKEN']]),
   userinfo('a 12,000-character token', [['Authorization', `Bearer ${'A'.repeat(12000)}`]]),
   userinfo('latin-1 bytes in the token', [['Authorization', 'Bearer \xff\xfe']]),
-  userinfo('the token in the query string only', [], 'GET', '/oidc/v1/userinfo?access_token=$TOKEN'),
+  unauthenticated('the token in the query string only', [], '/oidc/v1/userinfo?access_token=$TOKEN'),
   userinfo(
     'POST with malformed JSON and a garbage token',
     [
