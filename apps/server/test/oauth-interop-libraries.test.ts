@@ -106,3 +106,18 @@ describe('userinfo over plain HTTP (RFC 6750 3.1)', () => {
     expect(((await bad.json()) as { error: string }).error).toBe('invalid_token');
   });
 });
+
+describe('a token request without scope over plain HTTP (requests-oauthlib, Go x/oauth2)', () => {
+  it("keeps ZITADEL's 400 invalid_request, and names the scopes to request in RFC 6749's characters", async () => {
+    const res = await fetch(`${issuer}/oauth/v2/token`, {
+      method: 'POST',
+      headers: { Authorization: `Basic ${btoa(`${c.clientId}:${c.clientSecret}`)}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: string; error_description: string };
+    expect(body.error).toBe('invalid_request');
+    expect(body.error_description).toContain(`request openid ${MGMT_SCOPE}`);
+    expect(body.error_description).toMatch(/^[\x20\x21\x23-\x5B\x5D-\x7E]+$/);
+  });
+});
