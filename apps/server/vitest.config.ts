@@ -24,6 +24,7 @@ const onBothEngines = [
   'test/bad-input-console.test.ts',
   'test/bad-input-oauth.test.ts',
   'test/oauth-interop.test.ts',
+  'test/oauth-interop-libraries.test.ts',
   'test/perf-bearer-path.test.ts',
   'test/request-id.test.ts',
   'test/security-token-lifetime.test.ts',

@@ -110,7 +110,7 @@ describe('jose against the published keys', () => {
 });
 
 describe('GET /.well-known/openid-configuration', () => {
-  it('describes the endpoints, grant, auth methods, scopes and signing algorithm', async () => {
+  it('describes the endpoints, grant, auth methods, scopes, userinfo and the algorithm of the published keys', async () => {
     const res = await fetch(`${issuer}/.well-known/openid-configuration`);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('public, max-age=300');
@@ -145,5 +145,34 @@ describe('GET /.well-known/openid-configuration', () => {
       revocation_endpoint_auth_signing_alg_values_supported: ['RS256', 'ES256'],
       id_token_signing_alg_values_supported: ['ES256'],
     });
+  });
+});
+
+describe('GET /.well-known/oauth-authorization-server (RFC 8414)', () => {
+  const OPENID_ONLY = ['userinfo_endpoint', 'subject_types_supported', 'claims_supported', 'id_token_signing_alg_values_supported'];
+
+  it('is the OpenID document without what only OpenID Connect has, cacheable like it', async () => {
+    const res = await fetch(`${issuer}/.well-known/oauth-authorization-server`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=300');
+    const metadata = (await res.json()) as Record<string, unknown>;
+    const openid = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+    expect(metadata).toEqual(Object.fromEntries(Object.entries(openid).filter(([k]) => !OPENID_ONLY.includes(k))));
+    expect(metadata).toMatchObject({
+      issuer,
+      token_endpoint: `${issuer}/oauth/v2/token`,
+      jwks_uri: `${issuer}/oauth/v2/keys`,
+      response_types_supported: [],
+      token_endpoint_auth_signing_alg_values_supported: ['RS256', 'ES256'],
+    });
+    expect(Object.keys(metadata)).toHaveLength(14);
+  });
+
+  it('answers another method with 405 and Allow: GET', async () => {
+    const res = await fetch(`${issuer}/.well-known/oauth-authorization-server`, { method: 'POST' });
+    expect(res.status).toBe(405);
+    expect(res.headers.get('allow')).toBe('GET');
+    expect(await res.json()).toEqual({ error: 'invalid_request', error_description: 'this endpoint accepts GET only' });
   });
 });

@@ -90,7 +90,8 @@ describe('POST /oauth/v2/revoke (RFC 7009)', () => {
       const token = await accessToken(t.app, c);
       await orgsMe(token).expect(200);
       const res = await revoke(c, token).expect(200);
-      expect(res.text).toBe('');
+      expect(res.text).toBe('{}');
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
       expect(res.headers['cache-control']).toBe('no-store');
       const me = await orgsMe(token).expect(401);
       expect(me.body).toMatchObject({ code: 16 });
@@ -153,10 +154,18 @@ describe('GET /oidc/v1/userinfo', () => {
     expect(post.body).toEqual({ sub: bob.userId });
   });
 
-  it('answers 401 with a Bearer challenge naming the error (RFC 6750 3.1)', async () => {
+  it('answers a request without a Bearer token with a bare challenge: no error code, no body (RFC 6750 3.1)', async () => {
+    for (const headers of [{}, { Authorization: 'Basic abc' }, { Authorization: '' }]) {
+      const res = await request(t.app).get('/oidc/v1/userinfo').set(headers).expect(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="tessera"');
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect(res.text).toBe('');
+    }
+  });
+
+  it('answers a bad Bearer token with 401 and a challenge naming the error (RFC 6750 3.1)', async () => {
     const cases: [Record<string, string>, string][] = [
-      [{}, 'access token missing'],
-      [{ Authorization: 'Basic abc' }, 'authorization header must be "Bearer <token>"'],
+      [{ Authorization: 'Bearer' }, 'authorization header must be "Bearer <token>"'],
       [{ Authorization: 'Bearer not-a-token' }, 'access token is invalid, expired or revoked'],
     ];
     for (const [headers, description] of cases) {

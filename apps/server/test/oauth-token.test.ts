@@ -118,13 +118,16 @@ describe('POST /oauth/v2/token: scopes', () => {
     expect(await granted(`${MGMT_SCOPE} urn:zitadel:iam:org:project:id:4711:aud openid openid`)).toBe(`${MGMT_SCOPE} openid`);
   });
 
-  it('answers a missing, empty or blank scope with a short invalid_request', async () => {
+  it('answers a missing, empty or blank scope with invalid_request naming the scopes to ask for', async () => {
     for (const scope of [undefined, '', '  ']) {
       const res = await post()
         .set('Authorization', basic(svc.clientId, svc.clientSecret))
         .send(scope === undefined ? { grant_type: 'client_credentials' } : { grant_type: 'client_credentials', scope });
       expect(res.status).toBe(400);
-      expect(res.body).toEqual({ error: 'invalid_request', error_description: 'scope missing: request at least one scope, e.g. openid' });
+      expect(res.body).toEqual({
+        error: 'invalid_request',
+        error_description: 'scope missing: request at least one scope; to call the management API, request openid urn:zitadel:iam:org:project:id:zitadel:aud',
+      });
       expectNoStore(res);
     }
   });

@@ -82,8 +82,39 @@ describe('signing keys', () => {
     await orgsMe(t, rsToken).expect(200);
     await orgsMe(t, esToken).expect(200);
     expect(esKid).toBe(kidOf(esToken));
-    const disc = await request(t.app).get('/.well-known/openid-configuration').expect(200);
-    expect(disc.body.id_token_signing_alg_values_supported).toEqual(['RS256']);
+  });
+
+  it('are each named in discovery while published: across a switch of TESSERA_JWT_ALG and back, on the same database', async () => {
+    t = await createTestApp();
+    const dir = t.dir;
+    const c = await jwtClient(t);
+    const discovered = async () => (await request(t.app).get('/.well-known/openid-configuration').expect(200)).body as Record<string, string[]>;
+    const algs = async () => (await discovered()).id_token_signing_alg_values_supported;
+    const esToken = await accessToken(t.app, c);
+    expect(await algs()).toEqual(['ES256']);
+
+    await t.close();
+    t = await createTestApp({ TESSERA_JWT_ALG: 'RS256' }, dir);
+    const rsToken = await accessToken(t.app, c);
+    expect(await algs()).toEqual(['ES256', 'RS256']);
+    // A verifier that accepts only the algorithms discovery names still accepts the earlier tokens.
+    for (const token of [esToken, rsToken]) await jwtVerify(token, createLocalJWKSet(await jwks(t)), { algorithms: await algs() });
+
+    await t.close();
+    t = await createTestApp({ TESSERA_JWT_ALG: 'ES256' }, dir);
+    expect((await jwks(t)).keys.map((k) => k.alg).sort()).toEqual(['ES256', 'ES256', 'RS256']);
+    expect(await algs()).toEqual(['ES256', 'RS256']);
+    await jwtVerify(rsToken, createLocalJWKSet(await jwks(t)), { algorithms: await algs() });
+
+    // Once the RS256 key's last token has expired it is no longer published, nor named.
+    const longAgo = Math.floor(Date.now() / 1000) - 43200 - PUBLISH_GRACE_SECONDS - 1;
+    t.db.prepare("UPDATE signing_keys SET retired_at = ? WHERE alg = 'RS256'").run(longAgo);
+    await t.ctx.tokens.keys.refresh();
+    expect((await jwks(t)).keys.map((k) => k.alg)).toEqual(['ES256', 'ES256']);
+    expect(await algs()).toEqual(['ES256']);
+    // The RFC 8414 document names no algorithm of tokens: it has no ID token field to put one in.
+    const metadata = await request(t.app).get('/.well-known/oauth-authorization-server').expect(200);
+    expect(Object.keys(metadata.body as object).filter((k) => k.startsWith('id_token'))).toEqual([]);
   });
 
   it("refuses a JWT whose header names an algorithm other than its key's, or none", async () => {

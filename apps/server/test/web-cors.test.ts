@@ -66,6 +66,7 @@ describe('CORS over HTTP', () => {
   /** Every kind of CORS route, answered by each of the server's ways in. */
   const routes = (): [string, () => request.Test][] => [
     ['discovery (cacheable)', () => request(t.app).get('/.well-known/openid-configuration')],
+    ['RFC 8414 metadata (cacheable)', () => request(t.app).get('/.well-known/oauth-authorization-server')],
     ['JWKS (cacheable)', () => request(t.app).get('/oauth/v2/keys')],
     ['the token endpoint (hot path)', () => request(t.app).post('/oauth/v2/token').type('form').send('grant_type=client_credentials')],
     ['userinfo (hot path)', () => request(t.app).get('/oidc/v1/userinfo').set('Authorization', 'Bearer not-a-token')],
@@ -89,8 +90,8 @@ describe('CORS over HTTP', () => {
     }
   });
 
-  it('gives a shared cache one public answer per origin: discovery and JWKS stay cacheable', async () => {
-    for (const path of ['/.well-known/openid-configuration', '/oauth/v2/keys']) {
+  it('gives a shared cache one public answer per origin: discovery, RFC 8414 metadata and JWKS stay cacheable', async () => {
+    for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/oauth/v2/keys']) {
       const res = await request(t.app).get(path).expect(200);
       expect(res.headers['cache-control'], path).toContain('public');
       expect(res.headers['vary'], path).toBe('Origin');

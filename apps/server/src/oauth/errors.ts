@@ -94,7 +94,18 @@ export class SlowDown extends OAuthError {
   }
 }
 
-/** RFC 6750 3.1, for the userinfo endpoint: the challenge repeats the error. */
+/**
+ * RFC 6750 3.1: a request with no Bearer token at all (no Authorization header, or another scheme)
+ * is told how to authenticate and nothing else: no error code, so no body either.
+ */
+export const BEARER_CHALLENGE = `Bearer realm="${REALM}"`;
+
+export function sendBearerChallenge(res: ServerResponse): void {
+  res.writeHead(401, { ...NO_STORE, 'WWW-Authenticate': BEARER_CHALLENGE, 'Content-Length': 0 });
+  res.end();
+}
+
+/** RFC 6750 3.1, for the userinfo endpoint: a token was sent and is not valid; the challenge repeats the error. */
 export class InvalidToken extends OAuthError {
   readonly error = 'invalid_token';
   readonly status = 401;

@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.js';
 import { ownTokenReader } from './own-token.js';
-import { noStore } from './respond.js';
+import { noStore, sendJson } from './respond.js';
 import { oauthRoute, type OAuthHandler } from './route.js';
 
 /**
@@ -8,8 +8,9 @@ import { oauthRoute, type OAuthHandler } from './route.js';
  * not allow (issue #8973). An unknown, expired or already revoked token is 200 as the RFC asks;
  * so is another client's token, which stays valid: the answer must not tell whose a token is.
  * token_type_hint is ignored (2.1 allows it): only access tokens exist here. Past the revocation
- * limits every token the client holds is revoked instead; the answer is still 200 with an empty
- * body (2.2 has no other), so the server's log says it.
+ * limits every token the client holds is revoked instead; the answer is still the same, so the
+ * server's log says it. The answer is `{}` as JSON, as ZITADEL's: 2.2 defines no content, and
+ * clients that parse every answer as JSON (simple-oauth2) fail on an empty body.
  */
 export function revocationEndpoint(ctx: AppContext): OAuthHandler {
   const readOwnToken = ownTokenReader(ctx);
@@ -22,7 +23,6 @@ export function revocationEndpoint(ctx: AppContext): OAuthHandler {
         'revocation limit reached: every token the client was issued so far is revoked',
       );
     }
-    res.writeHead(200, { 'Content-Length': 0 });
-    res.end();
+    sendJson(res, 200, {});
   });
 }

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { oauthAccessLog } from './access-log.js';
-import { discoveryEndpoint, keysEndpoint } from './discovery.js';
+import { discoveryEndpoint, keysEndpoint, oauthMetadataEndpoint } from './discovery.js';
 import { MethodNotAllowed, NoSuchEndpoint, sendOAuthError } from './errors.js';
 import type { HotPath } from './hot-path.js';
 
@@ -35,6 +35,8 @@ export function oauthRouter(ctx: AppContext, hot: HotPath): Router {
   r.all('/oauth/v2/keys', only('GET'));
   r.get('/.well-known/openid-configuration', discoveryEndpoint(ctx));
   r.all('/.well-known/openid-configuration', only('GET'));
+  r.get('/.well-known/oauth-authorization-server', oauthMetadataEndpoint(ctx));
+  r.all('/.well-known/oauth-authorization-server', only('GET'));
   r.all('/oidc/v1/userinfo', only('GET, POST'));
   r.use(['/oauth/v2', '/oidc/v1', '/.well-known'], (_req, res) => sendOAuthError(res, new NoSuchEndpoint('no such endpoint')));
   return r;

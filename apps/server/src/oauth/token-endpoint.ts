@@ -8,7 +8,9 @@ import type { Grant } from './grants/grant.js';
 import { grants } from './grants/index.js';
 import { noStore, sendJson } from './respond.js';
 import { oauthRoute, type OAuthHandler } from './route.js';
-import { grantScopes, parseScope, type GrantedScope } from './scopes.js';
+import { grantScopes, MANAGEMENT_AUD_SCOPE, parseScope, type GrantedScope } from './scopes.js';
+
+const SCOPE_MISSING = `scope missing: request at least one scope; to call the management API, request openid ${MANAGEMENT_AUD_SCOPE}`;
 
 /** What the steps learn about one token request, filled in as it goes. */
 interface TokenRequest {
@@ -60,7 +62,9 @@ export function tokenEndpoint(ctx: AppContext): OAuthHandler {
     function validateScope(t) {
       if (!t.grant!.parameters.has('scope')) return;
       const scope = t.params!.get('scope');
-      if (!scope?.trim()) throw new InvalidRequest('scope missing: request at least one scope, e.g. openid');
+      // ZITADEL's answer; the text names what to ask for, since the canonical examples of
+      // requests-oauthlib and Go's x/oauth2 send no scope at all.
+      if (!scope?.trim()) throw new InvalidRequest(SCOPE_MISSING);
       t.granted = grantScopes(parseScope(scope), t.client!, managementAudience);
     },
   ];

@@ -1,8 +1,9 @@
 import type { AppContext } from '../context.js';
-import { InvalidToken } from './errors.js';
+import { InvalidToken, sendBearerChallenge } from './errors.js';
 import { noStore, sendJson } from './respond.js';
 import { oauthRoute, type OAuthHandler } from './route.js';
 
+const BEARER_SCHEME = /^Bearer(?: |$)/i;
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 interface ProfileRow {
@@ -15,13 +16,13 @@ interface ProfileRow {
 /**
  * GET/POST /oidc/v1/userinfo (OpenID Connect Core 5.3): `sub`, and with `profile` the name,
  * preferred_username (the login name, as ZITADEL) and updated_at. Failures follow RFC 6750 3.1:
- * 401 with a Bearer challenge that names the error.
+ * without a Bearer token, a bare Bearer challenge; with a bad one, a challenge that names the error.
  */
 export function userinfoEndpoint(ctx: AppContext): OAuthHandler {
   return oauthRoute(ctx.logger, async (req, res) => {
     noStore(res);
     const header = req.headers.authorization;
-    if (header === undefined) throw new InvalidToken('access token missing');
+    if (header === undefined || !BEARER_SCHEME.test(header)) return sendBearerChallenge(res);
     const token = BEARER.exec(header)?.[1];
     if (!token) throw new InvalidToken('authorization header must be "Bearer <token>"');
     const verified = await ctx.tokens.verify(token);

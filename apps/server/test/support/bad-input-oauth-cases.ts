@@ -25,6 +25,7 @@ export const methodCases: BadCase[] = [
   oauth('POST /oauth/v2/keys', 'POST', '/oauth/v2/keys', 405, 'invalid_request', form(), 'a=b'),
   oauth('POST /.well-known/openid-configuration', 'POST', '/.well-known/openid-configuration', 405, 'invalid_request'),
   oauth('DELETE /.well-known/openid-configuration', 'DELETE', '/.well-known/openid-configuration', 405, 'invalid_request'),
+  oauth('POST /.well-known/oauth-authorization-server', 'POST', '/.well-known/oauth-authorization-server', 405, 'invalid_request'),
   oauth('PUT /oidc/v1/userinfo', 'PUT', '/oidc/v1/userinfo', 405, 'invalid_request'),
   oauth('DELETE /oidc/v1/userinfo', 'DELETE', '/oidc/v1/userinfo', 405, 'invalid_request'),
 ];
@@ -35,7 +36,7 @@ export const pathCases: BadCase[] = [
   oauth('the token path with a trailing slash', 'POST', '/oauth/v2/token/', 404, 'invalid_request', [...form(), ...basic], CC),
   oauth('the bare /oauth/v2/ prefix', 'GET', '/oauth/v2/', 404, 'invalid_request'),
   oauth('an unknown /oidc/v1 path', 'GET', '/oidc/v1/end_session', 404, 'invalid_request'),
-  oauth('an unknown /.well-known document', 'GET', '/.well-known/oauth-authorization-server', 404, 'invalid_request'),
+  oauth('an unknown /.well-known document', 'GET', '/.well-known/webfinger?resource=acct:admin', 404, 'invalid_request'),
   oauth('invalid percent-encoding under /.well-known', 'GET', '/.well-known/%zz', 404, 'invalid_request'),
   oauth('invalid percent-encoding under /oauth/v2', 'GET', '/oauth/v2/%E0%A4%A', 404, 'invalid_request'),
   oauth('an encoded NUL after the token path', 'POST', '/oauth/v2/token%00', 404, 'invalid_request', form(), CC),
@@ -124,16 +125,21 @@ function userinfo(name: string, headers: H, method = 'GET', target = '/oidc/v1/u
   return { name: `userinfo: ${name}`, method, target, headers, body, status: 401, shape: 'oauth', error: 'invalid_token' };
 }
 
+/** No Bearer token at all: RFC 6750 3.1's bare challenge. */
+function unauthenticated(name: string, headers: H, target = '/oidc/v1/userinfo'): BadCase {
+  return { name: `userinfo: ${name}`, method: 'GET', target, headers, status: 401, shape: 'challenge' };
+}
+
 export const userinfoCases: BadCase[] = [
-  userinfo('no Authorization header', []),
+  unauthenticated('no Authorization header', []),
   userinfo('"Bearer" without a token', [['Authorization', 'Bearer']]),
-  userinfo('the token under the Basic scheme', [['Authorization', 'Basic $TOKEN']]),
+  unauthenticated('the token under the Basic scheme', [['Authorization', 'Basic $TOKEN']]),
   userinfo('characters a token never has', [['Authorization', 'Bearer %%%']]),
   userinfo('a garbage token', [['Authorization', 'Bearer not-a-token']]),
   userinfo('two tokens', [['Authorization', 'Bearer $TOKEN $TOKEN']]),
   userinfo('a 12,000-character token', [['Authorization', `Bearer ${'A'.repeat(12000)}`]]),
   userinfo('latin-1 bytes in the token', [['Authorization', 'Bearer \xff\xfe']]),
-  userinfo('the token in the query string only', [], 'GET', '/oidc/v1/userinfo?access_token=$TOKEN'),
+  unauthenticated('the token in the query string only', [], '/oidc/v1/userinfo?access_token=$TOKEN'),
   userinfo(
     'POST with malformed JSON and a garbage token',
     [

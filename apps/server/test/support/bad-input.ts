@@ -8,8 +8,11 @@ import { rawRequest, type RawResponse } from './raw-http.js';
 import { ADMIN_PASSWORD, createTestApp, signIn, type TestApp } from './test-app.js';
 import { accessToken, createClient, grantOrgRoles, type Client } from './tokens.js';
 
-/** Which error shape a protocol answers in: RFC 6749 5.2 or the gRPC gateway's. */
-export type Shape = 'oauth' | 'gateway';
+/**
+ * Which error shape a protocol answers in: RFC 6749 5.2, the gRPC gateway's, or RFC 6750 3.1's bare
+ * Bearer challenge with no body (a request to userinfo without a Bearer token).
+ */
+export type Shape = 'oauth' | 'gateway' | 'challenge';
 
 /**
  * One hostile request and the answer it must get. Header values, the target and a string body may
@@ -166,8 +169,12 @@ const GRPC_CODES_BY_STATUS: Record<number, number[]> = {
 export function expectRejected(c: BadCase, res: RawResponse, secrets: string[] = []): void {
   const where = `${c.name}: ${res.status} ${res.text.slice(0, 300)}`;
   expect(res.status, where).toBe(c.status);
-  expect(res.headers['content-type'], where).toMatch(/^application\/json/);
   expect(res.headers['cache-control'], where).toBe('no-store');
+  if (c.shape === 'challenge') {
+    expect([res.headers['www-authenticate'], res.text], where).toEqual(['Bearer realm="tessera"', '']);
+    return;
+  }
+  expect(res.headers['content-type'], where).toMatch(/^application\/json/);
   const body = res.json as Record<string, unknown>;
   if (c.shape === 'oauth') {
     expect(Object.keys(body).sort(), where).toEqual(['error', 'error_description']);
