@@ -27,7 +27,11 @@ const RPC = /^\/zitadel\.[\w.]+\/\w+$/;
 export function rpcPath(ctx: AppContext, mounts: ReadonlyMap<string, readonly Endpoint[]>): RpcPath {
   const log = accessLog(ctx.logger, ctx.metrics);
   let loading: Promise<{ handler: Handler; bound: Set<string> }> | undefined;
-  const load = () => (loading ??= adapter(ctx, mounts));
+  const load = () =>
+    (loading ??= adapter(ctx, mounts).catch((err: unknown) => {
+      loading = undefined; // the next RPC tries again
+      throw err;
+    }));
 
   return (req, res) => {
     const path = (req.url ?? '').split('?', 1)[0]!;
