@@ -2,6 +2,7 @@ import { Code, ConnectError, createClient as createRpcClient, type Interceptor, 
 import { createConnectTransport, createGrpcTransport } from '@connectrpc/connect-node';
 import { createGrpcWebTransport } from '@connectrpc/connect-web';
 import { createServerTransport } from '@zitadel/client/node';
+import { createClientTransport } from '@zitadel/client/web';
 import { createAuthServiceClient, createManagementServiceClient } from '@zitadel/client/v1';
 import { createManagementClient } from '@zitadel/node/dist/api/clients.js';
 import { createAccessTokenInterceptor } from '@zitadel/node/dist/api/interceptors.js';
@@ -78,6 +79,11 @@ describe("ZITADEL's SDKs", () => {
     const { user } = await auth.getMyUser({});
     expect(user?.id).toBe(owner.userId);
     expect(user?.type.case).toBe('machine');
+  });
+
+  it("@zitadel/client's web transport (gRPC-Web) reads the organization", async () => {
+    const mgmt = createManagementServiceClient(createClientTransport(ownerToken, { baseUrl: server.url }));
+    expect((await mgmt.getMyOrg({})).org?.id).toBe(s.whoami.orgId);
   });
 
   it("@zitadel/node's gRPC client reads the organization", async () => {
