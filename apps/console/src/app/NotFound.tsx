@@ -1,7 +1,9 @@
 import { Button, Stack, Text, Title } from '@mantine/core';
 import { Link } from 'react-router';
+import { usePageTitle } from '../lib/use-page-title';
 
 export function NotFound() {
+  usePageTitle('Page not found');
   return (
     <Stack align="flex-start" p="md">
       <Title order={1}>Page not found</Title>

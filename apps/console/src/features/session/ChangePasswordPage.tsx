@@ -1,10 +1,12 @@
 import { Center, Paper, Stack, Text, Title } from '@mantine/core';
+import { usePageTitle } from '../../lib/use-page-title';
 import { ChangePasswordForm } from './ChangePasswordForm';
 import { notifyPasswordChanged } from './notify';
 import { SignOutButton } from './SignOutButton';
 
 /** Shown instead of the console while the operator's password is one someone else chose. */
 export function ChangePasswordPage({ userName }: { userName: string }) {
+  usePageTitle('Choose your password');
   return (
     <Center mih="100vh" bg="gray.0">
       <Paper withBorder shadow="sm" p="xl" w={420} aria-labelledby="change-password-title">

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { ApiRequestError, errorMessage } from '../../lib/api';
+import { usePageTitle } from '../../lib/use-page-title';
 import { useSignIn, whoamiQuery } from './api';
 
 export function SignInPage() {
@@ -11,6 +12,7 @@ export function SignInPage() {
   const location = useLocation();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  usePageTitle('Sign in');
   const from = (location.state as { from?: string } | null)?.from ?? '/';
 
   if (me) return <Navigate to={from} replace />;

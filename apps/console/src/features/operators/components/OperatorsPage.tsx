@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useActingOrg } from '../../../app/acting-org';
 import { PageError, PageLoading } from '../../../components/PageState';
 import { errorMessage } from '../../../lib/api';
+import { usePageTitle } from '../../../lib/use-page-title';
 import { whoamiQuery } from '../../session/api';
 import { ConfirmDialog, type ConfirmRequest } from '../../service-users/components/ConfirmDialog';
 import { UserStateBadge } from '../../service-users/components/UserStateBadge';
@@ -41,6 +42,7 @@ const ACTIONS: Record<OperatorAction, { label: string; confirm: string; done: st
 
 /** The people who sign in to this console: instance owners only (the server says so too). */
 export function OperatorsPage() {
+  usePageTitle('Operators');
   const { orgId } = useActingOrg();
   const { data: me } = useQuery(whoamiQuery);
   const operators = useQuery({ ...operatorsQuery(orgId), enabled: Boolean(me?.instanceOwner) });

@@ -6,6 +6,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { useActingOrg } from '../../../app/acting-org';
 import { PageError, PageLoading } from '../../../components/PageState';
+import { usePageTitle } from '../../../lib/use-page-title';
 import { myOrgQuery, useCreateOrg, useRenameOrg } from '../api';
 import { useOrgPermissions } from '../permissions';
 import { ManagersCard } from './ManagersCard';
@@ -13,6 +14,7 @@ import { OrgDetailsCard } from './OrgDetailsCard';
 import { OrgNameModal } from './OrgNameModal';
 
 export function OrganizationPage() {
+  usePageTitle('Organization');
   const { orgId, instanceOwner, switchTo } = useActingOrg();
   const { data: org, isPending, error, refetch } = useQuery(myOrgQuery(orgId));
   const perms = useOrgPermissions();

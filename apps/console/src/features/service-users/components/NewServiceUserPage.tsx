@@ -3,6 +3,7 @@ import { schemaResolver, useForm } from '@mantine/form';
 import { addMachineUserSchema, type AccessTokenType } from '@tessera/contracts';
 import { Link, useNavigate } from 'react-router';
 import { ApiRequestError, errorMessage } from '../../../lib/api';
+import { usePageTitle } from '../../../lib/use-page-title';
 import { useCreateServiceUser } from '../api';
 import { TOKEN_TYPE_OPTIONS } from '../format';
 import { notify } from '../notify';
@@ -18,6 +19,7 @@ const sentence = (s: string) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s)
 
 /** The guide's steps 2-4: "New", a username and a display name, "Create". */
 export function NewServiceUserPage() {
+  usePageTitle('New Service User', 'Service Users');
   const create = useCreateServiceUser();
   const navigate = useNavigate();
   const form = useForm<Values>({

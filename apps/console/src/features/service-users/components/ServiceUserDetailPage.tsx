@@ -4,6 +4,7 @@ import type { MachineUserView } from '@tessera/contracts';
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { PageError, PageLoading } from '../../../components/PageState';
+import { usePageTitle } from '../../../lib/use-page-title';
 import { serviceUserQuery } from '../api';
 import { formatDate, TOKEN_TYPE_LABELS } from '../format';
 import { ActivityList } from './ActivityList';
@@ -53,6 +54,7 @@ function Facts({ user }: { user: MachineUserView }) {
 export function ServiceUserDetailPage() {
   const { userId = '' } = useParams();
   const { data: user, isPending, error, refetch } = useQuery(serviceUserQuery(userId));
+  usePageTitle(user?.userName, 'Service Users');
   if (isPending) return <PageLoading label="Loading the service user" />;
   if (error) return <PageError error={error} retry={() => void refetch()} />;
   if (!user.machine) {

@@ -5,6 +5,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { PageError, PageLoading } from '../../../components/PageState';
+import { usePageTitle } from '../../../lib/use-page-title';
 import { serviceUsersQuery } from '../api';
 import { ServiceUsersTable } from './ServiceUsersTable';
 
@@ -34,6 +35,7 @@ function EmptyState({ search }: { search: string }) {
 
 /** The guide's step 1: the list, searched and paged by the server so 100,000 users stay quick. */
 export function ServiceUsersPage() {
+  usePageTitle('Service Users');
   const navigate = useNavigate();
   const [search, setSearch] = useState('');
   const [page, setPage] = useState(1);
