@@ -41,7 +41,7 @@ async function userAction(page: Page, item: string) {
 }
 
 /** Steps 5 and 6 of the guide's first part: the dialog's copy buttons, read back from the clipboard. */
-async function generateAndCopy(page: Page, screenshot?: string): Promise<{ clientId: string; clientSecret: string }> {
+async function generateAndCopy(page: Page, screenshot?: string): Promise<{ clientId: string; clientSecret: string; curl: string }> {
   const dialog = page.getByRole('dialog', { name: 'Client Secret', exact: true });
   await expect(dialog).toBeVisible();
   await dialog.getByRole('button', { name: 'Copy ClientID' }).click();
@@ -50,6 +50,12 @@ async function generateAndCopy(page: Page, screenshot?: string): Promise<{ clien
   await dialog.getByRole('button', { name: 'Copy ClientSecret' }).click();
   await expect(dialog.getByRole('button', { name: 'Copy ClientSecret' })).toHaveText('Copied');
   const clientSecret = await readClipboard(page);
+  // The dialog's own token request, as a person copies it: the secret is left to the shell.
+  const use = dialog.getByRole('region', { name: 'Use it' });
+  await use.getByRole('button', { name: 'Copy curl command' }).click();
+  const curl = await readClipboard(page);
+  expect(curl).not.toContain(clientSecret);
+  await expect(use.getByRole('textbox', { name: 'Token request' })).toHaveValue(curl);
   if (screenshot) {
     // The picture shows a made-up secret, never the real one.
     await dialog.getByRole('textbox', { name: 'ClientSecret' }).evaluate((el, v) => ((el as HTMLInputElement).value = v), FAKE_SECRET);
@@ -57,7 +63,7 @@ async function generateAndCopy(page: Page, screenshot?: string): Promise<{ clien
   }
   await dialog.getByRole('button', { name: 'Close', exact: true }).click();
   await expect(dialog).toBeHidden();
-  return { clientId, clientSecret };
+  return { clientId, clientSecret, curl };
 }
 
 test("the guide, end to end: console, then the guide's token request and API call", async ({ page, context, request, baseURL }) => {
@@ -76,15 +82,17 @@ test("the guide, end to end: console, then the guide's token request and API cal
     await expect(page.getByRole('heading', { name: displayName, level: 1 })).toBeVisible();
   });
 
-  const { clientId, clientSecret } = await test.step('3. Actions -> Generate Client Secret, copy both, Close', async () => {
+  const { clientId, clientSecret, curl } = await test.step('3. Actions -> Generate Client Secret, copy both, Close', async () => {
     await userAction(page, 'Generate Client Secret');
     return generateAndCopy(page, 'client-secret-dialog.png');
   });
   expect(clientId).toBe(userName);
   expect(clientSecret).toMatch(/^[A-Za-z0-9]{64}$/);
 
-  await test.step('before the grant: a valid token, but no permission (403)', async () => {
-    const res = await orgsMe(request, await tokenFor(request, clientId, clientSecret));
+  await test.step("before the grant: the dialog's curl command gets a valid token, but no permission (403)", async () => {
+    const issued = JSON.parse(await runBlock(curl, { CLIENT_SECRET: clientSecret })) as { access_token: string; scope: string };
+    expect(issued.scope).toBe(GUIDE_SCOPE);
+    const res = await orgsMe(request, issued.access_token);
     expect(res.status()).toBe(403);
     expect(await res.json()).toMatchObject({ code: 7 });
   });

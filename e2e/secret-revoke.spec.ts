@@ -74,6 +74,8 @@ test('Generate Client Secret over a leaked one: unchecked by default, and checke
   const shown = page.getByRole('dialog', { name: 'Client Secret', exact: true });
   const clientSecret = await shown.getByRole('textbox', { name: 'ClientSecret' }).inputValue();
   await shown.getByRole('button', { name: 'Close', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Close without copying?' }).getByRole('button', { name: 'Close anyway' }).click();
+  await expect(shown).toBeHidden();
 
   expect(await orgsMe(request, oldToken)).toBe(401);
   expect(await orgsMe(request, await tokenFor(request, { clientId: leaked.clientId, clientSecret }))).toBe(200);

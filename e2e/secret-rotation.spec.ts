@@ -56,6 +56,8 @@ test('a secret rotated with a 1-hour overlap keeps its jobs working until it is 
   const shown = page.getByRole('dialog', { name: 'Client Secret', exact: true });
   const fresh = { clientId: old.clientId, clientSecret: await shown.getByRole('textbox', { name: 'ClientSecret' }).inputValue() };
   await shown.getByRole('button', { name: 'Close', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Close without copying?' }).getByRole('button', { name: 'Close anyway' }).click();
+  await expect(shown).toBeHidden();
   const rotatedAt = Date.now();
 
   // The old secret keeps working after the rotation; the new one works too.

@@ -61,7 +61,8 @@ test('creates a service user, shows its client secret once, and copies both valu
   expect(await pageHolds(page, secret)).toBe(false);
   await expect(page.getByRole('definition').filter({ hasText: /^Set since / })).toBeVisible();
 
-  // A second secret asks first, and says the current one stops working; Escape ends the dialog.
+  // A second secret asks first, and says the current one stops working. Escape, with nothing copied,
+  // asks before throwing the secret away; once closed, focus is back on Actions.
   await page.getByRole('button', { name: 'Actions' }).click();
   await page.getByRole('menuitem', { name: 'Generate Client Secret' }).click();
   const confirm = page.getByRole('dialog', { name: 'Generate a new client secret?' });
@@ -72,7 +73,15 @@ test('creates a service user, shows its client secret once, and copies both valu
   expect(second).toMatch(/^[A-Za-z0-9]{64}$/);
   expect(second).not.toBe(secret);
   await page.keyboard.press('Escape');
+  const unsaved = page.getByRole('dialog', { name: 'Close without copying?' });
+  await expect(unsaved).toContainText('The secret is shown only once.');
+  await page.keyboard.press('Escape'); // back to the secret
+  await expect(unsaved).toBeHidden();
+  await expect(dialog.getByRole('textbox', { name: 'ClientSecret' })).toHaveValue(second);
+  await page.keyboard.press('Escape');
+  await unsaved.getByRole('button', { name: 'Close anyway' }).click();
   await expect(dialog).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Actions' })).toBeFocused();
   expect(await pageHolds(page, second)).toBe(false);
 
   // The activity list tells the story.

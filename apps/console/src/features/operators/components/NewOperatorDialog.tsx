@@ -3,7 +3,7 @@ import { userNameSchema } from '@tessera/contracts';
 import { IconAlertTriangle } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { ApiRequestError, errorMessage } from '../../../lib/api';
-import { CopyField } from '../../service-users/components/ClientSecretDialog';
+import { CopyField } from '../../../components/CopyField';
 import { useCreateOperator } from '../api';
 
 interface Created {

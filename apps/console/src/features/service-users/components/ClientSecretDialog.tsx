@@ -1,73 +1,82 @@
-import { Alert, Button, CopyButton, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
-import { IconAlertTriangle, IconCheck, IconCopy } from '@tabler/icons-react';
+import { Alert, Button, Divider, Group, Modal, Stack, Text } from '@mantine/core';
+import { IconAlertTriangle } from '@tabler/icons-react';
+import { useState, type RefObject } from 'react';
+import { CopyField } from '../../../components/CopyField';
+import { UseSecretSection } from './UseSecretSection';
 
 export interface ShownSecret {
   clientId: string;
   clientSecret: string;
 }
 
-export function CopyField({ label, value, first }: { label: string; value: string; first?: boolean }) {
-  return (
-    <Group align="flex-end" gap="xs" wrap="nowrap">
-      <TextInput
-        label={label}
-        value={value}
-        readOnly
-        flex={1}
-        styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-        onFocus={(e) => e.currentTarget.select()}
-      />
-      <CopyButton value={value} timeout={2500}>
-        {({ copied, copy }) => (
-          <Button
-            aria-label={`Copy ${label}`}
-            variant={copied ? 'filled' : 'light'}
-            color={copied ? 'teal' : undefined}
-            leftSection={copied ? <IconCheck size={16} aria-hidden /> : <IconCopy size={16} aria-hidden />}
-            onClick={copy}
-            w={110}
-            // Focus starts on a harmless control: an Enter still held from the menu must not close the dialog.
-            data-autofocus={first || undefined}
-          >
-            {copied ? 'Copied' : 'Copy'}
-          </Button>
-        )}
-      </CopyButton>
-    </Group>
-  );
+interface Props {
+  secret: ShownSecret | null;
+  onClose: () => void;
+  /** Where focus goes once the dialog has closed: the control that opened it. */
+  returnFocusTo?: RefObject<HTMLElement | null>;
 }
 
 /**
  * Shows a just-generated secret once. The values live only in the caller's state: closing the
- * dialog (Close, Escape) clears that state and unmounts these fields.
+ * dialog clears that state and unmounts these fields.
  */
-export function ClientSecretDialog({ secret, onClose }: { secret: ShownSecret | null; onClose: () => void }) {
+export function ClientSecretDialog({ secret, ...props }: Props) {
+  // Mounted per secret, so every secret starts as not copied.
+  return secret && <Shown secret={secret} {...props} />;
+}
+
+function Shown({ secret, onClose, returnFocusTo }: Props & { secret: ShownSecret }) {
+  // Whether the secret has left the dialog (its copy button, a copy from its field, or the .env).
+  const [saved, setSaved] = useState(false);
+  const [asking, setAsking] = useState(false);
+  const markSaved = () => setSaved(true);
+  const close = () => {
+    onClose();
+    window.setTimeout(() => returnFocusTo?.current?.focus());
+  };
+  // One key press must not throw away a secret nobody copied: Escape and Close ask first.
+  const requestClose = () => (saved ? close() : setAsking(true));
+
   return (
-    <Modal
-      opened={secret !== null}
-      onClose={onClose}
-      title="Client Secret"
-      size="lg"
-      centered
-      // A stray click beside the dialog must not throw the secret away; Escape and Close still do.
-      closeOnClickOutside={false}
-      withCloseButton={false}
-    >
-      {secret && (
+    <Modal.Stack>
+      <Modal
+        stackId="client-secret"
+        opened
+        onClose={requestClose}
+        title="Client Secret"
+        size="lg"
+        centered
+        // A stray click beside the dialog must not throw the secret away.
+        closeOnClickOutside={false}
+        withCloseButton={false}
+        returnFocus={false}
+      >
         <Stack>
           <Alert color="yellow" icon={<IconAlertTriangle aria-hidden />} title="Copy the ClientSecret now">
             The ClientSecret cannot be retrieved again after you close this dialog. If you lose it, you will have to generate a new one.
           </Alert>
           <CopyField label="ClientID" value={secret.clientId} first />
-          <CopyField label="ClientSecret" value={secret.clientSecret} />
-          <Text size="sm" c="dimmed">
-            Use them as the client_id and client_secret of the client credentials grant (HTTP Basic authentication at the token endpoint).
-          </Text>
+          <CopyField label="ClientSecret" value={secret.clientSecret} onCopied={markSaved} />
+          <Divider />
+          <UseSecretSection secret={secret} onSecretCopied={markSaved} />
           <Group justify="flex-end">
-            <Button onClick={onClose}>Close</Button>
+            <Button onClick={requestClose}>Close</Button>
           </Group>
         </Stack>
-      )}
-    </Modal>
+      </Modal>
+      <Modal stackId="close-unsaved" opened={asking} onClose={() => setAsking(false)} title="Close without copying?" centered closeOnClickOutside={false}>
+        <Stack>
+          <Text size="sm">The secret is shown only once. If you close now, you will have to generate a new one to use this client.</Text>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={() => setAsking(false)} data-autofocus>
+              Go back
+            </Button>
+            <Button color="red" onClick={close}>
+              Close anyway
+            </Button>
+          </Group>
+        </Stack>
+      </Modal>
+    </Modal.Stack>
   );
 }

@@ -6,7 +6,7 @@ import { errorMessage } from '../../../lib/api';
 import { patsQuery, useAddPat, useRemoveCredential } from '../credentials-api';
 import { formatDate } from '../format';
 import { notify } from '../notify';
-import { CopyField } from './ClientSecretDialog';
+import { CopyField } from '../../../components/CopyField';
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
 import { CredentialCard } from './CredentialCard';
 import { AddDialog, DeleteButton, Expires } from './CredentialParts';

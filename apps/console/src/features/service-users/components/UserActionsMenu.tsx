@@ -2,7 +2,7 @@ import { Button, Menu } from '@mantine/core';
 import { IconChevronDown, IconKey, IconKeyOff, IconPlayerPause, IconPlayerPlay, IconTicketOff, IconTrash } from '@tabler/icons-react';
 import type { MachineUserView } from '@tessera/contracts';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useNavigate } from 'react-router';
 import { errorMessage } from '../../../lib/api';
 import { useGenerateSecret, useUserAction, type UserAction, type UserActionRequest } from '../api';
@@ -43,6 +43,7 @@ export function UserActionsMenu({ user }: { user: MachineUserView }) {
   const navigate = useNavigate();
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
   const [secret, setSecret] = useState<ShownSecret | null>(null);
+  const actionsButton = useRef<HTMLButtonElement>(null);
   const action = useUserAction(user.id);
   const [generating, setGenerating] = useState(false);
   const generate = useGenerateSecret(user.id, (shown) => {
@@ -86,7 +87,7 @@ export function UserActionsMenu({ user }: { user: MachineUserView }) {
     <>
       <Menu position="bottom-end" shadow="md" width={240}>
         <Menu.Target>
-          <Button rightSection={<IconChevronDown size={16} aria-hidden />} loading={action.isPending || generate.isPending}>
+          <Button ref={actionsButton} rightSection={<IconChevronDown size={16} aria-hidden />} loading={action.isPending || generate.isPending}>
             Actions
           </Button>
         </Menu.Target>
@@ -181,7 +182,7 @@ export function UserActionsMenu({ user }: { user: MachineUserView }) {
         onClose={() => setGenerating(false)}
         onGenerate={generateNow}
       />
-      <ClientSecretDialog secret={secret} onClose={() => setSecret(null)} />
+      <ClientSecretDialog secret={secret} onClose={() => setSecret(null)} returnFocusTo={actionsButton} />
     </>
   );
 }
