@@ -7,6 +7,7 @@ import { ChangePasswordDialog } from '../features/session/ChangePasswordDialog';
 import { whoamiQuery } from '../features/session/api';
 import { SignOutButton } from '../features/session/SignOutButton';
 import { OrgIndicator } from '../features/organization/components/OrgIndicator';
+import { MAIN_ID, mainTargetClass, SkipLink } from './SkipLink';
 
 const NAV = [
   { to: '/org', label: 'Organization', icon: IconBuilding, instanceOwnerOnly: false },
@@ -20,6 +21,7 @@ export function Layout() {
   const [changingPassword, setChangingPassword] = useState(false);
   return (
     <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'xs' }} padding="lg">
+      <SkipLink />
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between">
           <Group gap="md">
@@ -44,7 +46,7 @@ export function Layout() {
           <NavLink key={to} component={RouterNavLink} to={to} label={label} leftSection={<Icon size={18} aria-hidden />} />
         ))}
       </AppShell.Navbar>
-      <AppShell.Main>
+      <AppShell.Main id={MAIN_ID} tabIndex={-1} className={mainTargetClass}>
         <Outlet />
       </AppShell.Main>
       <ChangePasswordDialog opened={changingPassword} onClose={() => setChangingPassword(false)} />

@@ -1,5 +1,5 @@
 import { Alert, Button, Center, Paper, PasswordInput, Stack, TextInput, Title } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { ApiRequestError, errorMessage } from '../../lib/api';
@@ -14,6 +14,12 @@ export function SignInPage() {
   const [password, setPassword] = useState('');
   usePageTitle('Sign in');
   const from = (location.state as { from?: string } | null)?.from ?? '/';
+  const error = signIn.error;
+  const alertRef = useRef<HTMLDivElement>(null);
+  // Each failed attempt moves focus to what went wrong; the next Tab reaches Username.
+  useEffect(() => {
+    if (error) alertRef.current?.focus();
+  }, [error]);
 
   if (me) return <Navigate to={from} replace />;
 
@@ -21,18 +27,17 @@ export function SignInPage() {
     e.preventDefault();
     signIn.mutate({ username, password });
   };
-  const error = signIn.error;
   const message = error instanceof ApiRequestError && error.status === 401 ? 'Username or password is incorrect.' : error && errorMessage(error);
 
   return (
-    <Center mih="100vh" bg="gray.0">
+    <Center component="main" mih="100vh" bg="gray.0">
       <Paper component="form" onSubmit={submit} withBorder shadow="sm" p="xl" w={380} aria-labelledby="signin-title">
         <Stack>
           <Title order={1} size="h2" id="signin-title">
             Sign in to Tessera
           </Title>
           {message && (
-            <Alert color="red" role="alert">
+            <Alert color="red" role="alert" ref={alertRef} tabIndex={-1}>
               {message}
             </Alert>
           )}

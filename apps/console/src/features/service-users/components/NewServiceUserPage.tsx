@@ -1,5 +1,5 @@
 import { Anchor, Breadcrumbs, Button, Group, Paper, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { schemaResolver, useForm } from '@mantine/form';
+import { schemaResolver, useForm, type FormErrors } from '@mantine/form';
 import { addMachineUserSchema, type AccessTokenType } from '@tessera/contracts';
 import { Link, useNavigate } from 'react-router';
 import { ApiRequestError, errorMessage } from '../../../lib/api';
@@ -15,6 +15,9 @@ interface Values {
   accessTokenType: AccessTokenType;
 }
 
+/** The fields in the order they are shown: focus goes to the first one in error. */
+const FIELDS: (keyof Values)[] = ['userName', 'name', 'description', 'accessTokenType'];
+
 const sentence = (s: string) => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
 
 /** The guide's steps 2-4: "New", a username and a display name, "Create". */
@@ -29,6 +32,11 @@ export function NewServiceUserPage() {
     // and swallows the click on the submit button. An edited field drops its error.
   });
 
+  const focusFirstInvalid = (errors: FormErrors) => {
+    const first = FIELDS.find((f) => Boolean(errors[f]));
+    if (first) form.getInputNode(first)?.focus();
+  };
+
   const submit = form.onSubmit((values) => {
     const body = addMachineUserSchema.parse(values);
     create.mutate(body, {
@@ -40,12 +48,13 @@ export function NewServiceUserPage() {
         // The server has the last word on names (a taken username is a 409 naming userName).
         if (err instanceof ApiRequestError && err.field && err.field in values) {
           form.setFieldError(err.field as keyof Values, sentence(err.message));
+          focusFirstInvalid({ [err.field]: err.message });
         } else {
           notify('red', 'The service user was not created', errorMessage(err));
         }
       },
     });
-  });
+  }, focusFirstInvalid);
 
   return (
     <Stack maw={640}>
