@@ -1,4 +1,4 @@
-import { createTheme, MantineProvider } from '@mantine/core';
+import { createTheme, localStorageColorSchemeManager, MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router';
@@ -7,6 +7,9 @@ import { sessionKeys } from '../features/session/api';
 import { router } from './router';
 
 const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'md' });
+
+// The system's light or dark until the operator picks one with the header's toggle; kept per browser.
+const colorSchemeManager = localStorageColorSchemeManager({ key: 'tessera-color-scheme' });
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -23,7 +26,7 @@ setUnauthenticatedHandler(() => queryClient.setQueryData(sessionKeys.all, null))
 
 export function App() {
   return (
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} colorSchemeManager={colorSchemeManager} defaultColorScheme="auto">
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <RouterProvider router={router} />

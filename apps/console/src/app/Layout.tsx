@@ -7,6 +7,7 @@ import { ChangePasswordDialog } from '../features/session/ChangePasswordDialog';
 import { whoamiQuery } from '../features/session/api';
 import { SignOutButton } from '../features/session/SignOutButton';
 import { OrgIndicator } from '../features/organization/components/OrgIndicator';
+import { ColorSchemeToggle } from './ColorSchemeToggle';
 import { MAIN_ID, mainTargetClass, SkipLink } from './SkipLink';
 
 const NAV = [
@@ -38,6 +39,7 @@ export function Layout() {
               Change password
             </Button>
             <SignOutButton size="xs" />
+            <ColorSchemeToggle />
           </Group>
         </Group>
       </AppShell.Header>

@@ -8,7 +8,7 @@ import { SignOutButton } from './SignOutButton';
 export function ChangePasswordPage({ userName }: { userName: string }) {
   usePageTitle('Choose your password');
   return (
-    <Center mih="100vh" bg="gray.0">
+    <Center mih="100vh" bg="var(--mantine-color-default-hover)">
       <Paper withBorder shadow="sm" p="xl" w={420} aria-labelledby="change-password-title">
         <Stack>
           <Title order={1} size="h2" id="change-password-title">

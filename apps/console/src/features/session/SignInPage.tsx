@@ -30,7 +30,7 @@ export function SignInPage() {
   const message = error instanceof ApiRequestError && error.status === 401 ? 'Username or password is incorrect.' : error && errorMessage(error);
 
   return (
-    <Center component="main" mih="100vh" bg="gray.0">
+    <Center component="main" mih="100vh" bg="var(--mantine-color-default-hover)">
       <Paper component="form" onSubmit={submit} withBorder shadow="sm" p="xl" w={380} aria-labelledby="signin-title">
         <Stack>
           <Title order={1} size="h2" id="signin-title">

@@ -1,6 +1,7 @@
 import { ApiReferenceReact, type AnyApiReferenceConfiguration } from '@scalar/api-reference-react';
 import '@scalar/api-reference-react/style.css';
-import { Box } from '@mantine/core';
+import { Box, useComputedColorScheme } from '@mantine/core';
+import { useMemo } from 'react';
 
 /**
  * /openapi.json rendered by Scalar, bundled with the console: nothing is fetched from anywhere but
@@ -19,7 +20,6 @@ const configuration: AnyApiReferenceConfiguration = {
   hideClientButton: true,
   hideTestRequestButton: true,
   hideDarkModeToggle: true,
-  forceDarkModeState: 'light',
   documentDownloadType: 'json',
 };
 
@@ -27,9 +27,12 @@ const configuration: AnyApiReferenceConfiguration = {
 const fill = { margin: 'calc(var(--app-shell-padding) * -1)', '--scalar-custom-header-height': 'var(--app-shell-header-height)' };
 
 export function ApiReferencePage() {
+  // In the console's scheme, which has the only toggle.
+  const scheme = useComputedColorScheme('light', { getInitialValueInEffect: false });
+  const themed = useMemo(() => ({ ...configuration, forceDarkModeState: scheme }), [scheme]);
   return (
     <Box style={fill}>
-      <ApiReferenceReact configuration={configuration} />
+      <ApiReferenceReact configuration={themed} />
     </Box>
   );
 }
