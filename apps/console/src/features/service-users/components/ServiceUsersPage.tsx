@@ -1,15 +1,29 @@
 import { Button, Center, Group, Pagination, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useDebouncedValue } from '@mantine/hooks';
+import { useDebouncedCallback } from '@mantine/hooks';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useNavigate } from 'react-router';
+import { useLocation, useNavigate } from 'react-router';
 import { PageError, PageLoading } from '../../../components/PageState';
 import { usePageTitle } from '../../../lib/use-page-title';
 import { serviceUsersQuery } from '../api';
+import { isTypedSearch, useListParams } from '../list-params';
 import { ServiceUsersTable } from './ServiceUsersTable';
 
 export const PAGE_SIZE = 20;
+
+function PastTheEnd({ page, onFirstPage }: { page: number; onFirstPage: () => void }) {
+  return (
+    <Paper withBorder p="xl" role="status">
+      <Stack align="center" gap="xs">
+        <Text>There is no page {page} of this list.</Text>
+        <Button variant="light" onClick={onFirstPage}>
+          Go to page 1
+        </Button>
+      </Stack>
+    </Paper>
+  );
+}
 
 function EmptyState({ search }: { search: string }) {
   return (
@@ -37,11 +51,18 @@ function EmptyState({ search }: { search: string }) {
 export function ServiceUsersPage() {
   usePageTitle('Service Users');
   const navigate = useNavigate();
-  const [search, setSearch] = useState('');
-  const [page, setPage] = useState(1);
-  // One request per pause in typing, not per keystroke.
-  const [debounced] = useDebouncedValue(search.trim(), 300);
-  const { data, isPending, isPlaceholderData, error, refetch } = useQuery(serviceUsersQuery({ search: debounced, page, pageSize: PAGE_SIZE }));
+  const { search, page, setSearch, setPage } = useListParams();
+  const [field, setField] = useState(search);
+  // One address, and one request, per pause in typing, not per keystroke.
+  const writeSearch = useDebouncedCallback(setSearch, 300);
+  // Back, a link or a reload brings a search of its own: the field shows it.
+  const location = useLocation();
+  const [shownKey, setShownKey] = useState(location.key);
+  if (location.key !== shownKey) {
+    setShownKey(location.key);
+    if (!isTypedSearch(location.state)) setField(search);
+  }
+  const { data, isPending, isPlaceholderData, error, refetch } = useQuery(serviceUsersQuery({ search, page, pageSize: PAGE_SIZE }));
   const goNew = () => void navigate('/service-users/new');
   const total = data ? Number(data.details.totalResult) : 0;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
@@ -58,10 +79,10 @@ export function ServiceUsersPage() {
         label="Search"
         placeholder="User name or display name"
         leftSection={<IconSearch size={16} aria-hidden />}
-        value={search}
+        value={field}
         onChange={(e) => {
-          setSearch(e.currentTarget.value);
-          setPage(1);
+          setField(e.currentTarget.value);
+          writeSearch(e.currentTarget.value);
         }}
         maw={420}
       />
@@ -70,7 +91,9 @@ export function ServiceUsersPage() {
       ) : error ? (
         <PageError error={error} retry={() => void refetch()} />
       ) : data.result.length === 0 && page === 1 ? (
-        <EmptyState search={debounced} />
+        <EmptyState search={search} />
+      ) : data.result.length === 0 ? (
+        <PastTheEnd page={page} onFirstPage={() => setPage(1)} />
       ) : (
         <>
           <ServiceUsersTable users={data.result} busy={isPlaceholderData} />

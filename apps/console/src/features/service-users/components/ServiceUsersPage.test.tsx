@@ -1,0 +1,48 @@
+import { MantineProvider } from '@mantine/core';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { createMemoryRouter, RouterProvider } from 'react-router';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ServiceUsersPage } from './ServiceUsersPage';
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+/** The list page at `url`, with the server answering `total` users and none on the page asked for. */
+function renderAt(url: string, total: number) {
+  const asked: unknown[] = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (_url: string, init?: RequestInit) => {
+      asked.push(JSON.parse(init!.body as string));
+      return new Response(JSON.stringify({ details: { totalResult: String(total) }, result: [] }), { status: 200 });
+    }),
+  );
+  const router = createMemoryRouter([{ path: '/service-users', element: <ServiceUsersPage /> }], { initialEntries: [url] });
+  render(
+    <MantineProvider>
+      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>
+    </MantineProvider>,
+  );
+  return { router, asked };
+}
+
+describe('the Service Users list, from its address', () => {
+  it('asks for the search and page the address holds, and shows the search in the field', async () => {
+    const { asked } = renderAt('/service-users?q=billing&page=3', 0);
+    expect(screen.getByRole<HTMLInputElement>('textbox', { name: 'Search' }).value).toBe('billing');
+    await waitFor(() => expect(asked[0]).toMatchObject({ query: { offset: 40, limit: 20 } }));
+    expect(JSON.stringify(asked[0])).toContain('"userName":"billing"');
+  });
+
+  it('says when a page is past the end of the list, and goes back to page 1', async () => {
+    const { router } = renderAt('/service-users?q=bot&page=9', 3);
+    await screen.findByText('There is no page 9 of this list.');
+    fireEvent.click(screen.getByRole('button', { name: 'Go to page 1' }));
+    await waitFor(() => expect(router.state.location.search).toBe('?q=bot'));
+  });
+});
