@@ -1,4 +1,4 @@
-import { createTheme, localStorageColorSchemeManager, MantineProvider } from '@mantine/core';
+import { createTheme, localStorageColorSchemeManager, MantineProvider, TableScrollContainer } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router';
@@ -6,7 +6,14 @@ import { ApiRequestError, setUnauthenticatedHandler } from '../lib/api';
 import { sessionKeys } from '../features/session/api';
 import { router } from './router';
 
-const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'md' });
+const theme = createTheme({
+  primaryColor: 'indigo',
+  defaultRadius: 'md',
+  components: {
+    // A table wider than a phone scrolls sideways, and its scrollbar stays in view to say so.
+    TableScrollContainer: TableScrollContainer.extend({ defaultProps: { scrollAreaProps: { type: 'auto', offsetScrollbars: 'x' } } }),
+  },
+});
 
 // The system's light or dark until the operator picks one with the header's toggle; kept per browser.
 const colorSchemeManager = localStorageColorSchemeManager({ key: 'tessera-color-scheme' });

@@ -1,4 +1,5 @@
-import { AppShell, Button, Group, NavLink, Text, Title } from '@mantine/core';
+import { AppShell, Burger, Button, Group, NavLink, Stack, Text, Title } from '@mantine/core';
+import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { IconApi, IconBuilding, IconRobot, IconUsers } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -17,36 +18,68 @@ const NAV = [
   { to: '/api-reference', label: 'API reference', icon: IconApi, instanceOwnerOnly: false },
 ];
 
+/** Below this width the navigation folds away behind a burger, and the account controls move into it. */
+const BREAKPOINT = 'sm';
+const NARROW_QUERY = '(max-width: 47.99em)';
+
 export function Layout() {
   const { data: me } = useQuery(whoamiQuery);
   const [changingPassword, setChangingPassword] = useState(false);
+  const [navOpened, nav] = useDisclosure(false);
+  const narrow = useMediaQuery(NARROW_QUERY, false, { getInitialValueInEffect: false });
+  const folded = narrow && !navOpened;
+  const account = (
+    <>
+      <Text size="sm" aria-label="Signed in as">
+        {me?.displayName} ({me?.userName})
+      </Text>
+      <Button variant="subtle" size="xs" onClick={() => setChangingPassword(true)}>
+        Change password
+      </Button>
+    </>
+  );
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: 'xs' }} padding="lg">
+    <AppShell header={{ height: 56 }} navbar={{ width: 220, breakpoint: BREAKPOINT, collapsed: { mobile: !navOpened } }} padding={{ base: 'sm', sm: 'lg' }}>
       <SkipLink />
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between">
-          <Group gap="md">
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="md" wrap="nowrap">
+            <Burger
+              opened={navOpened}
+              onClick={nav.toggle}
+              hiddenFrom={BREAKPOINT}
+              size="sm"
+              aria-label={navOpened ? 'Close navigation' : 'Open navigation'}
+              aria-expanded={navOpened}
+              aria-controls="main-navigation"
+            />
             <Title order={2} size="h4">
               Tessera
             </Title>
-            <OrgIndicator />
+            {!narrow && <OrgIndicator />}
           </Group>
-          <Group gap="sm">
-            <Text size="sm" aria-label="Signed in as">
-              {me?.displayName} ({me?.userName})
-            </Text>
-            <Button variant="subtle" size="xs" onClick={() => setChangingPassword(true)}>
-              Change password
-            </Button>
+          <Group gap="sm" wrap="nowrap">
+            {!narrow && account}
             <SignOutButton size="xs" />
             <ColorSchemeToggle />
           </Group>
         </Group>
       </AppShell.Header>
-      <AppShell.Navbar p="xs" component="nav" aria-label="Main">
-        {NAV.filter((n) => !n.instanceOwnerOnly || me?.instanceOwner).map(({ to, label, icon: Icon }) => (
-          <NavLink key={to} component={RouterNavLink} to={to} label={label} leftSection={<Icon size={18} aria-hidden />} />
-        ))}
+      {/* Folded off-screen on a phone: hidden from Tab and screen readers too, not just moved aside. */}
+      <AppShell.Navbar p="xs" id="main-navigation" style={folded ? { visibility: 'hidden' } : undefined}>
+        <AppShell.Section grow component="nav" aria-label="Main">
+          {NAV.filter((n) => !n.instanceOwnerOnly || me?.instanceOwner).map(({ to, label, icon: Icon }) => (
+            <NavLink key={to} component={RouterNavLink} to={to} label={label} leftSection={<Icon size={18} aria-hidden />} onClick={nav.close} />
+          ))}
+        </AppShell.Section>
+        {narrow && (
+          <AppShell.Section>
+            <Stack gap="xs" align="flex-start" p="xs">
+              <OrgIndicator />
+              {account}
+            </Stack>
+          </AppShell.Section>
+        )}
       </AppShell.Navbar>
       <AppShell.Main id={MAIN_ID} tabIndex={-1} className={mainTargetClass}>
         <Outlet />

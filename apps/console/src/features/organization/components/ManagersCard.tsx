@@ -43,84 +43,86 @@ export function ManagersCard({ orgName }: { orgName: string }) {
       {members.isPending && <PageLoading label="Loading the managers" />}
       {members.error && <PageError error={members.error} retry={() => void members.refetch()} />}
       {members.data && (
-        <Table aria-labelledby="managers-title" verticalSpacing="sm">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>User</Table.Th>
-              <Table.Th>Type</Table.Th>
-              <Table.Th>Roles</Table.Th>
-              <Table.Th>
-                <VisuallyHidden>Actions</VisuallyHidden>
-              </Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {members.data.result.length === 0 && (
+        <Table.ScrollContainer minWidth={560}>
+          <Table aria-labelledby="managers-title" verticalSpacing="sm">
+            <Table.Thead>
               <Table.Tr>
-                <Table.Td colSpan={4}>
-                  <Text c="dimmed" size="sm">
-                    This organization has no managers yet.
-                  </Text>
-                </Table.Td>
+                <Table.Th>User</Table.Th>
+                <Table.Th>Type</Table.Th>
+                <Table.Th>Roles</Table.Th>
+                <Table.Th>
+                  <VisuallyHidden>Actions</VisuallyHidden>
+                </Table.Th>
               </Table.Tr>
-            )}
-            {members.data.result.map((m) => (
-              <Table.Tr key={m.userId}>
-                <Table.Td>
-                  <Text size="sm" fw={500}>
-                    {m.displayName}
-                  </Text>
-                  <Text size="xs" c="dimmed">
-                    {m.preferredLoginName}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Badge variant="outline" color={m.userType === 'TYPE_MACHINE' ? 'grape' : 'blue'}>
-                    {m.userType === 'TYPE_MACHINE' ? 'Service User' : 'Human'}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={4}>
-                    {m.roles.map((r) => (
-                      <Tooltip key={r} label={roleDescription(r) || r}>
-                        <Badge variant="light">{roleName(r)}</Badge>
-                      </Tooltip>
-                    ))}
-                  </Group>
-                </Table.Td>
-                <Table.Td>
-                  <Group gap={4} justify="flex-end" wrap="nowrap">
-                    {canWrite && (
-                      <ActionIcon
-                        variant="subtle"
-                        aria-label={`Edit roles of ${m.displayName}`}
-                        onClick={() => {
-                          setTarget(m);
-                          editModal.open();
-                        }}
-                      >
-                        <IconPencil size={16} aria-hidden />
-                      </ActionIcon>
-                    )}
-                    {canDelete && (
-                      <ActionIcon
-                        variant="subtle"
-                        color="red"
-                        aria-label={`Remove ${m.displayName}`}
-                        onClick={() => {
-                          setTarget(m);
-                          removeModal.open();
-                        }}
-                      >
-                        <IconTrash size={16} aria-hidden />
-                      </ActionIcon>
-                    )}
-                  </Group>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {members.data.result.length === 0 && (
+                <Table.Tr>
+                  <Table.Td colSpan={4}>
+                    <Text c="dimmed" size="sm">
+                      This organization has no managers yet.
+                    </Text>
+                  </Table.Td>
+                </Table.Tr>
+              )}
+              {members.data.result.map((m) => (
+                <Table.Tr key={m.userId}>
+                  <Table.Td>
+                    <Text size="sm" fw={500}>
+                      {m.displayName}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {m.preferredLoginName}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge variant="outline" color={m.userType === 'TYPE_MACHINE' ? 'grape' : 'blue'}>
+                      {m.userType === 'TYPE_MACHINE' ? 'Service User' : 'Human'}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={4}>
+                      {m.roles.map((r) => (
+                        <Tooltip key={r} label={roleDescription(r) || r}>
+                          <Badge variant="light">{roleName(r)}</Badge>
+                        </Tooltip>
+                      ))}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={4} justify="flex-end" wrap="nowrap">
+                      {canWrite && (
+                        <ActionIcon
+                          variant="subtle"
+                          aria-label={`Edit roles of ${m.displayName}`}
+                          onClick={() => {
+                            setTarget(m);
+                            editModal.open();
+                          }}
+                        >
+                          <IconPencil size={16} aria-hidden />
+                        </ActionIcon>
+                      )}
+                      {canDelete && (
+                        <ActionIcon
+                          variant="subtle"
+                          color="red"
+                          aria-label={`Remove ${m.displayName}`}
+                          onClick={() => {
+                            setTarget(m);
+                            removeModal.open();
+                          }}
+                        >
+                          <IconTrash size={16} aria-hidden />
+                        </ActionIcon>
+                      )}
+                    </Group>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       )}
       <AddManagerModal opened={adding} onClose={addModal.close} memberIds={memberIds} />
       <EditRolesModal opened={editing} onClose={editModal.close} member={target} />

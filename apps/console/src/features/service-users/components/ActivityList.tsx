@@ -22,26 +22,28 @@ export function ActivityList({ userId }: { userId: string }) {
             {errorMessage(error)}
           </Text>
         ) : (
-          <Table aria-labelledby="activity-title" verticalSpacing="xs">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>What</Table.Th>
-                <Table.Th>When</Table.Th>
-                <Table.Th>Who</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {changes.map((c) => (
-                <Table.Tr key={c.sequence}>
-                  <Table.Td>{c.eventType.localizedMessage}</Table.Td>
-                  <Table.Td>
-                    <time dateTime={c.changeDate}>{formatDate(c.changeDate)}</time>
-                  </Table.Td>
-                  <Table.Td>{c.editorDisplayName}</Table.Td>
+          <Table.ScrollContainer minWidth={480}>
+            <Table aria-labelledby="activity-title" verticalSpacing="xs">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>What</Table.Th>
+                  <Table.Th>When</Table.Th>
+                  <Table.Th>Who</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+              </Table.Thead>
+              <Table.Tbody>
+                {changes.map((c) => (
+                  <Table.Tr key={c.sequence}>
+                    <Table.Td>{c.eventType.localizedMessage}</Table.Td>
+                    <Table.Td>
+                      <time dateTime={c.changeDate}>{formatDate(c.changeDate)}</time>
+                    </Table.Td>
+                    <Table.Td>{c.editorDisplayName}</Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
         )}
       </Stack>
     </Paper>
