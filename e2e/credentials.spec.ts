@@ -48,7 +48,7 @@ test('a key made in the console downloads its key file once, which gets a token 
   };
   expect(download.suggestedFilename()).toBe(`${file.keyId}.json`);
   expect(file).toMatchObject({ type: 'serviceaccount', userId, expirationDate: '2031-05-06T23:59:59Z' });
-  await created.getByRole('button', { name: 'Close' }).click();
+  await created.getByRole('button', { name: 'Close', exact: true }).click();
   await expect(keys.getByRole('row').filter({ hasText: file.keyId })).toContainText('JSON');
 
   // The machine, with ZITADEL's own SDK and the downloaded file: a token, then the API with it.
@@ -84,7 +84,7 @@ test("an operator's own public key is uploaded; assertions signed with its priva
   const created = page.getByRole('dialog', { name: 'The key was created' });
   await expect(created.getByText('The uploaded public key was added')).toBeVisible();
   const keyId = /Key ID: (\d+)/.exec((await created.getByText(/^Key ID:/).textContent())!)![1]!;
-  await created.getByRole('button', { name: 'Close' }).click();
+  await created.getByRole('button', { name: 'Close', exact: true }).click();
   await expect(page.getByRole('table', { name: 'Keys' }).getByRole('row').filter({ hasText: keyId })).toBeVisible();
 
   const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
@@ -107,7 +107,7 @@ test('a personal access token is shown once with a copy button, reads the organi
   await shown.getByRole('button', { name: 'Copy Token' }).click();
   const token = await page.evaluate(() => navigator.clipboard.readText());
   expect(token).toMatch(/^8[A-Za-z0-9_-]{49}$/);
-  await shown.getByRole('button', { name: 'Close' }).click();
+  await shown.getByRole('button', { name: 'Close', exact: true }).click();
   await expect(shown).toBeHidden();
 
   const bearer = { Authorization: `Bearer ${token}` };

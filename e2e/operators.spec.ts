@@ -35,7 +35,7 @@ test('a second operator is created, changes the initial password at the first si
     initialPassword = await shown.getByRole('textbox', { name: 'Initial password' }).inputValue();
     expect(initialPassword).toMatch(/^[A-Za-z0-9]{24}$/);
     await expect(shown.getByRole('button', { name: 'Copy Initial password' })).toBeVisible();
-    await shown.getByRole('button', { name: 'Close' }).click();
+    await shown.getByRole('button', { name: 'Close', exact: true }).click();
     await expect(shown).toBeHidden();
     const row = page.getByRole('table', { name: 'Operators' }).getByRole('row', { name: new RegExp(userName) });
     await expect(row).toContainText('Initial password');

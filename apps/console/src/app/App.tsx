@@ -1,19 +1,11 @@
-import { createTheme, localStorageColorSchemeManager, MantineProvider, TableScrollContainer } from '@mantine/core';
+import { localStorageColorSchemeManager, MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router';
 import { ApiRequestError, setUnauthenticatedHandler } from '../lib/api';
 import { sessionKeys } from '../features/session/api';
 import { router } from './router';
-
-const theme = createTheme({
-  primaryColor: 'indigo',
-  defaultRadius: 'md',
-  components: {
-    // A table wider than a phone scrolls sideways, and its scrollbar stays in view to say so.
-    TableScrollContainer: TableScrollContainer.extend({ defaultProps: { scrollAreaProps: { type: 'auto', offsetScrollbars: 'x' } } }),
-  },
-});
+import { cssVariablesResolver, theme } from './theme';
 
 // The system's light or dark until the operator picks one with the header's toggle; kept per browser.
 const colorSchemeManager = localStorageColorSchemeManager({ key: 'tessera-color-scheme' });
@@ -33,7 +25,7 @@ setUnauthenticatedHandler(() => queryClient.setQueryData(sessionKeys.all, null))
 
 export function App() {
   return (
-    <MantineProvider theme={theme} colorSchemeManager={colorSchemeManager} defaultColorScheme="auto">
+    <MantineProvider theme={theme} cssVariablesResolver={cssVariablesResolver} colorSchemeManager={colorSchemeManager} defaultColorScheme="auto">
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <RouterProvider router={router} />

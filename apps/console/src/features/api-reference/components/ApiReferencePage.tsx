@@ -21,6 +21,11 @@ const configuration: AnyApiReferenceConfiguration = {
   hideTestRequestButton: true,
   hideDarkModeToggle: true,
   documentDownloadType: 'json',
+  // Muted text and the PUT and POST labels at WCAG AA (4.5:1); Scalar's own greys and oranges are 3.2:1.
+  customCss: `
+    .light-mode { --scalar-color-3: #595959; --scalar-color-orange: #b04000; --scalar-color-green: #006b44; }
+    .dark-mode { --scalar-color-3: #a0a0a0; }
+  `,
 };
 
 /** Scalar lays itself out edge to edge, its sticky parts starting below the console's header. */

@@ -154,7 +154,7 @@ export function UserActionsMenu({ user }: { user: MachineUserView }) {
           )}
           <Menu.Divider />
           <Menu.Item
-            color="red"
+            color="var(--mantine-color-red-text)"
             leftSection={<IconTrash size={16} aria-hidden />}
             onClick={() =>
               ask(
