@@ -75,5 +75,9 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await page.goto('/no-such-page');
     await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
     await expectAccessible(page, 'the not-found page');
+
+    await page.goto('/service-users/123456789012345678');
+    await expect(page.getByRole('heading', { name: 'Service user not found' })).toBeVisible();
+    await expectAccessible(page, 'a missing service user');
   });
 }

@@ -2,7 +2,7 @@ import { localStorageColorSchemeManager, MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router';
-import { ApiRequestError, setUnauthenticatedHandler } from '../lib/api';
+import { isRetryable, setUnauthenticatedHandler } from '../lib/api';
 import { sessionKeys } from '../features/session/api';
 import { router } from './router';
 import { cssVariablesResolver, theme } from './theme';
@@ -14,8 +14,7 @@ const queryClient = new QueryClient({
   defaultOptions: {
     queries: {
       staleTime: 10_000,
-      // 4xx answers will not change by asking again.
-      retry: (count, err) => !(err instanceof ApiRequestError && err.status < 500) && count < 2,
+      retry: (count, err) => isRetryable(err) && count < 2,
     },
   },
 });

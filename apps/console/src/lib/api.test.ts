@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { api, ApiRequestError, setCsrfToken, setActingOrg } from './api';
+import { api, ApiRequestError, isNotFound, isRetryable, setCsrfToken, setActingOrg } from './api';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -7,8 +7,8 @@ afterEach(() => {
   setActingOrg(undefined);
 });
 
-function stubFetch(status: number, body: unknown) {
-  const fetch = vi.fn(async () => new Response(body === undefined ? null : JSON.stringify(body), { status }));
+function stubFetch(status: number, body: unknown, headers?: Record<string, string>) {
+  const fetch = vi.fn(async () => new Response(body === undefined ? null : JSON.stringify(body), { status, headers }));
   vi.stubGlobal('fetch', fetch);
   return fetch;
 }
@@ -38,5 +38,17 @@ describe('api client', () => {
     expect((err as ApiRequestError).status).toBe(409);
     expect((err as ApiRequestError).field).toBe('userName');
     expect((err as ApiRequestError).message).toBe('user name already taken');
+  });
+
+  it("keeps the server's request id, and says a 5xx is worth retrying but a 4xx is not", async () => {
+    stubFetch(503, { code: 14, message: 'the database is unavailable', details: [] }, { 'X-Request-Id': 'req-123' });
+    const unavailable = await api('GET', '/management/v1/orgs/me').catch((e: unknown) => e);
+    expect((unavailable as ApiRequestError).requestId).toBe('req-123');
+    expect(isRetryable(unavailable)).toBe(true);
+    stubFetch(404, { code: 5, message: 'User not found', details: [] });
+    const missing = await api('GET', '/management/v1/users/1').catch((e: unknown) => e);
+    expect(isRetryable(missing)).toBe(false);
+    expect(isNotFound(missing)).toBe(true);
+    expect(isRetryable(new TypeError('Failed to fetch'))).toBe(true);
   });
 });

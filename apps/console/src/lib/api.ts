@@ -5,6 +5,8 @@ export class ApiRequestError extends Error {
   constructor(
     readonly status: number,
     readonly body: ApiError,
+    /** The server's X-Request-Id for this call: what its log is searched by. */
+    readonly requestId?: string,
   ) {
     super(body.message);
     this.name = 'ApiRequestError';
@@ -49,7 +51,8 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const json: unknown = text ? safeJson(text) : undefined;
   if (!res.ok) {
     const parsed = apiErrorSchema.safeParse(json);
-    const error = new ApiRequestError(res.status, parsed.success ? parsed.data : { code: 0, message: `request failed (${res.status})`, details: [] });
+    const body = parsed.success ? parsed.data : { code: 0, message: `request failed (${res.status})`, details: [] };
+    const error = new ApiRequestError(res.status, body, res.headers.get('x-request-id') ?? undefined);
     if (res.status === 401 && !path.startsWith('/api/session')) onUnauthenticated?.();
     throw error;
   }
@@ -63,6 +66,13 @@ function safeJson(text: string): unknown {
     return undefined;
   }
 }
+
+/** Whether asking again can help: a 4xx answer will be the same the next time. */
+export function isRetryable(err: unknown): boolean {
+  return !(err instanceof ApiRequestError && err.status < 500);
+}
+
+export const isNotFound = (err: unknown): boolean => err instanceof ApiRequestError && err.status === 404;
 
 /** A message a person can act on, for any error a query or mutation throws. */
 export function errorMessage(err: unknown): string {

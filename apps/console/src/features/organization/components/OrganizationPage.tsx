@@ -5,7 +5,8 @@ import { IconPencil, IconPlus } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
 import { useActingOrg } from '../../../app/acting-org';
-import { PageError, PageLoading } from '../../../components/PageState';
+import { PageError, PageLoading, PageNotFound } from '../../../components/PageState';
+import { isNotFound } from '../../../lib/api';
 import { usePageTitle } from '../../../lib/use-page-title';
 import { myOrgQuery, useCreateOrg, useRenameOrg } from '../api';
 import { useOrgPermissions } from '../permissions';
@@ -25,6 +26,15 @@ export function OrganizationPage() {
   const navigate = useNavigate();
 
   if (isPending) return <PageLoading label="Loading the organization" />;
+  if (isNotFound(error)) {
+    return (
+      <PageNotFound
+        title="Organization not found"
+        message="The organization the console acts on no longer exists."
+        back={{ to: '/service-users', label: 'Back to Service Users' }}
+      />
+    );
+  }
   if (error) return <PageError error={error} retry={() => void refetch()} />;
 
   return (

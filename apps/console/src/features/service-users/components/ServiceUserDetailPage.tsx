@@ -3,7 +3,8 @@ import { useQuery } from '@tanstack/react-query';
 import type { MachineUserView } from '@tessera/contracts';
 import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
-import { PageError, PageLoading } from '../../../components/PageState';
+import { PageError, PageLoading, PageNotFound } from '../../../components/PageState';
+import { isNotFound } from '../../../lib/api';
 import { usePageTitle } from '../../../lib/use-page-title';
 import { serviceUserQuery } from '../api';
 import { formatDate, TOKEN_TYPE_LABELS } from '../format';
@@ -54,8 +55,18 @@ function Facts({ user }: { user: MachineUserView }) {
 export function ServiceUserDetailPage() {
   const { userId = '' } = useParams();
   const { data: user, isPending, error, refetch } = useQuery(serviceUserQuery(userId));
-  usePageTitle(user?.userName, 'Service Users');
+  const missing = isNotFound(error);
+  usePageTitle(missing ? 'Service user not found' : user?.userName, 'Service Users');
   if (isPending) return <PageLoading label="Loading the service user" />;
+  if (missing) {
+    return (
+      <PageNotFound
+        title="Service user not found"
+        message="No service user has this ID in the acting organization. It may have been deleted, or belong to another organization."
+        back={{ to: '/service-users', label: 'Back to Service Users' }}
+      />
+    );
+  }
   if (error) return <PageError error={error} retry={() => void refetch()} />;
   if (!user.machine) {
     return <PageError error={new Error(`${user.userName} is a human user; only service users are managed here.`)} />;
