@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { expectAccessible } from './axe';
 import { signIn, uniqueName } from './support';
 
 // The guide's console journey on a phone: every step must be reachable with the navigation folded away.
@@ -23,6 +24,7 @@ test('the guide on a 390x844 phone: create, generate a secret, grant Org Owner',
     await expect(page.getByRole('navigation', { name: 'Main' })).toBeHidden();
     await page.getByRole('button', { name: 'Open navigation' }).click();
     await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Service Users' })).toBeVisible();
+    await expectAccessible(page, 'the navigation open on a phone');
     await page.getByRole('button', { name: 'Close navigation' }).click();
     await expect(page.getByRole('navigation', { name: 'Main' })).toBeHidden();
   });

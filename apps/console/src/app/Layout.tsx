@@ -66,7 +66,7 @@ export function Layout() {
         </Group>
       </AppShell.Header>
       {/* Folded off-screen on a phone: hidden from Tab and screen readers too, not just moved aside. */}
-      <AppShell.Navbar p="xs" id="main-navigation" style={folded ? { visibility: 'hidden' } : undefined}>
+      <AppShell.Navbar component="div" p="xs" id="main-navigation" style={folded ? { visibility: 'hidden' } : undefined}>
         <AppShell.Section grow component="nav" aria-label="Main">
           {NAV.filter((n) => !n.instanceOwnerOnly || me?.instanceOwner).map(({ to, label, icon: Icon }) => (
             <NavLink key={to} component={RouterNavLink} to={to} label={label} leftSection={<Icon size={18} aria-hidden />} onClick={nav.close} />

@@ -6,8 +6,8 @@ export const theme = createTheme({
   primaryShade: { light: 7, dark: 8 },
   defaultRadius: 'md',
   components: {
-    // A table wider than a phone scrolls sideways, and its scrollbar stays in view to say so.
-    TableScrollContainer: TableScrollContainer.extend({ defaultProps: { scrollAreaProps: { type: 'auto', offsetScrollbars: 'x' } } }),
+    // A table wider than a phone scrolls sideways, its scrollbar in view to say so; no bar where it fits.
+    TableScrollContainer: TableScrollContainer.extend({ defaultProps: { scrollAreaProps: { type: 'always', scrollbars: 'x', offsetScrollbars: 'present' } } }),
     // Every dialog's X has a name a screen reader can say.
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
     // The focus placeholder is a focusable "presentation" child, which a role="menu" must not hold.
