@@ -74,6 +74,7 @@ const onBothEngines = [
   'test/bad-input-management.test.ts',
   'test/keys-rotation.test.ts',
   'test/security-hash-queue.test.ts',
+  'test/projects.test.ts',
 ];
 
 export default defineConfig({
