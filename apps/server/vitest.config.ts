@@ -75,6 +75,8 @@ const onBothEngines = [
   'test/keys-rotation.test.ts',
   'test/security-hash-queue.test.ts',
   'test/projects.test.ts',
+  'test/introspection-apps.test.ts',
+  'test/interop-introspection-apps.test.ts',
 ];
 
 export default defineConfig({
