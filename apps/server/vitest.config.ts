@@ -74,6 +74,9 @@ const onBothEngines = [
   'test/bad-input-management.test.ts',
   'test/keys-rotation.test.ts',
   'test/security-hash-queue.test.ts',
+  'test/projects.test.ts',
+  'test/introspection-apps.test.ts',
+  'test/interop-introspection-apps.test.ts',
 ];
 
 export default defineConfig({

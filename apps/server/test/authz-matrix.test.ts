@@ -55,6 +55,12 @@ const USER_READ: Who[] = ['ORG_OWNER', 'ORG_OWNER_VIEWER', 'ORG_USER_MANAGER', '
 const USER_WRITE: Who[] = ['ORG_OWNER', 'ORG_USER_MANAGER', 'INSTANCE_OWNER'];
 const USER_DELETE: Who[] = ['ORG_OWNER', 'ORG_USER_MANAGER', 'INSTANCE_OWNER'];
 const INSTANCE_ONLY: Who[] = ['INSTANCE_OWNER'];
+const OWNERS: Who[] = ['ORG_OWNER', 'INSTANCE_OWNER'];
+const PROJECT_CREATE: Who[] = ['ORG_OWNER', 'ORG_PROJECT_CREATOR', 'INSTANCE_OWNER'];
+const PROJECT_READ: Who[] = USER_READ; // project.read and project.role.read: the same roles as user.read
+const APP_READ: Who[] = ['ORG_OWNER', 'ORG_OWNER_VIEWER', 'ORG_USER_PERMISSION_EDITOR', 'ORG_PROJECT_PERMISSION_EDITOR', 'INSTANCE_OWNER'];
+const GRANT_READ: Who[] = USER_READ;
+const GRANT_WRITE: Who[] = ['ORG_OWNER', 'ORG_USER_MANAGER', 'ORG_USER_PERMISSION_EDITOR', 'ORG_PROJECT_PERMISSION_EDITOR', 'INSTANCE_OWNER'];
 
 /** Who may call each endpoint; everyone else must get 403 PermissionDenied. */
 const expected: Record<string, readonly Who[]> = {
@@ -88,6 +94,24 @@ const expected: Record<string, readonly Who[]> = {
   'GET /management/v1/users/:userId/pats/:tokenId': USER_READ,
   'DELETE /management/v1/users/:userId/pats/:tokenId': USER_WRITE,
   'DELETE /management/v1/users/:userId': USER_DELETE,
+  'POST /management/v1/projects': PROJECT_CREATE,
+  'POST /management/v1/projects/_search': PROJECT_READ,
+  'GET /management/v1/projects/:projectId': PROJECT_READ,
+  'PUT /management/v1/projects/:projectId': OWNERS,
+  'DELETE /management/v1/projects/:projectId': OWNERS,
+  'POST /management/v1/projects/:projectId/roles': OWNERS,
+  'POST /management/v1/projects/:projectId/roles/_search': PROJECT_READ,
+  'DELETE /management/v1/projects/:projectId/roles/:roleKey': OWNERS,
+  'POST /management/v1/projects/:projectId/apps/api': OWNERS,
+  'POST /management/v1/projects/:projectId/apps/_search': APP_READ,
+  'GET /management/v1/projects/:projectId/apps/:appId': APP_READ,
+  'DELETE /management/v1/projects/:projectId/apps/:appId': OWNERS,
+  'POST /management/v1/projects/:projectId/apps/:appId/api_config/_generate_client_secret': OWNERS,
+  'POST /management/v1/projects/:projectId/apps/:appId/keys': OWNERS,
+  'POST /management/v1/users/grants/_search': GRANT_READ,
+  'POST /management/v1/users/:userId/grants': GRANT_WRITE,
+  'PUT /management/v1/users/:userId/grants/:grantId': GRANT_WRITE,
+  'DELETE /management/v1/users/:userId/grants/:grantId': GRANT_WRITE,
   'POST /admin/v1/orgs/_search': INSTANCE_ONLY,
   'POST /admin/v1/members/_search': INSTANCE_ONLY,
   'POST /admin/v1/members': INSTANCE_ONLY,
@@ -100,6 +124,10 @@ interface Fixture {
   homeOrgId: string;
   /** A service user of the home organization that every call may read or give a new secret. */
   serviceUserId: string;
+  /** A project of the home organization with the role "reader", a BASIC and a PRIVATE_KEY_JWT application. */
+  projectId: string;
+  basicAppId: string;
+  jwtAppId: string;
   unique: (prefix: string) => string;
 }
 interface Call {
@@ -166,6 +194,32 @@ async function freshInstanceMember(fx: Fixture): Promise<string> {
   return userId;
 }
 
+async function adminPost(fx: Fixture, path: string, body: object): Promise<Record<string, string>> {
+  const res = await fx.admin.agent.post(`/management/v1${path}`).set('x-csrf-token', fx.admin.csrf).send(body);
+  if (res.status !== 200) throw new Error(`fixture ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as Record<string, string>;
+}
+
+/** A fresh project, for one caller to change or remove. */
+const freshProject = async (fx: Fixture) => (await adminPost(fx, '/projects', { name: fx.unique('Project') })).id!;
+
+/** A fresh role of the fixture's project, for one caller to remove. */
+async function freshRole(fx: Fixture): Promise<string> {
+  const roleKey = fx.unique('role');
+  await adminPost(fx, `/projects/${fx.projectId}/roles`, { roleKey });
+  return roleKey;
+}
+
+/** A fresh application of the fixture's project, for one caller to remove. */
+const freshApp = async (fx: Fixture) => (await adminPost(fx, `/projects/${fx.projectId}/apps/api`, { name: fx.unique('App') })).appId!;
+
+/** A fresh user with a grant on the fixture's project, for one caller to change or remove. */
+async function freshGrant(fx: Fixture): Promise<{ userId: string; grantId: string }> {
+  const userId = await createServiceUser(fx.admin, fx.unique('granted'));
+  const { userGrantId } = await adminPost(fx, `/users/${userId}/grants`, { projectId: fx.projectId, roleKeys: [] });
+  return { userId, grantId: userGrantId! };
+}
+
 /** A request that succeeds (200) when the caller is allowed; prepared afresh for every caller. */
 const requests: Record<string, (fx: Fixture) => Promise<Call>> = {
   'GET /management/v1/orgs/me': async () => ({ path: '/management/v1/orgs/me' }),
@@ -218,6 +272,45 @@ const requests: Record<string, (fx: Fixture) => Promise<Call>> = {
   'POST /management/v1/users/:userId/pats/_search': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/pats/_search`, body: {} }),
   'GET /management/v1/users/:userId/pats/:tokenId': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/pats/${await freshPat(fx)}` }),
   'DELETE /management/v1/users/:userId/pats/:tokenId': async (fx) => ({ path: `/management/v1/users/${fx.serviceUserId}/pats/${await freshPat(fx)}` }),
+  'POST /management/v1/projects': async (fx) => ({ path: '/management/v1/projects', body: { name: fx.unique('Project') } }),
+  'POST /management/v1/projects/_search': async () => ({ path: '/management/v1/projects/_search', body: {} }),
+  'GET /management/v1/projects/:projectId': async (fx) => ({ path: `/management/v1/projects/${fx.projectId}` }),
+  'PUT /management/v1/projects/:projectId': async (fx) => ({ path: `/management/v1/projects/${await freshProject(fx)}`, body: { name: fx.unique('Renamed') } }),
+  'DELETE /management/v1/projects/:projectId': async (fx) => ({ path: `/management/v1/projects/${await freshProject(fx)}` }),
+  'POST /management/v1/projects/:projectId/roles': async (fx) => ({
+    path: `/management/v1/projects/${fx.projectId}/roles`,
+    body: { roleKey: fx.unique('role') },
+  }),
+  'POST /management/v1/projects/:projectId/roles/_search': async (fx) => ({ path: `/management/v1/projects/${fx.projectId}/roles/_search`, body: {} }),
+  'DELETE /management/v1/projects/:projectId/roles/:roleKey': async (fx) => ({ path: `/management/v1/projects/${fx.projectId}/roles/${await freshRole(fx)}` }),
+  'POST /management/v1/projects/:projectId/apps/api': async (fx) => ({
+    path: `/management/v1/projects/${fx.projectId}/apps/api`,
+    body: { name: fx.unique('App') },
+  }),
+  'POST /management/v1/projects/:projectId/apps/_search': async (fx) => ({ path: `/management/v1/projects/${fx.projectId}/apps/_search`, body: {} }),
+  'GET /management/v1/projects/:projectId/apps/:appId': async (fx) => ({ path: `/management/v1/projects/${fx.projectId}/apps/${fx.basicAppId}` }),
+  'DELETE /management/v1/projects/:projectId/apps/:appId': async (fx) => ({ path: `/management/v1/projects/${fx.projectId}/apps/${await freshApp(fx)}` }),
+  'POST /management/v1/projects/:projectId/apps/:appId/api_config/_generate_client_secret': async (fx) => ({
+    path: `/management/v1/projects/${fx.projectId}/apps/${fx.basicAppId}/api_config/_generate_client_secret`,
+    body: {},
+  }),
+  'POST /management/v1/projects/:projectId/apps/:appId/keys': async (fx) => ({
+    path: `/management/v1/projects/${fx.projectId}/apps/${fx.jwtAppId}/keys`,
+    body: { type: 'KEY_TYPE_JSON' },
+  }),
+  'POST /management/v1/users/grants/_search': async () => ({ path: '/management/v1/users/grants/_search', body: {} }),
+  'POST /management/v1/users/:userId/grants': async (fx) => ({
+    path: `/management/v1/users/${await createServiceUser(fx.admin, fx.unique('grantee'))}/grants`,
+    body: { projectId: fx.projectId, roleKeys: ['reader'] },
+  }),
+  'PUT /management/v1/users/:userId/grants/:grantId': async (fx) => {
+    const { userId, grantId } = await freshGrant(fx);
+    return { path: `/management/v1/users/${userId}/grants/${grantId}`, body: { roleKeys: ['reader'] } };
+  },
+  'DELETE /management/v1/users/:userId/grants/:grantId': async (fx) => {
+    const { userId, grantId } = await freshGrant(fx);
+    return { path: `/management/v1/users/${userId}/grants/${grantId}` };
+  },
   'POST /admin/v1/orgs/_search': async () => ({ path: '/admin/v1/orgs/_search', body: {} }),
   'POST /admin/v1/members/_search': async () => ({ path: '/admin/v1/members/_search', body: {} }),
   'POST /admin/v1/members': async (fx) => ({
@@ -255,7 +348,13 @@ beforeAll(async () => {
   const homeOrgId = admin.whoami.orgId;
   let n = 0;
   const unique = (prefix: string) => `${prefix}-${++n}`;
-  fx = { admin, homeOrgId, serviceUserId: await createServiceUser(admin, 'matrix-target'), unique };
+  fx = { admin, homeOrgId, serviceUserId: await createServiceUser(admin, 'matrix-target'), unique, projectId: '', basicAppId: '', jwtAppId: '' };
+  fx.projectId = (await adminPost(fx, '/projects', { name: 'Matrix project' })).id!;
+  await adminPost(fx, `/projects/${fx.projectId}/roles`, { roleKey: 'reader' });
+  fx.basicAppId = (await adminPost(fx, `/projects/${fx.projectId}/apps/api`, { name: 'Matrix basic' })).appId!;
+  fx.jwtAppId = (
+    await adminPost(fx, `/projects/${fx.projectId}/apps/api`, { name: 'Matrix jwt', authMethodType: 'API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT' })
+  ).appId!;
   callers.INSTANCE_OWNER = sessionCaller(admin);
   for (const role of ORG_ROLES) {
     callers[role] = sessionCaller(await signedInHuman(t.app, t.storage, admin, homeOrgId, role.toLowerCase(), [role]));

@@ -245,6 +245,27 @@ describe('rotate-key client-secret-hmac with personal access tokens', () => {
     const renewed = (await call(admin, 'post', `/users/${userId}/pats`, {}).expect(200)).body.token as string;
     await request(t.app).get('/management/v1/orgs/me').set('Authorization', `Bearer ${renewed}`).expect(200);
   });
+
+  it("keeps the key an API application's secret was hashed with, re-hashes it at its next introspection, then deletes the key", async () => {
+    t = await createTestApp();
+    const admin = await signIn(t.app);
+    const projectId = (await call(admin, 'post', '/projects', { name: 'Rotation API' }).expect(200)).body.id as string;
+    const app = (await call(admin, 'post', `/projects/${projectId}/apps/api`, { name: 'rotating' }).expect(200)).body as {
+      appId: string;
+      clientId: string;
+      clientSecret: string;
+    };
+    await tessera(['rotate-key', 'client-secret-hmac'], env());
+    await afterDataVersionPoll();
+    expect(await keyIds('client-secret-hmac')).toEqual([0, 1]);
+    expect(await t.ctx.instanceKeys.prune()).toEqual([]);
+    const introspect = () => request(t.app).post('/oauth/v2/introspect').auth(app.clientId, app.clientSecret).type('form').send({ token: 'x' });
+    expect((await introspect().expect(200)).body).toEqual({ active: false });
+    const row = await t.storage.one<{ secret_key_id: number }>('SELECT secret_key_id FROM api_apps WHERE id = ?', [app.appId]);
+    expect(row!.secret_key_id).toBe(1);
+    expect(await keyIds('client-secret-hmac')).toEqual([1]);
+    await introspect().expect(200);
+  });
 });
 
 describe('rotate-key master', () => {

@@ -99,3 +99,30 @@ describe('the plaintext client secret', () => {
     }
   });
 });
+
+describe("an API application's plaintext client secret", () => {
+  it('appears in exactly one response and in no later response, log line, database row or file, introspection included', async (ctx) => {
+    const lines: string[] = [];
+    t = await createTestApp({ TESSERA_LOG_LEVEL: 'trace' }, undefined, { write: (line: string) => void lines.push(line) });
+    const s = await signIn(t.app);
+    const projectId = (await call(s, 'post', '/projects', { name: 'Exposure API' }).expect(200)).body.id as string;
+    const added = await call(s, 'post', `/projects/${projectId}/apps/api`, { name: 'exposure' }).expect(200);
+    const { appId, clientId, clientSecret: secret } = added.body as { appId: string; clientId: string; clientSecret: string };
+    expect(secret).toMatch(/^[A-Za-z0-9]{64}$/);
+
+    const later: Response[] = [
+      await call(s, 'get', `/projects/${projectId}/apps/${appId}`),
+      await call(s, 'post', `/projects/${projectId}/apps/_search`, {}),
+      await call(s, 'get', `/projects/${projectId}`),
+      await s.agent.post('/oauth/v2/introspect').auth(clientId, secret).type('form').send({ token: 'not-a-token' }),
+      await call(s, 'post', `/projects/${projectId}/apps/${appId}/api_config/_generate_client_secret`, {}),
+    ];
+    expect(later.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    for (const res of later) expect(visible(res)).not.toContain(secret);
+    expect(lines.join('')).not.toContain(secret);
+    expect(await allRows(t)).not.toContain(secret);
+    const files = await databaseFiles(t);
+    if (!files) return ctx.skip("the PostgreSQL server's files are not readable from here");
+    for (const file of files) expect(fs.readFileSync(file).includes(Buffer.from(secret, 'ascii')), file).toBe(false);
+  });
+});

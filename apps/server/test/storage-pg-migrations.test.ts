@@ -39,6 +39,7 @@ describe("choosing each engine's files", () => {
       [11, 'machine_key_jwks'],
       [12, 'machine_secret_rotation'],
       [13, 'human_operators'],
+      [14, 'projects'],
     ]);
     expect(sqlite.every((m) => m.file.endsWith('.sqlite.sql') || m.file === '011_machine_key_jwks.sql')).toBe(true);
     expect(loadMigrations('pg').map((m) => [m.version, m.name, m.file])).toEqual([
@@ -48,6 +49,7 @@ describe("choosing each engine's files", () => {
       [11, 'machine_key_jwks', '011_machine_key_jwks.sql'],
       [12, 'machine_secret_rotation', '012_machine_secret_rotation.pg.sql'],
       [13, 'human_operators', '013_human_operators.pg.sql'],
+      [14, 'projects', '014_projects.pg.sql'],
     ]);
   });
 });
@@ -81,7 +83,7 @@ describe('SQLite', () => {
     old.close();
 
     const db = openDatabase(file);
-    expect(migrate(db)).toEqual([8, 9, 10, 11, 12, 13]);
+    expect(migrate(db)).toEqual([8, 9, 10, 11, 12, 13, 14]);
     expect(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').raw().all()).toEqual([
       ...RECORDED_BEFORE,
       [8, 'lowercase_usernames'],
@@ -90,6 +92,7 @@ describe('SQLite', () => {
       [11, 'machine_key_jwks'],
       [12, 'machine_secret_rotation'],
       [13, 'human_operators'],
+      [14, 'projects'],
     ]);
     expect(db.prepare('SELECT id FROM users WHERE lower(username) = lower(?)').pluck().all('ADMIN')).toEqual(['10']);
     expect(db.prepare('EXPLAIN QUERY PLAN SELECT id FROM users WHERE lower(username) = lower(?)').all('x')).toEqual([
@@ -151,7 +154,7 @@ describe.skipIf(!serverUrl)('PostgreSQL (TESSERA_TEST_DATABASE_URL)', () => {
 
   it('migrates once when several nodes start together on a fresh database', async () => {
     const runs = await Promise.all([migratePg(url), migratePg(url), migratePg(url)]);
-    expect(runs.flat()).toEqual([1, 9, 10, 11, 12, 13]);
+    expect(runs.flat()).toEqual([1, 9, 10, 11, 12, 13, 14]);
     expect(await query('SELECT version, name FROM schema_migrations')).toEqual([
       { version: 1, name: 'initial' },
       { version: 9, name: 'machine_keys' },
@@ -159,6 +162,7 @@ describe.skipIf(!serverUrl)('PostgreSQL (TESSERA_TEST_DATABASE_URL)', () => {
       { version: 11, name: 'machine_key_jwks' },
       { version: 12, name: 'machine_secret_rotation' },
       { version: 13, name: 'human_operators' },
+      { version: 14, name: 'projects' },
     ]);
     expect(await migratePg(url)).toEqual([]);
     const pool = new pg.Pool({ connectionString: url, max: 1 });
@@ -205,6 +209,6 @@ describe.skipIf(!serverUrl)('PostgreSQL (TESSERA_TEST_DATABASE_URL)', () => {
     } finally {
       await holder.end();
     }
-    expect(await migratePg(url)).toEqual([1, 9, 10, 11, 12, 13]);
+    expect(await migratePg(url)).toEqual([1, 9, 10, 11, 12, 13, 14]);
   });
 });

@@ -78,14 +78,14 @@ describe('POST /management/v1/users/{userId}/changes/_search', () => {
   it('gives an unknown event type a readable message rather than none', async () => {
     const userId = await createServiceUser(s, 'novel');
     await t.storage.command((tx) =>
-      tx.run("INSERT INTO events (created_at, type, aggregate_type, aggregate_id, resource_owner) VALUES (?, 'user.grant.added', 'user', ?, ?)", [
+      tx.run("INSERT INTO events (created_at, type, aggregate_type, aggregate_id, resource_owner) VALUES (?, 'user.metadata.set', 'user', ?, ?)", [
         new Date().toISOString(),
         userId,
         s.whoami.orgId,
       ]),
     );
     const res = await call(s, 'post', `/users/${userId}/changes/_search`, {}).expect(200);
-    expect(res.body.result[0].eventType).toEqual({ key: 'user.grant.added', localizedMessage: 'User grant added' });
+    expect(res.body.result[0].eventType).toEqual({ key: 'user.metadata.set', localizedMessage: 'User metadata set' });
   });
 
   it('answers 404 for an unknown user and 400 for a bad query', async () => {

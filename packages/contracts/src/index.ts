@@ -9,3 +9,5 @@ export * from './pats.js';
 export * from './secrets.js';
 export * from './humans.js';
 export * from './instance-members.js';
+export * from './projects.js';
+export * from './user-grants.js';

@@ -27,6 +27,12 @@ export const PERMISSIONS = [
   'project.delete',
   'project.grant.write',
   'project.grant.delete',
+  'project.role.read',
+  'project.role.write',
+  'project.role.delete',
+  'project.app.read',
+  'project.app.write',
+  'project.app.delete',
   // Instance-wide only: which users are the instance's administrators (instance roles).
   'iam.member.read',
   'iam.member.write',
@@ -43,7 +49,22 @@ export interface RoleDefinition {
 
 const userGrant: Permission[] = ['user.grant.read', 'user.grant.write', 'user.grant.delete'];
 const policy: Permission[] = ['policy.read', 'policy.write', 'policy.delete'];
-const project: Permission[] = ['project.read', 'project.create', 'project.write', 'project.delete', 'project.grant.write', 'project.grant.delete'];
+const project: Permission[] = [
+  'project.read',
+  'project.create',
+  'project.write',
+  'project.delete',
+  'project.grant.write',
+  'project.grant.delete',
+  'project.role.read',
+  'project.role.write',
+  'project.role.delete',
+  'project.app.read',
+  'project.app.write',
+  'project.app.delete',
+];
+/** What ZITADEL's read-only and grant-editing roles may see of projects. */
+const projectView: Permission[] = ['project.read', 'project.role.read', 'project.app.read'];
 
 export const ORG_ROLES = [
   {
@@ -70,7 +91,7 @@ export const ORG_ROLES = [
     key: 'ORG_OWNER_VIEWER',
     name: 'Org Owner Viewer',
     description: 'Can read the whole organization, but change nothing.',
-    permissions: ['org.read', 'org.member.read', 'user.read', 'user.grant.read', 'session.read', 'policy.read', 'project.read'],
+    permissions: ['org.read', 'org.member.read', 'user.read', 'user.grant.read', 'session.read', 'policy.read', ...projectView],
   },
   {
     key: 'ORG_USER_MANAGER',
@@ -80,19 +101,19 @@ export const ORG_ROLES = [
     // over a stronger service user"). Said where the role is granted.
     description:
       "Can create, change and delete users and their grants. Can replace any service user's client secret, including an Org Owner's, and so act as that user.",
-    permissions: ['org.read', 'user.read', 'user.write', 'user.delete', ...userGrant, 'session.read', 'session.delete'],
+    permissions: ['org.read', 'user.read', 'user.write', 'user.delete', ...userGrant, 'session.read', 'session.delete', 'project.read', 'project.role.read'],
   },
   {
     key: 'ORG_USER_PERMISSION_EDITOR',
     name: 'Org User Permission Editor',
     description: 'Can read users and change their grants.',
-    permissions: ['org.read', 'org.member.read', 'user.read', ...userGrant],
+    permissions: ['org.read', 'org.member.read', 'user.read', ...userGrant, ...projectView],
   },
   {
     key: 'ORG_PROJECT_PERMISSION_EDITOR',
     name: 'Org Project Permission Editor',
     description: 'Can change user grants and project grants.',
-    permissions: ['org.read', 'org.member.read', 'user.read', ...userGrant, 'project.grant.write', 'project.grant.delete'],
+    permissions: ['org.read', 'org.member.read', 'user.read', ...userGrant, ...projectView, 'project.grant.write', 'project.grant.delete'],
   },
   {
     key: 'ORG_PROJECT_CREATOR',
@@ -129,7 +150,7 @@ export const INSTANCE_ROLES = [
     key: 'IAM_OWNER_VIEWER',
     name: 'Instance Owner Viewer',
     description: 'Can read every organization of the instance and its administrators, but change nothing.',
-    permissions: ['org.read', 'org.member.read', 'user.read', 'user.grant.read', 'session.read', 'policy.read', 'project.read', 'iam.member.read'],
+    permissions: ['org.read', 'org.member.read', 'user.read', 'user.grant.read', 'session.read', 'policy.read', ...projectView, 'iam.member.read'],
   },
 ] as const satisfies readonly RoleDefinition[];
 

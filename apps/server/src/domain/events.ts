@@ -3,7 +3,7 @@ import type { Sql } from '../storage/port.js';
 
 export interface EventInput {
   type: string;
-  aggregateType: 'org' | 'user' | 'instance';
+  aggregateType: 'org' | 'user' | 'instance' | 'project';
   aggregateId: string;
   resourceOwner: string;
   editorUserId: string | null;

@@ -1,9 +1,12 @@
+import { appEndpoints } from './apps.js';
 import type { Endpoint } from './endpoint.js';
 import { keyEndpoints } from './keys.js';
 import { memberEndpoints } from './members.js';
 import { orgEndpoints } from './orgs.js';
 import { patEndpoints } from './pats.js';
+import { projectEndpoints } from './projects.js';
 import { secretEndpoints } from './secrets.js';
+import { userGrantEndpoints } from './user-grants.js';
 import { userEndpoints } from './users.js';
 
 /** A resource's endpoints: one section of the API reference. */
@@ -20,6 +23,9 @@ export const endpointGroups: readonly EndpointGroup[] = [
   { name: 'Client secrets', endpoints: secretEndpoints },
   { name: 'Keys', endpoints: keyEndpoints },
   { name: 'Personal access tokens', endpoints: patEndpoints },
+  { name: 'Projects', endpoints: projectEndpoints },
+  { name: 'Applications', endpoints: appEndpoints },
+  { name: 'User grants', endpoints: userGrantEndpoints },
 ];
 
 /** Every management endpoint; the authorization matrix test walks this list. */

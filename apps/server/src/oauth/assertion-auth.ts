@@ -78,7 +78,7 @@ export function assertionAuthenticator(ctx: AppContext): AssertionAuthenticator 
   };
 }
 
-function readAssertion(assertion: string, refuse: (d: string) => OAuthError): { kid: string; alg: (typeof ASSERTION_ALGS)[number]; claims: JWTPayload } {
+export function readAssertion(assertion: string, refuse: (d: string) => OAuthError): { kid: string; alg: (typeof ASSERTION_ALGS)[number]; claims: JWTPayload } {
   if (assertion.length > MAX_ASSERTION_LENGTH) throw refuse(`the assertion is longer than ${MAX_ASSERTION_LENGTH} characters`);
   let header: ReturnType<typeof decodeProtectedHeader>;
   let claims: JWTPayload;
@@ -94,7 +94,7 @@ function readAssertion(assertion: string, refuse: (d: string) => OAuthError): { 
   return { kid: header.kid, alg, claims };
 }
 
-function checkClaims(claims: JWTPayload, audiences: Set<string>, refuse: (d: string) => OAuthError): void {
+export function checkClaims(claims: JWTPayload, audiences: Set<string>, refuse: (d: string) => OAuthError): void {
   const now = Math.floor(Date.now() / 1000);
   const issuer = [...audiences][0];
   if (typeof claims.iss !== 'string' || typeof claims.sub !== 'string' || !claims.sub)
@@ -112,7 +112,7 @@ function checkClaims(claims: JWTPayload, audiences: Set<string>, refuse: (d: str
 }
 
 /** The JWS signature, verified here and now with node:crypto (jose would verify off the main thread, and convert each new key first). */
-function verifySignature(jws: string, alg: (typeof ASSERTION_ALGS)[number], key: KeyObject): boolean {
+export function verifySignature(jws: string, alg: (typeof ASSERTION_ALGS)[number], key: KeyObject): boolean {
   const [header, payload, signature] = jws.split('.');
   const data = Buffer.from(`${header}.${payload}`);
   const sig = Buffer.from(signature ?? '', 'base64url');
@@ -124,7 +124,7 @@ function verifySignature(jws: string, alg: (typeof ASSERTION_ALGS)[number], key:
 }
 
 /** Records the assertion's jti until it expires; false when it was recorded already (on any node: the table is shared). */
-async function firstUse(ctx: AppContext, userId: string, jti: string, exp: number): Promise<boolean> {
+export async function firstUse(ctx: AppContext, userId: string, jti: string, exp: number): Promise<boolean> {
   const id = `${userId}\n${jti.replaceAll('\u0000', '\uFFFD')}`;
   const now = Date.now();
   return ctx.storage.command(async (tx) => {
@@ -136,7 +136,7 @@ async function firstUse(ctx: AppContext, userId: string, jti: string, exp: numbe
 let dummies: Promise<Record<(typeof ASSERTION_ALGS)[number], KeyObject>> | undefined;
 
 /** Keys no assertion verifies with, one per algorithm, made once: an unknown kid is checked against them at the cost of a real one. */
-function dummyKeys(): Promise<Record<(typeof ASSERTION_ALGS)[number], KeyObject>> {
+export function dummyKeys(): Promise<Record<(typeof ASSERTION_ALGS)[number], KeyObject>> {
   const generate = promisify(generateKeyPair);
   dummies ??= Promise.all([generate('rsa', { modulusLength: 2048 }), generate('ec', { namedCurve: 'P-256' })]).then(([rsa, ec]) => ({
     RS256: rsa.publicKey,

@@ -49,6 +49,12 @@ export class InvalidGrant extends OAuthError {
   readonly status = 400;
 }
 
+/** RFC 6749 5.2: a requested scope is unknown or not the client's to ask for (a project audience of another organization). */
+export class InvalidScope extends OAuthError {
+  readonly error = 'invalid_scope';
+  readonly status = 400;
+}
+
 export class UnsupportedGrantType extends OAuthError {
   readonly error = 'unsupported_grant_type';
   readonly status = 400;

@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.js';
+import { audienceProjects, grantedRoles, ROLES_CLAIM } from '../domain/user-grants/granted-roles.js';
 import { InvalidToken, sendBearerChallenge } from './errors.js';
 import { noStore, sendJson } from './respond.js';
 import { oauthRoute, type OAuthHandler } from './route.js';
@@ -15,7 +16,8 @@ interface ProfileRow {
 
 /**
  * GET/POST /oidc/v1/userinfo (OpenID Connect Core 5.3): `sub`, and with `profile` the name,
- * preferred_username (the login name, as ZITADEL) and updated_at. Failures follow RFC 6750 3.1:
+ * preferred_username (the login name, as ZITADEL) and updated_at; with a role scope, the granted roles of the
+ * audience's projects (urn:zitadel:iam:org:project:roles). Failures follow RFC 6750 3.1:
  * without a Bearer token, a bare Bearer challenge; with a bad one, a challenge that names the error.
  */
 export function userinfoEndpoint(ctx: AppContext): OAuthHandler {
@@ -38,6 +40,9 @@ export function userinfoEndpoint(ctx: AppContext): OAuthHandler {
       body.preferred_username = `${row.username}@${row.primary_domain}`;
       body.updated_at = Math.floor(Date.parse(row.changed_at) / 1000);
     }
+    // Read as granted now: a removed grant is gone from the next answer.
+    const roles = await grantedRoles(ctx.storage, verified.userId, audienceProjects(verified.aud, verified.clientId), verified.scope);
+    if (roles) body[ROLES_CLAIM] = roles;
     sendJson(res, 200, body);
   });
 }

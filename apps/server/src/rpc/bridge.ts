@@ -37,7 +37,8 @@ export function bind(method: DescMethod, endpoints: readonly Endpoint[]): Bindin
     if (e.method !== verb || path.length !== template.length) continue;
     const params: [string, string][] = [];
     for (let i = 0; i < path.length; i++) {
-      const variable = /^\{(\w+)\}$/.exec(template[i]!)?.[1];
+      // {role_key=**} may match several segments in ZITADEL's gateway; every value Tessera serves there is one segment.
+      const variable = /^\{(\w+)(?:=\*\*?)?\}$/.exec(template[i]!)?.[1];
       const param = path[i]!.startsWith(':') ? path[i]!.slice(1) : undefined;
       if (variable === undefined && param === undefined && template[i]!.toLowerCase() === path[i]!.toLowerCase()) continue;
       const field = variable === undefined ? undefined : method.input.fields.find((f) => f.name === variable);

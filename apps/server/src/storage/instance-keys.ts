@@ -163,17 +163,34 @@ export class InstanceKeys {
   }
 
   /**
+   * The client-secret keys among `candidates` that an API application's secret hash was made with. None
+   * before migration 014 made the table (a database opened by an earlier release's code in the upgrade tests).
+   */
+  async #appSecretKeyIds(candidates: readonly { purpose: KeyPurpose }[]): Promise<Set<number>> {
+    if (!candidates.some((c) => c.purpose === 'client-secret-hmac')) return new Set();
+    const table =
+      this.storage.engine === 'pg'
+        ? await this.storage.one<{ t: string | null }>("SELECT to_regclass('api_apps')::text AS t")
+        : await this.storage.one<{ t: string }>("SELECT name AS t FROM sqlite_master WHERE type = 'table' AND name = 'api_apps'");
+    if (!table?.t) return new Set();
+    const rows = await this.storage.all<{ id: number }>('SELECT DISTINCT secret_key_id AS id FROM api_apps WHERE secret_key_id IS NOT NULL');
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
    * Deletes keys nothing needs any more: retired opaque keys past their last token's expiry,
    * client-secret keys no stored hash was made with, retired session keys. Zeroes what they leave.
    */
   async prune(now = nowSeconds()): Promise<{ purpose: KeyPurpose; id: number }[]> {
-    const gone = await this.storage.all<{ purpose: KeyPurpose; id: number }>(
+    const found = await this.storage.all<{ purpose: KeyPurpose; id: number }>(
       `SELECT purpose, id FROM instance_keys k WHERE retired_at IS NOT NULL AND (
          (delete_after IS NOT NULL AND delete_after <= ?) OR purpose = 'session' OR
          (purpose = 'client-secret-hmac' AND NOT EXISTS (SELECT 1 FROM machine_secrets s WHERE s.key_id = k.id)
                                            AND NOT EXISTS (SELECT 1 FROM personal_access_tokens p WHERE p.key_id = k.id)))`,
       [now],
     );
+    const appKeys = await this.#appSecretKeyIds(found);
+    const gone = found.filter((g) => g.purpose !== 'client-secret-hmac' || !appKeys.has(g.id));
     if (!gone.length) return gone;
     await scrubbed(this.storage, () =>
       this.storage.command(async (tx) => {

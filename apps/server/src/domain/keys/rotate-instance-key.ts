@@ -63,7 +63,10 @@ export async function rotateInstanceKey(
       }
       if (purpose === 'session') r.signedOut = await tx.run('DELETE FROM sessions');
       if (purpose === 'client-secret-hmac') {
-        r.awaitingRehash = (await tx.one<{ n: number }>('SELECT count(*) AS n FROM machine_secrets WHERE key_id <> ?', [id]))!.n;
+        r.awaitingRehash = (await tx.one<{ n: number }>(
+          'SELECT (SELECT count(*) FROM machine_secrets WHERE key_id <> ?) + (SELECT count(*) FROM api_apps WHERE secret_key_id <> ?) AS n',
+          [id, id],
+        ))!.n;
         r.tokensOnOlderKeys = (await tx.one<{ n: number }>('SELECT count(*) AS n FROM personal_access_tokens WHERE key_id <> ?', [id]))!.n;
       }
       return r;

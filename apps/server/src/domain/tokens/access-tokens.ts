@@ -4,6 +4,7 @@ import { VersionedCache } from '../../storage/data-version.js';
 import type { InstanceKeyRing, InstanceKeys } from '../../storage/instance-keys.js';
 import type { Storage } from '../../storage/port.js';
 import type { AccessTokenVerifier, VerifiedAccessToken } from '../access-token.js';
+import type { RolesClaim } from '../user-grants/granted-roles.js';
 import type { AccessTokenClaims } from './claims.js';
 import { DecodedTokenCache, type Decoded } from './decoded-cache.js';
 import { JwtAccessTokens } from './jwt-codec.js';
@@ -23,6 +24,8 @@ export interface IssueRequest {
    * counts only while the user stays at it. 0 when not given.
    */
   generation?: number;
+  /** Granted project roles as the role scopes asked for them: a JWT carries them; an opaque token's are read when it is introspected. */
+  roles?: RolesClaim;
 }
 
 export interface IssuedToken {
@@ -99,7 +102,17 @@ export class AccessTokens implements AccessTokenVerifier {
   async issue(req: IssueRequest, nowMs = Date.now()): Promise<IssuedToken> {
     await this.#freshKeys();
     const exp = Math.floor((nowMs + this.#lifetimeMs) / 1000);
-    const claims = { sub: req.userId, clientId: req.clientId, orgId: req.orgId, scope: req.scope, aud: req.aud, iatMs: nowMs, exp, gen: req.generation ?? 0 };
+    const claims = {
+      sub: req.userId,
+      clientId: req.clientId,
+      orgId: req.orgId,
+      scope: req.scope,
+      aud: req.aud,
+      iatMs: nowMs,
+      exp,
+      gen: req.generation ?? 0,
+      roles: req.roles,
+    };
     const { token, jti } = req.tokenType === 'ACCESS_TOKEN_TYPE_JWT' ? this.#jwt.sign(claims) : this.#opaque.encode(claims);
     // RFC 6749 5.1 expires_in: the remaining lifetime rounded down, less a second so it never overstates.
     const expiresIn = Math.max(0, Math.ceil((exp * 1000 - nowMs) / 1000) - 1);

@@ -22,6 +22,8 @@ export interface AccessTokenClaims {
    * (opaque version 1), and for JWTs without `gen`.
    */
   gen: number;
+  /** Granted project roles, embedded at issue in a JWT only (never sealed into an opaque token). */
+  roles?: Record<string, Record<string, string>>;
 }
 
 export const JTI_BYTES = 16;

@@ -20,6 +20,8 @@ interface AtJwtPayload extends JWTPayload {
    * all at once; JWTs signed before generations existed have none either.
    */
   gen?: number;
+  /** ZITADEL's role claim, when role scopes asked for roles that are granted. */
+  'urn:zitadel:iam:org:project:roles'?: Record<string, Record<string, string>>;
 }
 
 /**
@@ -53,6 +55,7 @@ export class JwtAccessTokens {
       scope: claims.scope.join(' '),
     };
     if (claims.gen !== 0) payload.gen = claims.gen;
+    if (claims.roles) payload['urn:zitadel:iam:org:project:roles'] = claims.roles;
     return { token: this.#sign(key, payload), jti };
   }
 

@@ -21,6 +21,9 @@ export const USER_EVENT_MESSAGES: Record<string, string> = {
   'user.deactivated': 'User deactivated',
   'user.reactivated': 'User reactivated',
   'user.removed': 'User deleted',
+  'user.grant.added': 'Project roles granted',
+  'user.grant.changed': 'Project roles changed',
+  'user.grant.removed': 'Project grant removed',
 };
 
 /** A time in a message: minutes, in UTC, the same for every reader ("2026-12-02 14:05 UTC"). */

@@ -48,9 +48,13 @@ export async function addMachineUser(
   }
 }
 
-/** Usernames are unique across the instance, compared ignoring case (the lower(username) index). */
+/**
+ * Usernames are unique across the instance, compared ignoring case (the lower(username) index), and are
+ * never an API application's client_id (always digits): both authenticate at the introspection endpoint.
+ */
 export async function usernameTaken(sql: Sql, userName: string): Promise<boolean> {
-  return (await sql.one('SELECT 1 FROM users WHERE lower(username) = lower(?)', [userName])) !== undefined;
+  if ((await sql.one('SELECT 1 FROM users WHERE lower(username) = lower(?)', [userName])) !== undefined) return true;
+  return /^\d+$/.test(userName) && (await sql.one('SELECT 1 FROM api_apps WHERE client_id = ?', [userName])) !== undefined;
 }
 
 export function duplicateUsername() {

@@ -16,6 +16,7 @@ export const clientCredentialsGrant: Grant = {
       tokenType: client.accessTokenType,
       scope: granted.scope,
       aud: granted.aud,
+      roles: granted.roles,
       generation: client.tokenGeneration,
     });
     return { access_token: issued.accessToken, token_type: 'Bearer', expires_in: issued.expiresIn, scope: granted.scope.join(' ') };
