@@ -1,9 +1,8 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ZitadelIntrospectionStrategy } from 'passport-zitadel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call } from './support/service-users.js';
-import { createTestApp, signIn, type SignedIn, type TestApp } from './support/test-app.js';
+import { appAtItsIssuer } from './support/listening.js';
+import { signIn, type SignedIn, type TestApp } from './support/test-app.js';
 import { accessToken, createClient, type Client } from './support/tokens.js';
 
 /**
@@ -12,7 +11,7 @@ import { accessToken, createClient, type Client } from './support/tokens.js';
  */
 let t: TestApp;
 let s: SignedIn;
-let server: http.Server;
+let stop: () => Promise<void>;
 let issuer: string;
 let projectId: string;
 let basicApp: { clientId: string; clientSecret: string };
@@ -21,11 +20,7 @@ let svc: Client;
 const ROLES = 'urn:zitadel:iam:org:project:roles';
 
 beforeAll(async () => {
-  server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  t = await createTestApp({ TESSERA_ISSUER: issuer });
-  server.on('request', t.app);
+  ({ t, issuer, close: stop } = await appAtItsIssuer());
   s = await signIn(t.app);
   projectId = (await call(s, 'post', '/projects', { name: 'Passport API' }).expect(200)).body.id;
   await call(s, 'post', `/projects/${projectId}/roles`, { roleKey: 'orders.read' }).expect(200);
@@ -38,11 +33,7 @@ beforeAll(async () => {
   svc = await createClient(s, 'passport-caller');
   await call(s, 'post', `/users/${svc.userId}/grants`, { projectId, roleKeys: ['orders.read'] }).expect(200);
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  await t.cleanup();
-});
+afterAll(() => stop());
 
 type Decided = { ok: true; user: Record<string, unknown> } | { ok: false; why: unknown };
 

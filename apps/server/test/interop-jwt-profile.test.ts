@@ -1,13 +1,12 @@
 import { createPrivateKey } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ServiceAccount } from '@zitadel/node/dist/credentials/index.js';
 import { importPKCS8 } from 'jose';
 import * as oidc from 'openid-client';
 import { ZitadelIntrospectionStrategy } from 'passport-zitadel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createServiceUser, grantOrgRoles } from './support/service-users.js';
-import { createTestApp, signIn, type SignedIn, type TestApp } from './support/test-app.js';
+import { appAtItsIssuer } from './support/listening.js';
+import { signIn, type SignedIn, type TestApp } from './support/test-app.js';
 import { MGMT_SCOPE } from './support/tokens.js';
 
 /**
@@ -16,27 +15,19 @@ import { MGMT_SCOPE } from './support/tokens.js';
  */
 let t: TestApp;
 let s: SignedIn;
-let server: http.Server;
+let stop: () => Promise<void>;
 let issuer: string;
 let keyFile: { type: string; keyId: string; key: string; userId: string };
 
 beforeAll(async () => {
-  server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  t = await createTestApp({ TESSERA_ISSUER: issuer });
-  server.on('request', t.app);
+  ({ t, issuer, close: stop } = await appAtItsIssuer());
   s = await signIn(t.app);
   const userId = await createServiceUser(s, 'sdk-keyed');
   await grantOrgRoles(t.storage, s.whoami.orgId, userId, ['ORG_OWNER']);
   const res = await call(s, 'post', `/users/${userId}/keys`, { type: 'KEY_TYPE_JSON' }).expect(200);
   keyFile = JSON.parse(Buffer.from(res.body.keyDetails, 'base64').toString('utf8'));
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  await t.cleanup();
-});
+afterAll(() => stop());
 
 const orgsMe = (token: string) => fetch(`${issuer}/management/v1/orgs/me`, { headers: { Authorization: `Bearer ${token}` } });
 

@@ -1,10 +1,9 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { OAuth2Client } from '@badgateway/oauth2-client';
 import * as oauth from 'oauth4webapi';
 import { ClientCredentials } from 'simple-oauth2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, signIn, type TestApp } from './support/test-app.js';
+import { appAtItsIssuer } from './support/listening.js';
+import { signIn, type TestApp } from './support/test-app.js';
 import { createClient, grantOrgRoles, GUIDE_SCOPE, MGMT_SCOPE, type Client } from './support/tokens.js';
 
 /**
@@ -13,25 +12,17 @@ import { createClient, grantOrgRoles, GUIDE_SCOPE, MGMT_SCOPE, type Client } fro
  * answers behind them.
  */
 let t: TestApp;
-let server: http.Server;
+let stop: () => Promise<void>;
 let issuer: string;
 let c: Client;
 
 beforeAll(async () => {
-  server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  t = await createTestApp({ TESSERA_ISSUER: issuer });
-  server.on('request', t.app);
+  ({ t, issuer, close: stop } = await appAtItsIssuer());
   const s = await signIn(t.app);
   c = await createClient(s, 'interop-libs');
   await grantOrgRoles(t.storage, s.whoami.orgId, c.userId, ['ORG_OWNER']);
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  await t.cleanup();
-});
+afterAll(() => stop());
 
 const orgsMe = (token: string) => fetch(`${issuer}/management/v1/orgs/me`, { headers: { Authorization: `Bearer ${token}` } });
 const introspect = async (token: string) => {

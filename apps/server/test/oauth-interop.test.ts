@@ -1,10 +1,9 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { managementAudience } from '../src/domain/tokens/access-tokens.js';
-import { createTestApp, signIn, type SignedIn, type TestApp } from './support/test-app.js';
+import { appAtItsIssuer } from './support/listening.js';
+import { signIn, type SignedIn, type TestApp } from './support/test-app.js';
 import { createClient, grantOrgRoles, GUIDE_SCOPE, MGMT_SCOPE, type Client } from './support/tokens.js';
 
 /**
@@ -13,28 +12,20 @@ import { createClient, grantOrgRoles, GUIDE_SCOPE, MGMT_SCOPE, type Client } fro
  */
 let t: TestApp;
 let s: SignedIn;
-let server: http.Server;
+let stop: () => Promise<void>;
 let issuer: string;
 let bearer: Client;
 let jwt: Client;
 
 beforeAll(async () => {
-  server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  t = await createTestApp({ TESSERA_ISSUER: issuer });
-  server.on('request', t.app);
+  ({ t, issuer, close: stop } = await appAtItsIssuer());
   s = await signIn(t.app);
   bearer = await createClient(s, 'oidc-bearer');
   jwt = await createClient(s, 'oidc-jwt', 'ACCESS_TOKEN_TYPE_JWT');
   await grantOrgRoles(t.storage, s.whoami.orgId, bearer.userId, ['ORG_OWNER']);
   await grantOrgRoles(t.storage, s.whoami.orgId, jwt.userId, ['ORG_OWNER_VIEWER']);
 });
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-  await t.cleanup();
-});
+afterAll(() => stop());
 
 const discover = (c: Client, auth: oidc.ClientAuth) => oidc.discovery(new URL(issuer), c.clientId, undefined, auth, { execute: [oidc.allowInsecureRequests] });
 

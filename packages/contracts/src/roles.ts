@@ -3,6 +3,22 @@
  * (see shared/reference/zitadel-behaviour.md section 3). The server decides with
  * these; the console shows their names and descriptions.
  */
+/** What Org Owner holds of projects, their roles, grants and applications. */
+const PROJECT_PERMISSIONS = [
+  'project.read',
+  'project.create',
+  'project.write',
+  'project.delete',
+  'project.grant.write',
+  'project.grant.delete',
+  'project.role.read',
+  'project.role.write',
+  'project.role.delete',
+  'project.app.read',
+  'project.app.write',
+  'project.app.delete',
+] as const;
+
 export const PERMISSIONS = [
   'org.read',
   'org.write',
@@ -21,18 +37,7 @@ export const PERMISSIONS = [
   'policy.read',
   'policy.write',
   'policy.delete',
-  'project.read',
-  'project.create',
-  'project.write',
-  'project.delete',
-  'project.grant.write',
-  'project.grant.delete',
-  'project.role.read',
-  'project.role.write',
-  'project.role.delete',
-  'project.app.read',
-  'project.app.write',
-  'project.app.delete',
+  ...PROJECT_PERMISSIONS,
   // Instance-wide only: which users are the instance's administrators (instance roles).
   'iam.member.read',
   'iam.member.write',
@@ -49,20 +54,6 @@ export interface RoleDefinition {
 
 const userGrant: Permission[] = ['user.grant.read', 'user.grant.write', 'user.grant.delete'];
 const policy: Permission[] = ['policy.read', 'policy.write', 'policy.delete'];
-const project: Permission[] = [
-  'project.read',
-  'project.create',
-  'project.write',
-  'project.delete',
-  'project.grant.write',
-  'project.grant.delete',
-  'project.role.read',
-  'project.role.write',
-  'project.role.delete',
-  'project.app.read',
-  'project.app.write',
-  'project.app.delete',
-];
 /** What ZITADEL's read-only and grant-editing roles may see of projects. */
 const projectView: Permission[] = ['project.read', 'project.role.read', 'project.app.read'];
 
@@ -84,7 +75,7 @@ export const ORG_ROLES = [
       'session.read',
       'session.delete',
       ...policy,
-      ...project,
+      ...PROJECT_PERMISSIONS,
     ],
   },
   {

@@ -2,6 +2,7 @@ import http, { type RequestListener } from 'node:http';
 import type { AddressInfo, Server } from 'node:net';
 import type { App } from '../../src/app.js';
 import { frontDoor } from '../../src/http/front-door.js';
+import { createTestApp, type TestApp } from './test-app.js';
 
 export interface Listening {
   url: string;
@@ -29,6 +30,24 @@ export async function listen(app: App | RequestListener): Promise<Listening> {
   const door = frontDoor(app, app.http2);
   const { port } = await listening(door.server);
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => door.close(resolve)) };
+}
+
+/**
+ * The app on a port taken before it is built, with TESSERA_ISSUER that port's URL: discovery's issuer
+ * must be the URL real OAuth clients used. close() stops the server and removes the app's data.
+ */
+export async function appAtItsIssuer(): Promise<{ t: TestApp; issuer: string; close: () => Promise<void> }> {
+  const server = http.createServer();
+  const { port } = await listening(server);
+  const issuer = `http://127.0.0.1:${port}`;
+  const t = await createTestApp({ TESSERA_ISSUER: issuer });
+  server.on('request', t.app);
+  const close = async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await t.cleanup();
+  };
+  return { t, issuer, close };
 }
 
 async function listening(server: Server): Promise<AddressInfo> {
