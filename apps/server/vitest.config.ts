@@ -78,6 +78,7 @@ const onBothEngines = [
   'test/introspection-apps.test.ts',
   'test/interop-introspection-apps.test.ts',
   'test/app-keys.test.ts',
+  'test/projects-changes.test.ts',
 ];
 
 export default defineConfig({

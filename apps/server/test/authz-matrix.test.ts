@@ -99,6 +99,7 @@ const expected: Record<string, readonly Who[]> = {
   'GET /management/v1/projects/:projectId': PROJECT_READ,
   'PUT /management/v1/projects/:projectId': OWNERS,
   'DELETE /management/v1/projects/:projectId': OWNERS,
+  'POST /management/v1/projects/:projectId/changes/_search': PROJECT_READ,
   'POST /management/v1/projects/:projectId/roles': OWNERS,
   'POST /management/v1/projects/:projectId/roles/_search': PROJECT_READ,
   'DELETE /management/v1/projects/:projectId/roles/:roleKey': OWNERS,
@@ -283,6 +284,7 @@ const requests: Record<string, (fx: Fixture) => Promise<Call>> = {
   'GET /management/v1/projects/:projectId': async (fx) => ({ path: `/management/v1/projects/${fx.projectId}` }),
   'PUT /management/v1/projects/:projectId': async (fx) => ({ path: `/management/v1/projects/${await freshProject(fx)}`, body: { name: fx.unique('Renamed') } }),
   'DELETE /management/v1/projects/:projectId': async (fx) => ({ path: `/management/v1/projects/${await freshProject(fx)}` }),
+  'POST /management/v1/projects/:projectId/changes/_search': async (fx) => ({ path: `/management/v1/projects/${fx.projectId}/changes/_search`, body: {} }),
   'POST /management/v1/projects/:projectId/roles': async (fx) => ({
     path: `/management/v1/projects/${fx.projectId}/roles`,
     body: { roleKey: fx.unique('role') },

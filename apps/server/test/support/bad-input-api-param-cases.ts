@@ -23,6 +23,7 @@ const projectRoutes: [string, (project: string, app: string, key: string) => str
   ['POST', (p, a) => `/projects/${p}/apps/${a}/keys/_search`, {}],
   ['GET', (p, a, k) => `/projects/${p}/apps/${a}/keys/${k}`],
   ['DELETE', (p, a, k) => `/projects/${p}/apps/${a}/keys/${k}`],
+  ['POST', (p) => `/projects/${p}/changes/_search`, {}],
 ];
 
 export const idCases: BadCase[] = [
@@ -91,6 +92,9 @@ export const pagingCases: BadCase[] = [
   api('ListUserChanges with a limit of a million', 'POST', `${M}/users/$USER_ID/changes/_search`, 400, 'INVALID_ARGUMENT', { query: { limit: 1_000_000 } }),
   api('ListAppKeys with a negative offset', 'POST', `${M}/projects/1/apps/1/keys/_search`, 400, 'INVALID_ARGUMENT', { query: { offset: -1 } }),
   api('ListAppKeys with a limit past 1000', 'POST', `${M}/projects/1/apps/1/keys/_search`, 400, 'INVALID_ARGUMENT', { query: { limit: 1001 } }),
+  api('ListProjectChanges with a negative sequence', 'POST', `${M}/projects/1/changes/_search`, 400, 'INVALID_ARGUMENT', { query: { sequence: -5 } }),
+  api('ListProjectChanges with a limit of a million', 'POST', `${M}/projects/1/changes/_search`, 400, 'INVALID_ARGUMENT', { query: { limit: 1_000_000 } }),
+  api('ListProjectChanges with an unknown field', 'POST', `${M}/projects/1/changes/_search`, 400, 'INVALID_ARGUMENT', { query: { page: 2 } }),
   api('ListOrgMembers with a negative offset', 'POST', `${M}/orgs/me/members/_search`, 400, 'INVALID_ARGUMENT', { query: { offset: -10 } }),
   api('ListOrgs with a negative limit', 'POST', '/admin/v1/orgs/_search', 400, 'INVALID_ARGUMENT', { query: { limit: -1 } }),
   api('ListOrgs with an offset past uint64', 'POST', '/admin/v1/orgs/_search', 400, 'INVALID_ARGUMENT', { query: { offset: '99999999999999999999' } }),
