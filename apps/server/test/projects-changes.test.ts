@@ -1,8 +1,13 @@
+import { createClient as createRpcClient } from '@connectrpc/connect';
+import { createGrpcTransport } from '@connectrpc/connect-node';
+import { ManagementService } from '@zitadel/proto/zitadel/management_pb.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOrg, signedInHuman } from './support/humans.js';
 import { expectChanges } from './support/changes.js';
-import { call, createServiceUser } from './support/service-users.js';
+import { listen } from './support/listening.js';
+import { call, createServiceUser, grantOrgRoles } from './support/service-users.js';
 import { createTestApp, signIn, type SignedIn, type TestApp } from './support/test-app.js';
+import { accessToken, createClient } from './support/tokens.js';
 
 /** ListProjectChanges: the project's activity, in exactly ListUserChanges' shape. */
 let t: TestApp;
@@ -106,5 +111,23 @@ describe('POST /management/v1/projects/{projectId}/changes/_search', () => {
       eventType: { key: 'project.grant.added', localizedMessage: 'Project grant added' },
       editorDisplayName: 'System',
     });
+  });
+
+  it("answers ZITADEL's gRPC call with its query too", async () => {
+    const { projectId } = await busyProject();
+    const owner = await createClient(s, 'rpc-owner');
+    await grantOrgRoles(t.storage, s.whoami.orgId, owner.userId, ['ORG_OWNER']);
+    const token = await accessToken(t.app, owner);
+    const server = await listen(t.app);
+    try {
+      const transport = createGrpcTransport({
+        baseUrl: server.url,
+        interceptors: [(next) => (req) => (req.header.set('authorization', `Bearer ${token}`), next(req))],
+      });
+      const res = await createRpcClient(ManagementService, transport).listProjectChanges({ projectId, query: { asc: true, limit: 2 } });
+      expect(res.result.map((c) => c.eventType?.key)).toEqual(['project.added', 'project.changed']);
+    } finally {
+      await server.close();
+    }
   });
 });

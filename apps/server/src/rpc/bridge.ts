@@ -77,7 +77,10 @@ function bridged(ctx: AppContext, method: DescMethod, b: Binding) {
         params[name] = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
         delete json[field];
       }
-      const body = b.body === '*' ? json : b.body ? json[b.body] : undefined;
+      // body '' (ListProjectChanges): ZITADEL's gateway reads the other fields from the query string, which
+      // Tessera's endpoints do not; a gRPC caller's query still counts, as the endpoint's JSON body.
+      const rest = b.endpoint.body && Object.keys(json).length ? json : undefined;
+      const body = b.body === '*' ? json : b.body ? json[b.body] : rest;
       const principal = await bearerPrincipal(ctx, hctx.requestHeader.get('authorization') ?? '');
       const result = await invoke(ctx, b.endpoint, {
         principal,
