@@ -77,6 +77,8 @@ const onBothEngines = [
   'test/projects.test.ts',
   'test/introspection-apps.test.ts',
   'test/interop-introspection-apps.test.ts',
+  'test/app-keys.test.ts',
+  'test/projects-changes.test.ts',
 ];
 
 export default defineConfig({

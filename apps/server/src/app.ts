@@ -11,6 +11,7 @@ import { gatewayErrorHandler, gatewayNotFound } from './http/gateway-errors.js';
 import { metricsEndpoint, PrometheusMetrics } from './http/metrics.js';
 import { openApiEndpoint } from './http/openapi.js';
 import { requestLog } from './http/request-log.js';
+import { NO_STORE, sendJson } from './http/respond.js';
 import { consoleSecurityHeaders } from './http/security-headers.js';
 import { adminEndpoints, adminRouter } from './management/admin.js';
 import { authEndpoints, authRouter } from './management/my-user.js';
@@ -34,12 +35,6 @@ const HTTP2_ONLY_RPC: ApiError = {
   message: 'over HTTP/2 without TLS this port serves gRPC, gRPC-Web and Connect; use HTTP/1.1 for REST, OAuth and the console',
   details: [{ id: 'HTTP2-RPC-ONLY', message: 'use HTTP/1.1' }],
 };
-
-function http2Only(res: Http2ServerResponse): void {
-  const json = JSON.stringify(HTTP2_ONLY_RPC);
-  res.writeHead(505, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json), 'cache-control': 'no-store' });
-  res.end(json);
-}
 
 /**
  * Builds the whole server from its context; no listen, so tests run it in-process. The front door
@@ -116,7 +111,7 @@ export function createApp(ctx: AppContext): App {
   // HTTP/2 (cleartext, prior knowledge) is what gRPC clients speak: it serves the RPCs. Express cannot run
   // on node:http2's request objects (it re-parents them onto HTTP/1.1's), so the rest answers 505 there.
   const http2 = (req: Http2ServerRequest, res: Http2ServerResponse) => {
-    if (!rpc(req, res)) http2Only(res);
+    if (!rpc(req, res)) sendJson(res, 505, HTTP2_ONLY_RPC, NO_STORE);
   };
   return Object.assign(http1, { http2 });
 }

@@ -99,6 +99,7 @@ const expected: Record<string, readonly Who[]> = {
   'GET /management/v1/projects/:projectId': PROJECT_READ,
   'PUT /management/v1/projects/:projectId': OWNERS,
   'DELETE /management/v1/projects/:projectId': OWNERS,
+  'POST /management/v1/projects/:projectId/changes/_search': PROJECT_READ,
   'POST /management/v1/projects/:projectId/roles': OWNERS,
   'POST /management/v1/projects/:projectId/roles/_search': PROJECT_READ,
   'DELETE /management/v1/projects/:projectId/roles/:roleKey': OWNERS,
@@ -108,6 +109,9 @@ const expected: Record<string, readonly Who[]> = {
   'DELETE /management/v1/projects/:projectId/apps/:appId': OWNERS,
   'POST /management/v1/projects/:projectId/apps/:appId/api_config/_generate_client_secret': OWNERS,
   'POST /management/v1/projects/:projectId/apps/:appId/keys': OWNERS,
+  'POST /management/v1/projects/:projectId/apps/:appId/keys/_search': APP_READ,
+  'GET /management/v1/projects/:projectId/apps/:appId/keys/:keyId': APP_READ,
+  'DELETE /management/v1/projects/:projectId/apps/:appId/keys/:keyId': OWNERS,
   'POST /management/v1/users/grants/_search': GRANT_READ,
   'POST /management/v1/users/:userId/grants': GRANT_WRITE,
   'PUT /management/v1/users/:userId/grants/:grantId': GRANT_WRITE,
@@ -213,6 +217,9 @@ async function freshRole(fx: Fixture): Promise<string> {
 /** A fresh application of the fixture's project, for one caller to remove. */
 const freshApp = async (fx: Fixture) => (await adminPost(fx, `/projects/${fx.projectId}/apps/api`, { name: fx.unique('App') })).appId!;
 
+/** A fresh key of the fixture's PRIVATE_KEY_JWT application, for one caller to read or remove. */
+const freshAppKey = async (fx: Fixture) => (await adminPost(fx, `/projects/${fx.projectId}/apps/${fx.jwtAppId}/keys`, { type: 'KEY_TYPE_JSON' })).id!;
+
 /** A fresh user with a grant on the fixture's project, for one caller to change or remove. */
 async function freshGrant(fx: Fixture): Promise<{ userId: string; grantId: string }> {
   const userId = await createServiceUser(fx.admin, fx.unique('granted'));
@@ -277,6 +284,7 @@ const requests: Record<string, (fx: Fixture) => Promise<Call>> = {
   'GET /management/v1/projects/:projectId': async (fx) => ({ path: `/management/v1/projects/${fx.projectId}` }),
   'PUT /management/v1/projects/:projectId': async (fx) => ({ path: `/management/v1/projects/${await freshProject(fx)}`, body: { name: fx.unique('Renamed') } }),
   'DELETE /management/v1/projects/:projectId': async (fx) => ({ path: `/management/v1/projects/${await freshProject(fx)}` }),
+  'POST /management/v1/projects/:projectId/changes/_search': async (fx) => ({ path: `/management/v1/projects/${fx.projectId}/changes/_search`, body: {} }),
   'POST /management/v1/projects/:projectId/roles': async (fx) => ({
     path: `/management/v1/projects/${fx.projectId}/roles`,
     body: { roleKey: fx.unique('role') },
@@ -297,6 +305,16 @@ const requests: Record<string, (fx: Fixture) => Promise<Call>> = {
   'POST /management/v1/projects/:projectId/apps/:appId/keys': async (fx) => ({
     path: `/management/v1/projects/${fx.projectId}/apps/${fx.jwtAppId}/keys`,
     body: { type: 'KEY_TYPE_JSON' },
+  }),
+  'POST /management/v1/projects/:projectId/apps/:appId/keys/_search': async (fx) => ({
+    path: `/management/v1/projects/${fx.projectId}/apps/${fx.jwtAppId}/keys/_search`,
+    body: {},
+  }),
+  'GET /management/v1/projects/:projectId/apps/:appId/keys/:keyId': async (fx) => ({
+    path: `/management/v1/projects/${fx.projectId}/apps/${fx.jwtAppId}/keys/${await freshAppKey(fx)}`,
+  }),
+  'DELETE /management/v1/projects/:projectId/apps/:appId/keys/:keyId': async (fx) => ({
+    path: `/management/v1/projects/${fx.projectId}/apps/${fx.jwtAppId}/keys/${await freshAppKey(fx)}`,
   }),
   'POST /management/v1/users/grants/_search': async () => ({ path: '/management/v1/users/grants/_search', body: {} }),
   'POST /management/v1/users/:userId/grants': async (fx) => ({

@@ -1,7 +1,6 @@
-import { createPrivateKey } from 'node:crypto';
-import { SignJWT } from 'jose';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appAssertion, appKeyFile } from './support/app-assertion.js';
 import { createOrg, signedInHuman } from './support/humans.js';
 import { call } from './support/service-users.js';
 import { createTestApp, signIn, type SignedIn, type TestApp } from './support/test-app.js';
@@ -125,15 +124,7 @@ describe("introspection with an API application's credentials", () => {
       await call(s, 'post', `/projects/${projectId}/apps/api`, { name: 'keyed', authMethodType: 'API_AUTH_METHOD_TYPE_PRIVATE_KEY_JWT' }).expect(200)
     ).body;
     const keyRes = await call(s, 'post', `/projects/${projectId}/apps/${jwtApp.appId}/keys`, { type: 'KEY_TYPE_JSON' }).expect(200);
-    const file = JSON.parse(Buffer.from(keyRes.body.keyDetails, 'base64').toString('utf8')) as { keyId: string; key: string; clientId: string };
-    const assertion = await new SignJWT({})
-      .setProtectedHeader({ alg: 'RS256', kid: file.keyId })
-      .setIssuer(file.clientId)
-      .setSubject(file.clientId)
-      .setAudience(t.config.issuer)
-      .setIssuedAt()
-      .setExpirationTime('5m')
-      .sign(createPrivateKey(file.key));
+    const assertion = await appAssertion(appKeyFile(keyRes.body.keyDetails), t.config.issuer);
     const token = await accessToken(t.app, svc, `openid ${aud(projectId)}`);
     const res = await request(t.app)
       .post('/oauth/v2/introspect')

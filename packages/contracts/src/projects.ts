@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { idSchema, listDetailsSchema, objectDetailsSchema } from './details.js';
-import { expirationDateSchema, KEY_TYPES } from './keys.js';
-import { listQuerySchema, searchTerm, textQueryMethod } from './users.js';
+import { expirationDateSchema, KEY_TYPES, machineKeyViewSchema } from './keys.js';
+import { listQuerySchema, listUserChangesResponseSchema, listUserChangesSchema, searchTerm, textQueryMethod } from './users.js';
 
 /** Projects, their roles and their API applications, in ZITADEL's shapes (project.proto, app.proto). */
 
@@ -139,3 +139,18 @@ export const addAppKeyResponseSchema = z.strictObject({
   keyDetails: z.string().describe('The key file (JSON, type "application") as base64 bytes: the private key appears here and nowhere else.'),
 });
 export type AddAppKeyResponse = z.infer<typeof addAppKeyResponseSchema>;
+
+/** An application's key as ListAppKeys and GetAppKey show it (ZITADEL's authn Key): never its public key. */
+export const appKeyViewSchema = machineKeyViewSchema;
+export type AppKeyView = z.infer<typeof appKeyViewSchema>;
+export const listAppKeysSchema = z.strictObject({ query: listQuerySchema });
+export type ListAppKeysRequest = z.output<typeof listAppKeysSchema>;
+export const listAppKeysResponseSchema = z.strictObject({ details: listDetailsSchema, result: z.array(appKeyViewSchema) });
+export type ListAppKeysResponse = z.infer<typeof listAppKeysResponseSchema>;
+export const getAppKeyResponseSchema = z.strictObject({ key: appKeyViewSchema });
+
+/** ListProjectChanges: the project's history, in exactly ListUserChanges' request and answer (ZITADEL's ChangeQuery and Change). */
+export const listProjectChangesSchema = listUserChangesSchema;
+export type ListProjectChangesRequest = z.output<typeof listProjectChangesSchema>;
+export const listProjectChangesResponseSchema = listUserChangesResponseSchema;
+export type ListProjectChangesResponse = z.infer<typeof listProjectChangesResponseSchema>;

@@ -4,13 +4,16 @@ import {
   addAppKeyResponseSchema,
   addAppKeySchema,
   detailsResponseSchema,
+  getAppKeyResponseSchema,
   getAppResponseSchema,
+  listAppKeysResponseSchema,
+  listAppKeysSchema,
   listAppsResponseSchema,
   listAppsSchema,
   regenerateApiClientSecretResponseSchema,
   regenerateApiClientSecretSchema,
 } from '@tessera/contracts';
-import { addAppKey } from '../domain/apps/app-keys.js';
+import { addAppKey, getAppKey, listAppKeys, removeAppKey } from '../domain/apps/app-keys.js';
 import { addApiApp, getApp, listApps, regenerateApiClientSecret, removeApp } from '../domain/apps/apps.js';
 import { endpoint, type Endpoint } from './endpoint.js';
 
@@ -75,5 +78,32 @@ export const appEndpoints: Endpoint[] = [
     body: addAppKeySchema,
     response: addAppKeyResponseSchema,
     handler: ({ ctx, orgId, principal, params, body }) => addAppKey(ctx.storage, orgId, params.projectId!, params.appId!, principal.userId, body),
+  }),
+  endpoint({
+    method: 'post',
+    path: '/projects/:projectId/apps/:appId/keys/_search',
+    summary: 'ListAppKeys',
+    permission: 'project.app.read',
+    body: listAppKeysSchema,
+    response: listAppKeysResponseSchema,
+    handler: ({ ctx, orgId, params, body }) => listAppKeys(ctx.storage, orgId, params.projectId!, params.appId!, body),
+  }),
+  endpoint({
+    method: 'get',
+    path: '/projects/:projectId/apps/:appId/keys/:keyId',
+    summary: 'GetAppKey',
+    permission: 'project.app.read',
+    response: getAppKeyResponseSchema,
+    handler: async ({ ctx, orgId, params }) => ({ key: await getAppKey(ctx.storage, orgId, params.projectId!, params.appId!, params.keyId!) }),
+  }),
+  endpoint({
+    method: 'delete',
+    path: '/projects/:projectId/apps/:appId/keys/:keyId',
+    summary: 'RemoveAppKey',
+    permission: 'project.app.write',
+    response: detailsResponseSchema,
+    handler: async ({ ctx, orgId, principal, params }) => ({
+      details: await removeAppKey(ctx.storage, orgId, params.projectId!, params.appId!, params.keyId!, principal.userId),
+    }),
   }),
 ];

@@ -4,6 +4,7 @@ import express, { type Request } from 'express';
 import type { AppContext } from '../context.js';
 import { toGatewayError } from '../http/gateway-errors.js';
 import { accessLog } from '../http/request-log.js';
+import { NO_STORE, sendJson } from '../http/respond.js';
 import { markEndpoint } from '../http/metrics.js';
 import { bearerPrincipal } from './auth.js';
 import type { Endpoint } from './endpoint.js';
@@ -63,13 +64,13 @@ export function bearerPath(ctx: AppContext, mounts: readonly ApiMount[]): Bearer
     if (res.headersSent) return;
     if (err instanceof NoRoute) {
       const message = `no such endpoint: ${req.method} ${path}`.slice(0, 300);
-      return send(res, 404, { code: GrpcCode.NotFound, message, details: [{ id: 'ROUTE-NOT-FOUND', message: 'no such endpoint' }] });
+      return sendJson(res, 404, { code: GrpcCode.NotFound, message, details: [{ id: 'ROUTE-NOT-FOUND', message: 'no such endpoint' }] }, NO_STORE);
     }
     const known = toGatewayError(err);
     if (known?.retryAfter) res.setHeader('Retry-After', String(known.retryAfter));
-    if (known) return send(res, known.status, known.body);
+    if (known) return sendJson(res, known.status, known.body, NO_STORE);
     ctx.logger.error({ err, reqId: req.id }, 'unhandled error');
-    send(res, 500, INTERNAL);
+    sendJson(res, 500, INTERNAL, NO_STORE);
   };
 
   const serve = async (req: IncomingMessage, res: ServerResponse, header: string, routes: Route[], path: string, rest: string) => {
@@ -87,7 +88,7 @@ export function bearerPath(ctx: AppContext, mounts: readonly ApiMount[]): Bearer
       body: (req as { body?: unknown }).body,
       address: () => throttleBucket(clientAddress(req, trust)),
     });
-    send(res, 200, result ?? {});
+    sendJson(res, 200, result ?? {}, NO_STORE);
   };
 
   return (req, res) => {
@@ -142,13 +143,4 @@ function match(routes: Route[], method: string, rest: string): { endpoint: Endpo
     return { endpoint: r.endpoint, key: r.key, params };
   }
   return undefined;
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  const json = JSON.stringify(body);
-  res.statusCode = status;
-  res.setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(json));
-  res.end(json);
 }

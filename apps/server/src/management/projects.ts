@@ -4,6 +4,8 @@ import {
   addProjectSchema,
   detailsResponseSchema,
   getProjectResponseSchema,
+  listProjectChangesResponseSchema,
+  listProjectChangesSchema,
   listProjectRolesResponseSchema,
   listProjectRolesSchema,
   listProjectsResponseSchema,
@@ -12,6 +14,7 @@ import {
   updateProjectSchema,
 } from '@tessera/contracts';
 import { invalidArgument } from '../domain/errors.js';
+import { listProjectChanges } from '../domain/projects/changes.js';
 import { addProject, getProject, listProjects, removeProject, updateProject } from '../domain/projects/projects.js';
 import { addProjectRole, listProjectRoles, removeProjectRole } from '../domain/projects/roles.js';
 import { endpoint, type Endpoint } from './endpoint.js';
@@ -95,5 +98,14 @@ export const projectEndpoints: Endpoint[] = [
     permission: 'project.role.delete',
     response: detailsResponseSchema,
     handler: ({ ctx, orgId, principal, params }) => removeProjectRole(ctx.storage, orgId, params.projectId!, roleKeyParam(params.roleKey), principal.userId),
+  }),
+  endpoint({
+    method: 'post',
+    path: '/projects/:projectId/changes/_search',
+    summary: 'ListProjectChanges',
+    permission: 'project.read',
+    body: listProjectChangesSchema,
+    response: listProjectChangesResponseSchema,
+    handler: ({ ctx, orgId, params, body }) => listProjectChanges(ctx.storage, orgId, params.projectId!, body),
   }),
 ];

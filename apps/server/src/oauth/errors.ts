@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { NO_STORE, sendJson } from './respond.js';
+import { NO_STORE, sendJson } from '../http/respond.js';
 
 export const REALM = 'tessera';
 /** RFC 7617 section 2.1: the charset parameter tells clients the credentials are UTF-8. */

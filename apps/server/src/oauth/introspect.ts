@@ -4,7 +4,7 @@ import { audienceProjects, grantedRoles, ROLES_CLAIM } from '../domain/user-gran
 import { introspectionClientAuthenticator } from './client-auth.js';
 import { InvalidRequest } from './errors.js';
 import { readForm } from './form.js';
-import { noStore, sendJson } from './respond.js';
+import { noStore, sendJson } from '../http/respond.js';
 import { oauthRoute, type OAuthHandler } from './route.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.js';
 import { ownTokenReader } from './own-token.js';
-import { noStore, sendJson } from './respond.js';
+import { noStore, sendJson } from '../http/respond.js';
 import { oauthRoute, type OAuthHandler } from './route.js';
 
 /**

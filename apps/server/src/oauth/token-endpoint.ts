@@ -8,7 +8,7 @@ import { InvalidGrant, InvalidRequest, InvalidScope, UnsupportedGrantType } from
 import { readForm, type FormParams } from './form.js';
 import type { Grant } from './grants/grant.js';
 import { grants } from './grants/index.js';
-import { noStore, sendJson } from './respond.js';
+import { noStore, sendJson } from '../http/respond.js';
 import { oauthRoute, type OAuthHandler } from './route.js';
 import { grantScopes, MANAGEMENT_AUD_SCOPE, parseScope, requestedProjects, type GrantedScope } from './scopes.js';
 

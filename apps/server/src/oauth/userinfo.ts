@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.js';
 import { audienceProjects, grantedRoles, ROLES_CLAIM } from '../domain/user-grants/granted-roles.js';
 import { InvalidToken, sendBearerChallenge } from './errors.js';
-import { noStore, sendJson } from './respond.js';
+import { noStore, sendJson } from '../http/respond.js';
 import { oauthRoute, type OAuthHandler } from './route.js';
 
 const BEARER_SCHEME = /^Bearer(?: |$)/i;

@@ -3,6 +3,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { AppContext } from '../context.js';
 import { markEndpoint } from '../http/metrics.js';
 import { accessLog } from '../http/request-log.js';
+import { NO_STORE, sendJson } from '../http/respond.js';
 import type { Endpoint } from '../management/endpoint.js';
 import { JSON_BODY_LIMIT } from '../management/router.js';
 import { clientAddress, proxyTrust, throttleBucket } from '../security/client-address.js';
@@ -39,7 +40,7 @@ export function rpcPath(ctx: AppContext, mounts: ReadonlyMap<string, readonly En
     log(req as IncomingMessage, res as ServerResponse, path);
     if (req.method !== 'POST') {
       // None of ZITADEL's RPCs is marked free of side effects, so Connect's GET form applies to none.
-      send(res, 405, { code: 'unimplemented', message: 'RPCs are called with POST' }, { allow: 'POST' });
+      sendJson(res, 405, { code: 'unimplemented', message: 'RPCs are called with POST' }, { ...NO_STORE, Allow: 'POST' });
       return true;
     }
     load().then(
@@ -91,12 +92,5 @@ function unimplemented(req: Request, res: Response): void {
     res.end();
     return;
   }
-  send(res, 404, { code: 'unimplemented', message });
-}
-
-/** An error in Connect's JSON shape. */
-function send(res: Response, status: number, error: { code: string; message: string }, headers: Record<string, string> = {}): void {
-  const json = JSON.stringify(error);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json), 'cache-control': 'no-store', ...headers });
-  res.end(json);
+  sendJson(res, 404, { code: 'unimplemented', message }, NO_STORE);
 }

@@ -18,8 +18,24 @@ const userRoutes: [string, (id: string) => string, object?][] = [
   ['DELETE', (id) => `/orgs/me/members/${id}`],
 ];
 
+/** Routes under a project, with the project id, an app id and a key id in their path. */
+const projectRoutes: [string, (project: string, app: string, key: string) => string, object?][] = [
+  ['POST', (p, a) => `/projects/${p}/apps/${a}/keys/_search`, {}],
+  ['GET', (p, a, k) => `/projects/${p}/apps/${a}/keys/${k}`],
+  ['DELETE', (p, a, k) => `/projects/${p}/apps/${a}/keys/${k}`],
+  ['POST', (p) => `/projects/${p}/changes/_search`, {}],
+];
+
 export const idCases: BadCase[] = [
   ...userRoutes.map(([method, path, body]) => api(`${method} ${path('{id}')} with a non-numeric id`, method, `${M}${path('abc')}`, 400, 'ID-INVALID', body)),
+  ...projectRoutes.flatMap(([method, path, body]) =>
+    [path('abc', '1', '1'), path('1', 'abc', '1'), path('1', '1', 'abc')]
+      .filter((target, i, all) => target.includes('abc') && all.indexOf(target) === i)
+      .map((target) => api(`${method} ${target} with a non-numeric id`, method, `${M}${target}`, 400, 'ID-INVALID', body)),
+  ),
+  ...projectRoutes.map(([method, path, body]) =>
+    api(`${method} ${path('{id}', '{id}', '{id}')} of a project that does not exist`, method, `${M}${path('1', '1', '1')}`, 404, 'PROJECT-NotFound', body),
+  ),
   ...[
     ['a negative id', '-1', 'ID-INVALID'],
     ['a fractional id', '1.5', 'ID-INVALID'],
@@ -74,6 +90,11 @@ export const pagingCases: BadCase[] = [
     query: { sequence: '9007199254740993' },
   }),
   api('ListUserChanges with a limit of a million', 'POST', `${M}/users/$USER_ID/changes/_search`, 400, 'INVALID_ARGUMENT', { query: { limit: 1_000_000 } }),
+  api('ListAppKeys with a negative offset', 'POST', `${M}/projects/1/apps/1/keys/_search`, 400, 'INVALID_ARGUMENT', { query: { offset: -1 } }),
+  api('ListAppKeys with a limit past 1000', 'POST', `${M}/projects/1/apps/1/keys/_search`, 400, 'INVALID_ARGUMENT', { query: { limit: 1001 } }),
+  api('ListProjectChanges with a negative sequence', 'POST', `${M}/projects/1/changes/_search`, 400, 'INVALID_ARGUMENT', { query: { sequence: -5 } }),
+  api('ListProjectChanges with a limit of a million', 'POST', `${M}/projects/1/changes/_search`, 400, 'INVALID_ARGUMENT', { query: { limit: 1_000_000 } }),
+  api('ListProjectChanges with an unknown field', 'POST', `${M}/projects/1/changes/_search`, 400, 'INVALID_ARGUMENT', { query: { page: 2 } }),
   api('ListOrgMembers with a negative offset', 'POST', `${M}/orgs/me/members/_search`, 400, 'INVALID_ARGUMENT', { query: { offset: -10 } }),
   api('ListOrgs with a negative limit', 'POST', '/admin/v1/orgs/_search', 400, 'INVALID_ARGUMENT', { query: { limit: -1 } }),
   api('ListOrgs with an offset past uint64', 'POST', '/admin/v1/orgs/_search', 400, 'INVALID_ARGUMENT', { query: { offset: '99999999999999999999' } }),

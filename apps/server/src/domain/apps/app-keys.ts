@@ -1,8 +1,9 @@
 import { createPublicKey } from 'node:crypto';
-import type { AddAppKeyRequest, AddAppKeyResponse } from '@tessera/contracts';
+import type { AddAppKeyRequest, AddAppKeyResponse, AppKeyView, KeyType, ListAppKeysRequest, ListAppKeysResponse, ObjectDetails } from '@tessera/contracts';
 import { newId } from '../../storage/ids.js';
-import type { Storage } from '../../storage/port.js';
-import { failedPrecondition, invalidArgument } from '../errors.js';
+import type { Sql, Storage } from '../../storage/port.js';
+import { failedPrecondition, invalidArgument, notFound } from '../errors.js';
+import { details } from '../events.js';
 import { expiration } from '../expiration.js';
 import { newKeyPair } from '../machine-keys/key-pair.js';
 import { touchProject } from '../projects/projects.js';
@@ -60,5 +61,61 @@ export async function addAppKey(
       details: { ...d, creationDate: d.changeDate },
       keyDetails: Buffer.from(JSON.stringify(file)).toString('base64'),
     };
+  });
+}
+
+interface AppKeyRow {
+  id: string;
+  type: KeyType;
+  sequence: number;
+  created_at: string;
+  expiration_date: string;
+}
+
+/** Never the public key: id, type, expiration and details, as ZITADEL's authn Key. */
+const KEY_COLUMNS = 'id, type, sequence, created_at, expiration_date';
+
+const toView = (r: AppKeyRow, orgId: string): AppKeyView => ({
+  id: r.id,
+  details: details(r.sequence, r.created_at, orgId, r.created_at),
+  type: r.type,
+  expirationDate: r.expiration_date,
+});
+
+const keyNotFound = () => notFound('APP-KeyNotFound', 'application key not found');
+
+/** ListAppKeys: by creation, newest first unless asc. An application without keys (BASIC) lists none. */
+export async function listAppKeys(sql: Sql, orgId: string, projectId: string, appId: string, req: ListAppKeysRequest): Promise<ListAppKeysResponse> {
+  await requireApp(sql, orgId, projectId, appId);
+  const { n } = (await sql.one<{ n: number }>('SELECT count(*) AS n FROM app_keys WHERE app_id = ?', [appId]))!;
+  const rows = await sql.all<AppKeyRow>(
+    `SELECT ${KEY_COLUMNS} FROM app_keys WHERE app_id = ? ORDER BY sequence ${req.query?.asc ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`,
+    [appId, req.query?.limit || 100, req.query?.offset ?? 0],
+  );
+  return { details: { totalResult: String(n), viewTimestamp: new Date().toISOString() }, result: rows.map((r) => toView(r, orgId)) };
+}
+
+/** GetAppKey: a key of this application; any other id is "not found". */
+export async function getAppKey(sql: Sql, orgId: string, projectId: string, appId: string, keyId: string): Promise<AppKeyView> {
+  await requireApp(sql, orgId, projectId, appId);
+  const row = await sql.one<AppKeyRow>(`SELECT ${KEY_COLUMNS} FROM app_keys WHERE id = ? AND app_id = ?`, [keyId, appId]);
+  if (!row) throw keyNotFound();
+  return toView(row, orgId);
+}
+
+/** RemoveAppKey: introspection assertions signed with it are refused from the next request. */
+export function removeAppKey(
+  storage: Storage,
+  orgId: string,
+  projectId: string,
+  appId: string,
+  keyId: string,
+  editorUserId: string | null,
+): Promise<ObjectDetails> {
+  return storage.command(async (tx) => {
+    await requireApp(tx, orgId, projectId, appId);
+    const removed = await tx.run('DELETE FROM app_keys WHERE id = ? AND app_id = ?', [keyId, appId]);
+    if (!removed) throw keyNotFound();
+    return touchProject(tx, orgId, projectId, editorUserId, 'project.application.key.removed', { appId, keyId });
   });
 }

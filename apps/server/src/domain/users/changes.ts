@@ -1,9 +1,7 @@
-import type { ListUserChangesResponse, listUserChangesSchema } from '@tessera/contracts';
-import type { z } from 'zod';
+import type { ListUserChangesResponse } from '@tessera/contracts';
+import { listChanges, typeAsWords, utcMinute, type ListChanges } from '../changes.js';
 import type { Sql } from '../../storage/port.js';
 import { findUserRow } from './queries.js';
-
-export type ListUserChanges = z.output<typeof listUserChangesSchema>;
 
 /** What the console's activity list says for each event type. */
 export const USER_EVENT_MESSAGES: Record<string, string> = {
@@ -26,57 +24,15 @@ export const USER_EVENT_MESSAGES: Record<string, string> = {
   'user.grant.removed': 'Project grant removed',
 };
 
-/** A time in a message: minutes, in UTC, the same for every reader ("2026-12-02 14:05 UTC"). */
-const utcMinute = (iso: string) => `${new Date(iso).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-
-/** An event type nobody gave a message yet still reads as words: "user.foo.bar" -> "User foo bar". */
 function messageFor(type: string, payload: Record<string, unknown>): string {
   if (type === 'user.machine.secret.set' && typeof payload.previousValidUntil === 'string') {
     return `Client secret generated, previous valid until ${utcMinute(payload.previousValidUntil)}`;
   }
-  const known = USER_EVENT_MESSAGES[type];
-  if (known) return known;
-  const words = type.replace(/[._]+/g, ' ').trim();
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  return USER_EVENT_MESSAGES[type] ?? typeAsWords(type);
 }
 
-export const DEFAULT_CHANGES_LIMIT = 50;
-
-interface ChangeRow {
-  sequence: number;
-  created_at: string;
-  type: string;
-  editor_user_id: string | null;
-  resource_owner: string;
-  editor_name: string | null;
-  payload: string;
-}
-
-/**
- * ListUserChanges: the user's events, newest first unless asc. `sequence` pages: the changes after
- * it in the chosen direction. A user of another organization is "not found".
- */
-export async function listUserChanges(sql: Sql, orgId: string, userId: string, req: ListUserChanges): Promise<ListUserChangesResponse> {
+/** ListUserChanges: the user's events. A user of another organization is "not found". */
+export async function listUserChanges(sql: Sql, orgId: string, userId: string, req: ListChanges): Promise<ListUserChangesResponse> {
   await findUserRow(sql, orgId, userId);
-  const asc = req.query?.asc ?? false;
-  const cursor = req.query?.sequence || undefined;
-  const limit = req.query?.limit || DEFAULT_CHANGES_LIMIT;
-  const rows = await sql.all<ChangeRow>(
-    `SELECT e.sequence, e.created_at, e.type, e.editor_user_id, e.resource_owner, u.display_name AS editor_name, e.payload
-       FROM events e LEFT JOIN users u ON u.id = e.editor_user_id
-       WHERE e.aggregate_type = 'user' AND e.aggregate_id = ? ${cursor === undefined ? '' : `AND e.sequence ${asc ? '>' : '<'} ?`}
-       ORDER BY e.sequence ${asc ? 'ASC' : 'DESC'} LIMIT ?`,
-    [userId, ...(cursor === undefined ? [] : [cursor]), limit],
-  );
-  return {
-    result: rows.map((r) => ({
-      changeDate: r.created_at,
-      eventType: { key: r.type, localizedMessage: messageFor(r.type, JSON.parse(r.payload) as Record<string, unknown>) },
-      sequence: String(r.sequence),
-      editorId: r.editor_user_id ?? '',
-      // No editor: Tessera itself (first start). An editor since deleted keeps only their id.
-      editorDisplayName: r.editor_user_id === null ? 'System' : (r.editor_name ?? 'Deleted user'),
-      resourceOwnerId: r.resource_owner,
-    })),
-  };
+  return listChanges(sql, 'user', userId, req, messageFor);
 }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { Http2ServerResponse } from 'node:http2';
 
 /** RFC 6749 5.1: token responses, and anything else carrying a credential, must not be cached. */
 export const NO_STORE = { 'Cache-Control': 'no-store', Pragma: 'no-cache' } as const;
@@ -9,12 +10,13 @@ export function noStore(res: ServerResponse): void {
 }
 
 /**
- * Writes a JSON response straight to Node's response: the OAuth endpoints are hot, and Express's
- * res.json adds work (etag, content negotiation) these responses do not need.
+ * Writes a JSON response straight to Node's response, HTTP/1.1 or HTTP/2: the paths answered
+ * before Express (OAuth, Bearer calls, RPCs) are hot, and Express's res.json adds work (etag,
+ * content negotiation) these responses do not need.
  */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(res: ServerResponse | Http2ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const json = JSON.stringify(body);
-  res.writeHead(status, {
+  (res as ServerResponse).writeHead(status, {
     ...headers,
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(json),
