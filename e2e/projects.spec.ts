@@ -163,13 +163,27 @@ test('a Private Key JWT application offers its key file once; deleting the proje
   await expect(row).toContainText('Private Key JWT');
   await expect(row).toContainText(file.clientId!);
 
+  // Edit name, then the Activity card tells the project's history, newest first.
+  const renamed = `${projectName}-v2`;
+  await page.getByRole('button', { name: 'Edit name' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit name' });
+  await edit.getByRole('textbox', { name: 'Name' }).fill(renamed);
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { name: renamed, level: 1 })).toBeVisible();
+  await expect(page).toHaveTitle(`${renamed} · Projects · Tessera`);
+  const activity = page.getByRole('table', { name: 'Activity' });
+  await expect(activity.getByRole('row').nth(1)).toContainText(`Project renamed to ${renamed}`);
+  await expect(activity).toContainText('Application key added');
+  await expect(activity).toContainText('Application keyed-backend added');
+  await expect(activity.getByRole('row').last()).toContainText('Project created');
+
   await page.getByRole('button', { name: 'Delete project' }).click();
-  const confirm = page.getByRole('dialog', { name: `Delete project ${projectName}?` });
+  const confirm = page.getByRole('dialog', { name: `Delete project ${renamed}?` });
   await expect(confirm).toContainText('roles, its applications');
   await expectAccessible(page, 'the delete-project question');
   await confirm.getByRole('button', { name: 'Delete' }).click();
   await expect(page).toHaveURL(/\/projects$/);
-  await expect(page.getByRole('link', { name: projectName })).toHaveCount(0);
+  await expect(page.getByRole('link', { name: renamed })).toHaveCount(0);
   await page.goto(projectUrl);
   await expect(page.getByRole('heading', { name: 'Project not found', level: 1 })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Back to Projects' })).toBeVisible();

@@ -6,6 +6,7 @@ import type {
   AddProjectRoleRequest,
   DetailsResponse,
   ListAppsResponse,
+  ListProjectChangesResponse,
   ListProjectRolesResponse,
   ListProjectsResponse,
   ProjectView,
@@ -54,6 +55,12 @@ export const appsQuery = (projectId: string) =>
   queryOptions({
     queryKey: projectKeys.apps(projectId),
     queryFn: () => api<ListAppsResponse>('POST', `${base}/${projectId}/apps/_search`, { query: { limit: LIMIT } }).then((r) => r.result),
+  });
+
+export const projectChangesQuery = (projectId: string) =>
+  queryOptions({
+    queryKey: projectKeys.changes(projectId),
+    queryFn: () => api<ListProjectChangesResponse>('POST', `${base}/${projectId}/changes/_search`, { query: { limit: 50 } }).then((r) => r.result),
   });
 
 export function useCreateProject() {

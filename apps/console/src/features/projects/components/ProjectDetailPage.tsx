@@ -4,10 +4,15 @@ import { Link, useParams } from 'react-router';
 import { PageError, PageLoading, PageNotFound } from '../../../components/PageState';
 import { isNotFound } from '../../../lib/api';
 import { usePageTitle } from '../../../lib/use-page-title';
-import { projectQuery } from '../api';
+import { ActivityCard } from '../../service-users/components/ActivityList';
+import { projectChangesQuery, projectQuery } from '../api';
 import { AppsCard } from './AppsCard';
 import { ProjectGeneral } from './ProjectGeneral';
 import { RolesCard } from './RolesCard';
+
+function ProjectActivity({ projectId }: { projectId: string }) {
+  return <ActivityCard query={useQuery(projectChangesQuery(projectId))} />;
+}
 
 export function ProjectDetailPage() {
   const { projectId = '' } = useParams();
@@ -37,6 +42,7 @@ export function ProjectDetailPage() {
       <ProjectGeneral project={project} />
       <RolesCard projectId={project.id} />
       <AppsCard projectId={project.id} />
+      <ProjectActivity projectId={project.id} />
     </Stack>
   );
 }
