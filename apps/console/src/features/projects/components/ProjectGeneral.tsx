@@ -1,28 +1,16 @@
-import { Button, Code, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Button, Code, Group, Paper, SimpleGrid, Stack, Title } from '@mantine/core';
 import type { ProjectView } from '@tessera/contracts';
-import { useState, type ReactNode } from 'react';
+import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { errorMessage } from '../../../lib/api';
 import { OrgNameModal } from '../../organization/components/OrgNameModal';
 import { useOrgPermissions } from '../../organization/permissions';
 import { ConfirmDialog, type ConfirmRequest } from '../../service-users/components/ConfirmDialog';
+import { Fact } from '../../service-users/components/ServiceUserDetailPage';
 import { formatDate } from '../../service-users/format';
 import { notify } from '../../service-users/notify';
 import { useRemoveProject, useRenameProject } from '../api';
 import { ProjectStateBadge } from './ProjectStateBadge';
-
-function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600} component="dt">
-        {label}
-      </Text>
-      <Text size="sm" component="dd" m={0}>
-        {children}
-      </Text>
-    </div>
-  );
-}
 
 /** The project's General card: its facts, Edit name, and Delete with what goes with it. */
 export function ProjectGeneral({ project }: { project: ProjectView }) {

@@ -17,7 +17,7 @@ import { SecretsCard } from './SecretsCard';
 import { UserActionsMenu } from './UserActionsMenu';
 import { UserStateBadge } from './UserStateBadge';
 
-function Fact({ label, children }: { label: string; children: ReactNode }) {
+export function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div>
       <Text size="xs" c="dimmed" tt="uppercase" fw={600} component="dt">
