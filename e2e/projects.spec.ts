@@ -137,6 +137,24 @@ test('a project secures an API: a role, a Basic app, an authorization in the con
     expect(claims.active).toBe(true);
     expect(claims[ROLES]).toBeUndefined();
   });
+
+  await test.step('Regenerate ClientSecret: the new one introspects at once, the old one no more', async () => {
+    await page.goto(`/projects/${projectId}`);
+    await page.getByRole('button', { name: 'Regenerate ClientSecret of billing-backend' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Regenerate the ClientSecret of billing-backend?' });
+    await expectAccessible(page, 'the regenerate question');
+    await confirm.getByRole('button', { name: 'Regenerate' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Client Secret', exact: true });
+    expect(await dialog.getByRole('textbox', { name: 'ClientID' }).inputValue()).toBe(app.clientId);
+    const fresh = { clientId: app.clientId, clientSecret: await dialog.getByRole('textbox', { name: 'ClientSecret' }).inputValue() };
+    expect(fresh.clientSecret).not.toBe(app.clientSecret);
+    await dialog.getByRole('button', { name: 'Close', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Close without copying?' }).getByRole('button', { name: 'Close anyway' }).click();
+    const accessToken = await token(page, caller, projectId);
+    expect((await introspect(page, fresh, accessToken)).active).toBe(true);
+    const old = await page.request.post('/oauth/v2/introspect', { headers: { Authorization: basic(app) }, form: { token: accessToken } });
+    expect(old.status()).toBe(401);
+  });
 });
 
 test('a Private Key JWT application offers its key file once; deleting the project takes it all', async ({ page }) => {
