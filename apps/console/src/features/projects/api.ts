@@ -140,16 +140,24 @@ const addKey = async (projectId: string, appId: string): Promise<NewAppKey> => {
 
 /**
  * Adds an API application and hands its one-time credential straight to the callbacks: for Basic
- * the secret, for Private Key JWT a first key made right away. The mutation resolves to nothing, so
- * neither enters TanStack's cache (as with a service user's secret).
+ * the secret, for Private Key JWT a first key made right away. The mutation resolves to no
+ * credential, so neither enters TanStack's cache (as with a service user's secret); only, when the
+ * application was made but its first key was not, the key's error, so that Create is not pressed twice.
  */
 export function useAddApp(projectId: string, { onSecret, onKey }: AddAppOptions) {
   const invalidate = useInvalidateProject(projectId);
   return useMutation({
-    mutationFn: async (body: AddApiAppRequest): Promise<void> => {
+    mutationFn: async (body: AddApiAppRequest): Promise<{ keyError?: unknown }> => {
       const app = await api<AddApiAppResponse>('POST', `${base}/${projectId}/apps/api`, body);
       if (app.clientSecret) onSecret({ clientId: app.clientId, clientSecret: app.clientSecret });
-      else onKey(await addKey(projectId, app.appId));
+      else {
+        try {
+          onKey(await addKey(projectId, app.appId));
+        } catch (keyError) {
+          return { keyError };
+        }
+      }
+      return {};
     },
     gcTime: 0,
     onSettled: invalidate,

@@ -4,6 +4,7 @@ import { API_AUTH_METHODS, orgNameSchema, type ApiAuthMethod } from '@tessera/co
 import { useState } from 'react';
 import { ApiRequestError, errorMessage } from '../../../lib/api';
 import type { useAddApp } from '../api';
+import { notify } from '../../service-users/notify';
 import { AUTH_METHOD_LABELS } from '../format';
 
 const DESCRIPTIONS: Record<ApiAuthMethod, string> = {
@@ -37,7 +38,10 @@ function NewAppForm({ onClose, add }: { onClose: () => void; add: ReturnType<typ
     add.mutate(
       { name: name.trim(), authMethodType },
       {
-        onSuccess: onClose,
+        onSuccess: ({ keyError }) => {
+          if (keyError) notify('red', 'The application was created, but not its key', `${errorMessage(keyError)} Add one with New key on its row.`);
+          onClose();
+        },
         onError: (err) => {
           if (err instanceof ApiRequestError && err.field === 'name') form.setFieldError('name', err.message);
           else setError(errorMessage(err));
