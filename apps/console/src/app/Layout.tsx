@@ -1,6 +1,6 @@
 import { AppShell, Burger, Button, Group, NavLink, Stack, Text, Title } from '@mantine/core';
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
-import { IconApi, IconBuilding, IconRobot, IconUsers } from '@tabler/icons-react';
+import { IconApi, IconBuilding, IconBox, IconRobot, IconUsers } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { NavLink as RouterNavLink, Outlet } from 'react-router';
@@ -14,6 +14,7 @@ import { MAIN_ID, mainTargetClass, SkipLink } from './SkipLink';
 const NAV = [
   { to: '/org', label: 'Organization', icon: IconBuilding, instanceOwnerOnly: false },
   { to: '/service-users', label: 'Service Users', icon: IconRobot, instanceOwnerOnly: false },
+  { to: '/projects', label: 'Projects', icon: IconBox, instanceOwnerOnly: false },
   { to: '/operators', label: 'Operators', icon: IconUsers, instanceOwnerOnly: true },
   { to: '/api-reference', label: 'API reference', icon: IconApi, instanceOwnerOnly: false },
 ];

@@ -2,6 +2,7 @@ import { createBrowserRouter, Navigate } from 'react-router';
 import { apiReferenceRoutes } from '../features/api-reference/routes';
 import { operatorRoutes } from '../features/operators/routes';
 import { organizationRoutes } from '../features/organization/routes';
+import { projectRoutes } from '../features/projects/routes';
 import { serviceUserRoutes } from '../features/service-users/routes';
 import { SignInPage } from '../features/session/SignInPage';
 import { Layout } from './Layout';
@@ -19,6 +20,7 @@ export const router = createBrowserRouter([
           { index: true, element: <Navigate to="/service-users" replace /> },
           ...organizationRoutes,
           ...serviceUserRoutes,
+          ...projectRoutes,
           ...operatorRoutes,
           ...apiReferenceRoutes,
           { path: '*', element: <NotFound /> },

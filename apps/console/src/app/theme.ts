@@ -1,4 +1,4 @@
-import { createTheme, DEFAULT_THEME, Menu, Modal, TableScrollContainer, type CSSVariablesResolver } from '@mantine/core';
+import { createTheme, DEFAULT_THEME, Menu, Modal, Notification, TableScrollContainer, type CSSVariablesResolver } from '@mantine/core';
 
 export const theme = createTheme({
   primaryColor: 'indigo',
@@ -10,6 +10,10 @@ export const theme = createTheme({
     TableScrollContainer: TableScrollContainer.extend({ defaultProps: { scrollAreaProps: { type: 'always', scrollbars: 'x', offsetScrollbars: 'present' } } }),
     // Every dialog's X has a name a screen reader can say.
     Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
+    // A toast's X has a name too, and its message reads as dimmed text does (Mantine's gray-6 is 3.3:1).
+    Notification: Notification.extend({
+      defaultProps: { closeButtonProps: { 'aria-label': 'Close notification' }, styles: { description: { color: 'var(--mantine-color-dimmed)' } } },
+    }),
     // The focus placeholder is a focusable "presentation" child, which a role="menu" must not hold.
     Menu: Menu.extend({ defaultProps: { withInitialFocusPlaceholder: false } }),
   },

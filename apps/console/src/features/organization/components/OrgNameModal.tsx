@@ -15,7 +15,7 @@ interface Props {
   onSubmit: (name: string) => Promise<unknown>;
 }
 
-/** One dialog for naming an organization: renaming it, or creating a new one. */
+/** One dialog for naming an organization or a project (the same rules): renaming it, or creating a new one. */
 export function OrgNameModal({ opened, onClose, title, ...form }: Props) {
   // The form mounts with the dialog's content, so every opening starts from initialName.
   return (

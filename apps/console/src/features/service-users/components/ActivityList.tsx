@@ -1,12 +1,21 @@
 import { Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import type { UserChange } from '@tessera/contracts';
 import { errorMessage } from '../../../lib/api';
 import { userChangesQuery } from '../api';
 import { formatDate } from '../format';
 
+/** Three short columns fit a phone: no sideways scroll region with nothing in it to focus. */
+const MIN_WIDTH = 300;
+
 /** What happened to the user and who did it, newest first, from the audit trail. */
 export function ActivityList({ userId }: { userId: string }) {
-  const { data: changes, isPending, error } = useQuery(userChangesQuery(userId));
+  return <ActivityCard query={useQuery(userChangesQuery(userId))} />;
+}
+
+/** Any resource's changes (a user's, a project's), newest first, as ZITADEL's List…Changes answer them. */
+export function ActivityCard({ query }: { query: { data: UserChange[] | undefined; isPending: boolean; error: unknown } }) {
+  const { data: changes, isPending, error } = query;
   return (
     <Paper withBorder p="md">
       <Stack gap="sm">
@@ -22,7 +31,7 @@ export function ActivityList({ userId }: { userId: string }) {
             {errorMessage(error)}
           </Text>
         ) : (
-          <Table.ScrollContainer minWidth={480}>
+          <Table.ScrollContainer minWidth={MIN_WIDTH}>
             <Table aria-labelledby="activity-title" verticalSpacing="xs">
               <Table.Thead>
                 <Table.Tr>
@@ -32,7 +41,7 @@ export function ActivityList({ userId }: { userId: string }) {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {changes.map((c) => (
+                {(changes ?? []).map((c) => (
                   <Table.Tr key={c.sequence}>
                     <Table.Td>{c.eventType.localizedMessage}</Table.Td>
                     <Table.Td>

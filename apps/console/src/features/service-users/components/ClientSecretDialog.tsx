@@ -1,6 +1,6 @@
 import { Alert, Button, Divider, Group, Modal, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import { useState, type RefObject } from 'react';
+import { useState, type ReactNode, type RefObject } from 'react';
 import { CopyField } from '../../../components/CopyField';
 import { UseSecretSection } from './UseSecretSection';
 
@@ -14,6 +14,8 @@ interface Props {
   onClose: () => void;
   /** Where focus goes once the dialog has closed: the control that opened it. */
   returnFocusTo?: RefObject<HTMLElement | null>;
+  /** How to use the pair, below it; by default a service user's token request. */
+  usage?: (secret: ShownSecret, onSecretCopied: () => void) => ReactNode;
 }
 
 /**
@@ -25,7 +27,9 @@ export function ClientSecretDialog({ secret, ...props }: Props) {
   return secret && <Shown secret={secret} {...props} />;
 }
 
-function Shown({ secret, onClose, returnFocusTo }: Props & { secret: ShownSecret }) {
+const tokenUsage = (secret: ShownSecret, onSecretCopied: () => void) => <UseSecretSection secret={secret} onSecretCopied={onSecretCopied} />;
+
+function Shown({ secret, onClose, returnFocusTo, usage = tokenUsage }: Props & { secret: ShownSecret }) {
   // Whether the secret has left the dialog (its copy button, a copy from its field, or the .env).
   const [saved, setSaved] = useState(false);
   const [asking, setAsking] = useState(false);
@@ -58,7 +62,7 @@ function Shown({ secret, onClose, returnFocusTo }: Props & { secret: ShownSecret
           <CopyField label="ClientID" value={secret.clientId} first />
           <CopyField label="ClientSecret" value={secret.clientSecret} onCopied={markSaved} />
           <Divider />
-          <UseSecretSection secret={secret} onSecretCopied={markSaved} />
+          {usage(secret, markSaved)}
           <Group justify="flex-end">
             <Button onClick={requestClose}>Close</Button>
           </Group>

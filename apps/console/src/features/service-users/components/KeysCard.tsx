@@ -110,7 +110,7 @@ export function KeysCard({ userId }: { userId: string }) {
 }
 
 /** The key file, once: held only in the card's state until this dialog closes. */
-function KeyCreatedDialog({ created, onClose }: { created: NewKey | null; onClose: () => void }) {
+export function KeyCreatedDialog({ created, onClose }: { created: NewKey | null; onClose: () => void }) {
   return (
     <Modal opened={created !== null} onClose={onClose} title="The key was created" centered closeOnClickOutside={false}>
       {created && (

@@ -6,6 +6,7 @@ import { Link, useParams } from 'react-router';
 import { PageError, PageLoading, PageNotFound } from '../../../components/PageState';
 import { isNotFound } from '../../../lib/api';
 import { usePageTitle } from '../../../lib/use-page-title';
+import { AuthorizationsCard } from '../../projects/components/AuthorizationsCard';
 import { serviceUserQuery } from '../api';
 import { formatDate, TOKEN_TYPE_LABELS } from '../format';
 import { ActivityList } from './ActivityList';
@@ -16,7 +17,7 @@ import { SecretsCard } from './SecretsCard';
 import { UserActionsMenu } from './UserActionsMenu';
 import { UserStateBadge } from './UserStateBadge';
 
-function Fact({ label, children }: { label: string; children: ReactNode }) {
+export function Fact({ label, children }: { label: string; children: ReactNode }) {
   return (
     <div>
       <Text size="xs" c="dimmed" tt="uppercase" fw={600} component="dt">
@@ -91,6 +92,7 @@ export function ServiceUserDetailPage() {
       <SecretsCard userId={user.id} userName={user.userName} />
       <KeysCard userId={user.id} />
       <PatsCard userId={user.id} />
+      <AuthorizationsCard userId={user.id} />
       <ActivityList userId={user.id} />
     </Stack>
   );
