@@ -1,27 +1,43 @@
 import { createBrowserRouter, Navigate } from 'react-router';
+import { PageLoading } from '../components/PageState';
 import { apiReferenceRoutes } from '../features/api-reference/routes';
 import { operatorRoutes } from '../features/operators/routes';
 import { organizationRoutes } from '../features/organization/routes';
 import { serviceUserRoutes } from '../features/service-users/routes';
 import { SignInPage } from '../features/session/SignInPage';
-import { Layout } from './Layout';
 import { NotFound } from './NotFound';
-import { RequireAuth } from './RequireAuth';
+import { RouteError } from './RouteError';
 
+// Only the sign-in page is in the first download. Everything behind it (the session check, the
+// Layout with its navigation, each feature's pages) is a lazy route: its chunk loads when the route
+// first matches. Each feature's routes.tsx declares its own pages the same way (docs/architecture.md).
 export const router = createBrowserRouter([
-  { path: '/signin', element: <SignInPage /> },
   {
-    element: <RequireAuth />,
+    // Shown while the first page's chunks load, and in place of the console when one cannot be loaded.
+    hydrateFallbackElement: <PageLoading label="Loading the console" />,
+    errorElement: <RouteError standalone />,
     children: [
+      { path: '/signin', element: <SignInPage /> },
       {
-        element: <Layout />,
+        lazy: { Component: async () => (await import('./RequireAuth')).RequireAuth },
         children: [
-          { index: true, element: <Navigate to="/service-users" replace /> },
-          ...organizationRoutes,
-          ...serviceUserRoutes,
-          ...operatorRoutes,
-          ...apiReferenceRoutes,
-          { path: '*', element: <NotFound /> },
+          {
+            lazy: { Component: async () => (await import('./Layout')).Layout },
+            children: [
+              {
+                // A page that fails to load says so inside the Layout, with the navigation still there.
+                errorElement: <RouteError />,
+                children: [
+                  { index: true, element: <Navigate to="/service-users" replace /> },
+                  ...organizationRoutes,
+                  ...serviceUserRoutes,
+                  ...operatorRoutes,
+                  ...apiReferenceRoutes,
+                  { path: '*', element: <NotFound /> },
+                ],
+              },
+            ],
+          },
         ],
       },
     ],
