@@ -11,6 +11,8 @@ import { RouteError } from './RouteError';
 // Only the sign-in page is in the first download. Everything behind it (the session check, the
 // Layout with its navigation, each feature's pages) is a lazy route: its chunk loads when the route
 // first matches. Each feature's routes.tsx declares its own pages the same way (docs/architecture.md).
+// `lazy` is a function, not react-router's per-property object: with the object form a chunk that
+// fails to load is ignored and the page stays blank; with the function it reaches the errorElement.
 export const router = createBrowserRouter([
   {
     // Shown while the first page's chunks load, and in place of the console when one cannot be loaded.
@@ -19,10 +21,10 @@ export const router = createBrowserRouter([
     children: [
       { path: '/signin', element: <SignInPage /> },
       {
-        lazy: { Component: async () => (await import('./RequireAuth')).RequireAuth },
+        lazy: async () => ({ Component: (await import('./RequireAuth')).RequireAuth }),
         children: [
           {
-            lazy: { Component: async () => (await import('./Layout')).Layout },
+            lazy: async () => ({ Component: (await import('./Layout')).Layout }),
             children: [
               {
                 // A page that fails to load says so inside the Layout, with the navigation still there.

@@ -1,5 +1,5 @@
 import type { RouteObject } from 'react-router';
 
 export const operatorRoutes: RouteObject[] = [
-  { path: 'operators', lazy: { Component: async () => (await import('./components/OperatorsPage')).OperatorsPage } },
+  { path: 'operators', lazy: async () => ({ Component: (await import('./components/OperatorsPage')).OperatorsPage }) },
 ];

@@ -1,5 +1,5 @@
 import type { RouteObject } from 'react-router';
 
 export const organizationRoutes: RouteObject[] = [
-  { path: 'org', lazy: { Component: async () => (await import('./components/OrganizationPage')).OrganizationPage } },
+  { path: 'org', lazy: async () => ({ Component: (await import('./components/OrganizationPage')).OrganizationPage }) },
 ];
