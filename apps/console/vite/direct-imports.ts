@@ -5,15 +5,14 @@ import { parseAst, type Plugin } from 'vite';
 /**
  * Rewrites `import { Button } from '@mantine/core'` to an import of the module that defines Button,
  * in the console's code and in every module it bundles (Mantine's components import
- * `@mantine/hooks` by its index, for one). Rolldown assigns modules to chunks by what each entry reaches through
- * static imports, barrels included (rolldown/rolldown#8920): once the sign-in page imports one name
- * from a package's index, every module that index re-exports and any lazy page uses is loaded with
- * the sign-in page. Importing the defining modules directly lets each page load only what it uses.
- * Build only: `pnpm dev` and vitest keep the packages' own entry points.
+ * `@mantine/hooks` by its index, for one). Rolldown assigns modules to chunks by what each entry
+ * reaches through static imports, package indexes included (rolldown/rolldown#8920): once the
+ * sign-in page imports one name from an index, every module that index re-exports and any lazy page
+ * uses is loaded with the sign-in page. Importing the defining modules lets each page load only what
+ * it uses. Build only: `pnpm dev` and vitest use the packages' own entry points.
  */
 export function directImports(packages: readonly string[]): Plugin {
   const exportsOf = exportMap();
-  const barrels = new Map<string, string | null>();
   return {
     name: 'tessera:direct-imports',
     apply: 'build',
@@ -23,8 +22,8 @@ export function directImports(packages: readonly string[]): Plugin {
       for (const node of parseAst(code).body) {
         if (node.type !== 'ImportDeclaration' || !packages.includes(String(node.source.value))) continue;
         const pkg = String(node.source.value);
-        if (!barrels.has(pkg)) barrels.set(pkg, (await this.resolve(pkg, id))?.id ?? null);
-        const barrel = barrels.get(pkg);
+        // Resolved from each importer: two copies of a package stay two.
+        const barrel = (await this.resolve(pkg, id))?.id;
         const named = node.specifiers.every((s) => s.type === 'ImportSpecifier');
         if (!barrel || !named || node.specifiers.length === 0) continue;
         const kept: string[] = [];
