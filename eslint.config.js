@@ -29,6 +29,7 @@ export default defineConfig(
       'apps/server/{src,test,scripts}/**/*.ts',
       'apps/*/*.config.ts',
       'apps/console/src/**/*.{ts,tsx}',
+      'apps/console/vite/**/*.ts',
       'packages/*/src/**/*.ts',
       'e2e/**/*.ts',
       '*.config.ts',

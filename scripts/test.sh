@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # npm test: install what is missing (pnpm, Debian's chromium and nginx), build, lint, check the
-# formatting, and run every test: unit and HTTP (vitest, with a throwaway PostgreSQL and nginx for
-# the multi-node tests), then end-to-end in a real browser (Playwright).
+# formatting and the console's JavaScript budget per page, and run every test: unit and HTTP
+# (vitest, with a throwaway PostgreSQL and nginx for the multi-node tests), then end-to-end in a
+# real browser (Playwright).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/tools.sh
@@ -26,6 +27,11 @@ fi
 echo "==> format check"
 if ! pnpm format:check; then
   echo "npm test: the files above are not formatted as .prettierrc.json says. pnpm format formats them." >&2
+  exit 1
+fi
+echo "==> console bundle budget"
+if ! node scripts/check-bundle.mjs; then
+  echo "npm test: a console page loads more JavaScript than its budget (table above). docs/architecture.md (Console) says how pages are split; node scripts/check-bundle.mjs measures again after pnpm build." >&2
   exit 1
 fi
 # One PostgreSQL for the whole run unless one is given; stopped and removed however the run ends.

@@ -2,6 +2,7 @@ export * from './roles.js';
 export * from './users.js';
 export * from './orgs.js';
 export * from './session.js';
+export * from './csrf.js';
 export * from './api-error.js';
 export * from './details.js';
 export * from './keys.js';

@@ -18,6 +18,3 @@ export interface Whoami {
   passwordChangeRequired: boolean;
   csrfToken: string;
 }
-
-/** Header the console sends with every state-changing request (a cross-site form cannot). */
-export const CSRF_HEADER = 'x-csrf-token';

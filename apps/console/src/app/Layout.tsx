@@ -2,14 +2,18 @@ import { AppShell, Burger, Button, Group, NavLink, Stack, Text, Title } from '@m
 import { useDisclosure, useMediaQuery } from '@mantine/hooks';
 import { IconApi, IconBuilding, IconBox, IconRobot, IconUsers } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { NavLink as RouterNavLink, Outlet } from 'react-router';
-import { ChangePasswordDialog } from '../features/session/ChangePasswordDialog';
 import { whoamiQuery } from '../features/session/api';
 import { SignOutButton } from '../features/session/SignOutButton';
 import { OrgIndicator } from '../features/organization/components/OrgIndicator';
 import { ColorSchemeToggle } from './ColorSchemeToggle';
+import { LazyNotifications } from './LazyNotifications';
+import { NavigationProgress } from './NavigationProgress';
 import { MAIN_ID, mainTargetClass, SkipLink } from './SkipLink';
+
+// Loaded when first opened: its form and its checks are not part of any page.
+const ChangePasswordDialog = lazy(() => import('../features/session/ChangePasswordDialog').then((m) => ({ default: m.ChangePasswordDialog })));
 
 const NAV = [
   { to: '/org', label: 'Organization', icon: IconBuilding, instanceOwnerOnly: false },
@@ -26,6 +30,8 @@ const NARROW_QUERY = '(max-width: 47.99em)';
 export function Layout() {
   const { data: me } = useQuery(whoamiQuery);
   const [changingPassword, setChangingPassword] = useState(false);
+  // Kept once opened, so closing plays the dialog's transition.
+  const [passwordDialogLoaded, setPasswordDialogLoaded] = useState(false);
   const [navOpened, nav] = useDisclosure(false);
   const narrow = useMediaQuery(NARROW_QUERY, false, { getInitialValueInEffect: false });
   const folded = narrow && !navOpened;
@@ -34,7 +40,14 @@ export function Layout() {
       <Text size="sm" aria-label="Signed in as">
         {me?.displayName} ({me?.userName})
       </Text>
-      <Button variant="subtle" size="xs" onClick={() => setChangingPassword(true)}>
+      <Button
+        variant="subtle"
+        size="xs"
+        onClick={() => {
+          setPasswordDialogLoaded(true);
+          setChangingPassword(true);
+        }}
+      >
         Change password
       </Button>
     </>
@@ -57,6 +70,7 @@ export function Layout() {
             <Title order={2} size="h4">
               Tessera
             </Title>
+            <NavigationProgress />
             {!narrow && <OrgIndicator />}
           </Group>
           <Group gap="sm" wrap="nowrap">
@@ -85,7 +99,13 @@ export function Layout() {
       <AppShell.Main id={MAIN_ID} tabIndex={-1} className={mainTargetClass}>
         <Outlet />
       </AppShell.Main>
-      <ChangePasswordDialog opened={changingPassword} onClose={() => setChangingPassword(false)} />
+      {passwordDialogLoaded && (
+        <Suspense fallback={null}>
+          <ChangePasswordDialog opened={changingPassword} onClose={() => setChangingPassword(false)} />
+        </Suspense>
+      )}
+      {/* Here rather than around the whole console: the sign-in page shows none. */}
+      <LazyNotifications />
     </AppShell>
   );
 }

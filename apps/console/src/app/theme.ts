@@ -1,21 +1,37 @@
-import { createTheme, DEFAULT_THEME, Menu, Modal, Notification, TableScrollContainer, type CSSVariablesResolver } from '@mantine/core';
+import {
+  createTheme,
+  DEFAULT_THEME,
+  type CSSVariablesResolver,
+  type MenuProps,
+  type ModalProps,
+  type NotificationProps,
+  type TableScrollContainerProps,
+} from '@mantine/core';
 
 export const theme = createTheme({
   primaryColor: 'indigo',
   // Shade 6 puts white text at 4.32:1 on indigo; 7 and 8 pass WCAG AA (4.5:1) in light and dark.
   primaryShade: { light: 7, dark: 8 },
   defaultRadius: 'md',
+  // Typed by each component's props rather than built with Menu.extend() and the like, which only
+  // return their argument: importing Menu, Modal and the table here would load them, and the
+  // floating UI under them, with the sign-in page.
   components: {
     // A table wider than a phone scrolls sideways, its scrollbar in view to say so; no bar where it fits.
-    TableScrollContainer: TableScrollContainer.extend({ defaultProps: { scrollAreaProps: { type: 'always', scrollbars: 'x', offsetScrollbars: 'present' } } }),
+    TableScrollContainer: {
+      defaultProps: { scrollAreaProps: { type: 'always', scrollbars: 'x', offsetScrollbars: 'present' } } satisfies Partial<TableScrollContainerProps>,
+    },
     // Every dialog's X has a name a screen reader can say.
-    Modal: Modal.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } }),
+    Modal: { defaultProps: { closeButtonProps: { 'aria-label': 'Close dialog' } } satisfies Partial<ModalProps> },
     // A toast's X has a name too, and its message reads as dimmed text does (Mantine's gray-6 is 3.3:1).
-    Notification: Notification.extend({
-      defaultProps: { closeButtonProps: { 'aria-label': 'Close notification' }, styles: { description: { color: 'var(--mantine-color-dimmed)' } } },
-    }),
+    Notification: {
+      defaultProps: {
+        closeButtonProps: { 'aria-label': 'Close notification' },
+        styles: { description: { color: 'var(--mantine-color-dimmed)' } },
+      } satisfies Partial<NotificationProps>,
+    },
     // The focus placeholder is a focusable "presentation" child, which a role="menu" must not hold.
-    Menu: Menu.extend({ defaultProps: { withInitialFocusPlaceholder: false } }),
+    Menu: { defaultProps: { withInitialFocusPlaceholder: false } satisfies Partial<MenuProps> },
   },
 });
 

@@ -1,5 +1,6 @@
+import { apiErrorSchema } from '@tessera/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { api, ApiRequestError, isNotFound, isRetryable, setCsrfToken, setActingOrg } from './api';
+import { api, ApiRequestError, isNotFound, isRetryable, readApiError, setCsrfToken, setActingOrg } from './api';
 
 afterEach(() => {
   vi.unstubAllGlobals();
@@ -50,5 +51,28 @@ describe('api client', () => {
     expect(isRetryable(missing)).toBe(false);
     expect(isNotFound(missing)).toBe(true);
     expect(isRetryable(new TypeError('Failed to fetch'))).toBe(true);
+  });
+
+  it('reads the gateway error shape as the contract schema does, without zod', () => {
+    const bodies: unknown[] = [
+      { code: 5, message: 'User not found', details: [] },
+      { code: 3, message: 'invalid', details: [{ id: 'A', message: 'm', field: 'userName', extra: 1 }], extra: true },
+      { code: 3, message: 'no details' },
+      { code: 3, message: 'detail without field', details: [{ id: 'A', message: 'm' }] },
+      { code: '3', message: 'code as text', details: [] },
+      { code: 3, details: [] },
+      { code: 3, message: 'null details', details: null },
+      { code: 3, message: 'bad detail', details: [{ id: 1, message: 'm' }] },
+      { code: 3, message: 'bad field', details: [{ id: 'A', message: 'm', field: 7 }] },
+      { code: 3, message: 'detail not an object', details: ['A'] },
+      'request failed',
+      null,
+      [],
+      undefined,
+    ];
+    for (const body of bodies) {
+      const parsed = apiErrorSchema.safeParse(body);
+      expect(readApiError(body), JSON.stringify(body)).toEqual(parsed.success ? parsed.data : undefined);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { apiErrorSchema, CSRF_HEADER, type ApiError } from '@tessera/contracts';
+import { CSRF_HEADER, type ApiError } from '@tessera/contracts';
 
 /** An API answer that was not 2xx, decoded from the gateway error shape. */
 export class ApiRequestError extends Error {
@@ -50,13 +50,33 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const text = await res.text();
   const json: unknown = text ? safeJson(text) : undefined;
   if (!res.ok) {
-    const parsed = apiErrorSchema.safeParse(json);
-    const body = parsed.success ? parsed.data : { code: 0, message: `request failed (${res.status})`, details: [] };
+    const body = readApiError(json) ?? { code: 0, message: `request failed (${res.status})`, details: [] };
     const error = new ApiRequestError(res.status, body, res.headers.get('x-request-id') ?? undefined);
     if (res.status === 401 && !path.startsWith('/api/session')) onUnauthenticated?.();
     throw error;
   }
   return json as T;
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+/**
+ * The gateway error shape, read as `apiErrorSchema` (@tessera/contracts) reads it, without zod:
+ * every page, the sign-in page too, decodes errors with this, and zod is not in that download.
+ * api.test.ts holds the two to the same answers.
+ */
+export function readApiError(json: unknown): ApiError | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const { code, message, details = [] } = json as Record<string, unknown>;
+  if (typeof code !== 'number' || !isString(message) || !Array.isArray(details)) return undefined;
+  const read: ApiError['details'] = [];
+  for (const d of details as unknown[]) {
+    if (typeof d !== 'object' || d === null) return undefined;
+    const { id, message, field } = d as Record<string, unknown>;
+    if (!isString(id) || !isString(message) || (field !== undefined && !isString(field))) return undefined;
+    read.push(field === undefined ? { id, message } : { id, message, field });
+  }
+  return { code, message, details: read };
 }
 
 function safeJson(text: string): unknown {

@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router';
-import { OperatorsPage } from './components/OperatorsPage';
 
-export const operatorRoutes: RouteObject[] = [{ path: 'operators', element: <OperatorsPage /> }];
+export const operatorRoutes: RouteObject[] = [
+  { path: 'operators', lazy: async () => ({ Component: (await import('./components/OperatorsPage')).OperatorsPage }) },
+];

@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router';
-import { OrganizationPage } from './components/OrganizationPage';
 
-export const organizationRoutes: RouteObject[] = [{ path: 'org', element: <OrganizationPage /> }];
+export const organizationRoutes: RouteObject[] = [
+  { path: 'org', lazy: async () => ({ Component: (await import('./components/OrganizationPage')).OrganizationPage }) },
+];

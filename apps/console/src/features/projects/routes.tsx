@@ -1,8 +1,6 @@
 import type { RouteObject } from 'react-router';
-import { ProjectDetailPage } from './components/ProjectDetailPage';
-import { ProjectsPage } from './components/ProjectsPage';
 
 export const projectRoutes: RouteObject[] = [
-  { path: 'projects', element: <ProjectsPage /> },
-  { path: 'projects/:projectId', element: <ProjectDetailPage /> },
+  { path: 'projects', lazy: async () => ({ Component: (await import('./components/ProjectsPage')).ProjectsPage }) },
+  { path: 'projects/:projectId', lazy: async () => ({ Component: (await import('./components/ProjectDetailPage')).ProjectDetailPage }) },
 ];

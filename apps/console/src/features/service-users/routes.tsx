@@ -1,10 +1,8 @@
 import type { RouteObject } from 'react-router';
-import { NewServiceUserPage } from './components/NewServiceUserPage';
-import { ServiceUserDetailPage } from './components/ServiceUserDetailPage';
-import { ServiceUsersPage } from './components/ServiceUsersPage';
 
+// Each page is its own chunk, loaded when its route first matches (docs/architecture.md, "Console").
 export const serviceUserRoutes: RouteObject[] = [
-  { path: 'service-users', element: <ServiceUsersPage /> },
-  { path: 'service-users/new', element: <NewServiceUserPage /> },
-  { path: 'service-users/:userId', element: <ServiceUserDetailPage /> },
+  { path: 'service-users', lazy: async () => ({ Component: (await import('./components/ServiceUsersPage')).ServiceUsersPage }) },
+  { path: 'service-users/new', lazy: async () => ({ Component: (await import('./components/NewServiceUserPage')).NewServiceUserPage }) },
+  { path: 'service-users/:userId', lazy: async () => ({ Component: (await import('./components/ServiceUserDetailPage')).ServiceUserDetailPage }) },
 ];

@@ -2,11 +2,11 @@ import { Button, Code, Group, Paper, SimpleGrid, Stack, Title } from '@mantine/c
 import type { ProjectView } from '@tessera/contracts';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
+import { Fact } from '../../../components/Fact';
 import { errorMessage } from '../../../lib/api';
 import { OrgNameModal } from '../../organization/components/OrgNameModal';
 import { useOrgPermissions } from '../../organization/permissions';
 import { ConfirmDialog, type ConfirmRequest } from '../../service-users/components/ConfirmDialog';
-import { Fact } from '../../service-users/components/ServiceUserDetailPage';
 import { formatDate } from '../../service-users/format';
 import { notify } from '../../service-users/notify';
 import { useRemoveProject, useRenameProject } from '../api';

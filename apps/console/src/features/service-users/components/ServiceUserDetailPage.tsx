@@ -1,8 +1,8 @@
 import { Anchor, Breadcrumbs, Code, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import type { MachineUserView } from '@tessera/contracts';
-import type { ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
+import { Fact } from '../../../components/Fact';
 import { PageError, PageLoading, PageNotFound } from '../../../components/PageState';
 import { isNotFound } from '../../../lib/api';
 import { usePageTitle } from '../../../lib/use-page-title';
@@ -16,19 +16,6 @@ import { PatsCard } from './PatsCard';
 import { SecretsCard } from './SecretsCard';
 import { UserActionsMenu } from './UserActionsMenu';
 import { UserStateBadge } from './UserStateBadge';
-
-export function Fact({ label, children }: { label: string; children: ReactNode }) {
-  return (
-    <div>
-      <Text size="xs" c="dimmed" tt="uppercase" fw={600} component="dt">
-        {label}
-      </Text>
-      <Text size="sm" component="dd" m={0}>
-        {children}
-      </Text>
-    </div>
-  );
-}
 
 function Facts({ user }: { user: MachineUserView }) {
   const m = user.machine!;
