@@ -81,10 +81,24 @@ const displayNameQuery = z.strictObject({
   displayNameQuery: z.strictObject({ displayName: searchTerm, method: textQueryMethod }),
 });
 
+/**
+ * ZITADEL's UserState values a stateQuery may name. Tessera's users are only ever active or inactive,
+ * so the others are valid questions that match nobody.
+ */
+const ZITADEL_USER_STATES = [
+  'USER_STATE_UNSPECIFIED',
+  ...USER_STATES,
+  'USER_STATE_DELETED',
+  'USER_STATE_LOCKED',
+  'USER_STATE_SUSPENDED',
+  'USER_STATE_INITIAL',
+] as const;
+
 /** The subset of ZITADEL's user queries the console and scripts need. */
 export const userSearchQuerySchema = z.union([
   userNameQuery,
   displayNameQuery,
+  z.strictObject({ stateQuery: z.strictObject({ state: z.enum(ZITADEL_USER_STATES) }) }),
   z.strictObject({ typeQuery: z.strictObject({ type: z.enum(['TYPE_HUMAN', 'TYPE_MACHINE']) }) }),
   z.strictObject({
     orQuery: z.strictObject({
