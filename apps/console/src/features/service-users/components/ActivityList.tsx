@@ -2,7 +2,7 @@ import { Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { errorMessage } from '../../../lib/api';
 import { userChangesQuery } from '../api';
-import { formatDate } from '../format';
+import { DateTime } from '../../../components/DateTime';
 
 /** What happened to the user and who did it, newest first, from the audit trail. */
 export function ActivityList({ userId }: { userId: string }) {
@@ -36,7 +36,7 @@ export function ActivityList({ userId }: { userId: string }) {
                   <Table.Tr key={c.sequence}>
                     <Table.Td>{c.eventType.localizedMessage}</Table.Td>
                     <Table.Td>
-                      <time dateTime={c.changeDate}>{formatDate(c.changeDate)}</time>
+                      <DateTime iso={c.changeDate} />
                     </Table.Td>
                     <Table.Td>{c.editorDisplayName}</Table.Td>
                   </Table.Tr>

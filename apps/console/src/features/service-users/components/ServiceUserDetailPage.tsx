@@ -7,7 +7,8 @@ import { PageError, PageLoading, PageNotFound } from '../../../components/PageSt
 import { isNotFound } from '../../../lib/api';
 import { usePageTitle } from '../../../lib/use-page-title';
 import { serviceUserQuery } from '../api';
-import { formatDate, TOKEN_TYPE_LABELS } from '../format';
+import { formatDate } from '../../../lib/format-date';
+import { TOKEN_TYPE_LABELS } from '../format';
 import { ActivityList } from './ActivityList';
 import { EditServiceUserForm } from './EditServiceUserForm';
 import { KeysCard } from './KeysCard';

@@ -3,7 +3,7 @@ import { IconArrowDown, IconArrowUp, IconSelector } from '@tabler/icons-react';
 import type { MachineUserView } from '@tessera/contracts';
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
-import { formatDate } from '../format';
+import { DateTime } from '../../../components/DateTime';
 import type { ListOrder, SortColumn } from '../list-params';
 import { UserStateBadge } from './UserStateBadge';
 
@@ -75,7 +75,7 @@ export function ServiceUsersTable({ users, busy, sorting }: { users: MachineUser
                 )}
               </Table.Td>
               <Table.Td>
-                <time dateTime={u.details.creationDate}>{formatDate(u.details.creationDate)}</time>
+                <DateTime iso={u.details.creationDate} />
               </Table.Td>
             </Table.Tr>
           ))}
