@@ -1,6 +1,6 @@
 import { Anchor, Breadcrumbs, Button, Group, Paper, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { schemaResolver, useForm, type FormErrors } from '@mantine/form';
-import { addMachineUserSchema, type AccessTokenType } from '@tessera/contracts';
+import { addMachineUserSchema, USERNAME_RULE, type AccessTokenType } from '@tessera/contracts';
 import { Link, useNavigate } from 'react-router';
 import { ApiRequestError, errorMessage } from '../../../lib/api';
 import { usePageTitle } from '../../../lib/use-page-title';
@@ -69,7 +69,7 @@ export function NewServiceUserPage() {
         <Stack>
           <TextInput
             label="Username"
-            description="Also the ClientID. Letters, digits and . _ @ -"
+            description={`Also the ClientID. ${USERNAME_RULE}`}
             withAsterisk
             autoComplete="off"
             // eslint-disable-next-line jsx-a11y/no-autofocus -- the page is one form, opened with New to fill it in: focus starts in its first field, whose label is read with it
