@@ -28,10 +28,16 @@ test('"+" grants a service user Org Owner; its roles can be edited and it can be
   const add = dialog.getByRole('button', { name: 'Add', exact: true });
   await expect(add).toBeDisabled();
 
-  // Server-side search by part of the user name, picked with the keyboard.
+  // The search field has the focus, but its list waits to be asked for: nothing covers the roles.
   const user = dialog.getByRole('combobox', { name: 'User' });
-  await user.fill(userName.slice(0, -2));
   const results = page.getByRole('listbox', { name: 'User' });
+  await expect(user).toBeFocused();
+  await expect(user).toHaveAttribute('aria-expanded', 'false');
+  await expect(results).toBeHidden();
+  await dialog.getByRole('checkbox', { name: 'Org Owner', exact: true }).click({ trial: true });
+
+  // Server-side search by part of the user name, picked with the keyboard.
+  await user.fill(userName.slice(0, -2));
   await expect(results.getByRole('option')).toHaveCount(1);
   await expect(results.getByRole('option')).toContainText(displayName);
   await expect(results.getByRole('option')).toContainText('Service User');
