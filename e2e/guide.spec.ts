@@ -59,7 +59,12 @@ async function generateAndCopy(page: Page, screenshot?: string): Promise<{ clien
   if (screenshot) {
     // The picture shows a made-up secret, never the real one.
     await dialog.getByRole('textbox', { name: 'ClientSecret' }).evaluate((el, v) => ((el as HTMLInputElement).value = v), FAKE_SECRET);
+    // Tall enough for the whole dialog, from its title down, without its own scrolling.
+    const viewport = page.viewportSize();
+    await page.setViewportSize({ width: viewport?.width ?? 1280, height: 1000 });
+    await dialog.evaluate((el) => el.scrollTo(0, 0));
     await dialog.screenshot({ path: screenshotPath(screenshot), style: HIDE_TOASTS });
+    if (viewport) await page.setViewportSize(viewport);
   }
   await dialog.getByRole('button', { name: 'Close', exact: true }).click();
   await expect(dialog).toBeHidden();
@@ -200,8 +205,8 @@ test("the guide, end to end: console, then the guide's token request and API cal
   });
 });
 
-test('the Service Users page, for the README', async ({ page }) => {
-  await signIn(page);
+/** A few service users with secrets, so the list in a picture looks like one in use; answers their names. */
+async function seedServiceUsers(page: Page): Promise<string[]> {
   const { csrfToken } = (await (await page.request.get('/api/session')).json()) as { csrfToken: string };
   const names = [uniqueName('billing-sync'), uniqueName('ci-deployer')];
   for (const [userName, name, description] of [
@@ -219,5 +224,33 @@ test('the Service Users page, for the README', async ({ page }) => {
   await page.goto('/service-users'); // a fresh load: the list seen at sign-in predates these users
   const table = page.getByRole('table', { name: 'Service users' });
   for (const n of names) await expect(table.getByRole('link', { name: n })).toBeVisible();
+  return names;
+}
+
+test('the Service Users page, for the README', async ({ page }) => {
+  await signIn(page);
+  await seedServiceUsers(page);
   await page.screenshot({ path: screenshotPath('service-users.png'), style: HIDE_TOASTS });
+});
+
+test.describe('on a phone', () => {
+  test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+
+  test('the Service Users page on a phone, for the README', async ({ page }) => {
+    await signIn(page);
+    await seedServiceUsers(page);
+    await expect(page.getByRole('button', { name: 'Open navigation' })).toBeVisible();
+    await page.screenshot({ path: screenshotPath('service-users-phone.png'), style: HIDE_TOASTS });
+  });
+});
+
+test.describe('in dark mode', () => {
+  test.use({ colorScheme: 'dark' });
+
+  test('the Service Users page in dark mode, for the README', async ({ page }) => {
+    await signIn(page);
+    await seedServiceUsers(page);
+    await expect(page.locator('html')).toHaveAttribute('data-mantine-color-scheme', 'dark');
+    await page.screenshot({ path: screenshotPath('service-users-dark.png'), style: HIDE_TOASTS });
+  });
 });

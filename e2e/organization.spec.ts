@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { expectAccessible } from './axe';
 import { signIn, uniqueName } from './support';
 
 /** Creates a service user through the management API with the page's own session. */
@@ -28,10 +29,16 @@ test('"+" grants a service user Org Owner; its roles can be edited and it can be
   const add = dialog.getByRole('button', { name: 'Add', exact: true });
   await expect(add).toBeDisabled();
 
-  // Server-side search by part of the user name, picked with the keyboard.
+  // The search field has the focus, but its list waits to be asked for: nothing covers the roles.
   const user = dialog.getByRole('combobox', { name: 'User' });
-  await user.fill(userName.slice(0, -2));
   const results = page.getByRole('listbox', { name: 'User' });
+  await expect(user).toBeFocused();
+  await expect(user).toHaveAttribute('aria-expanded', 'false');
+  await expect(results).toBeHidden();
+  await dialog.getByRole('checkbox', { name: 'Org Owner', exact: true }).click({ trial: true });
+
+  // Server-side search by part of the user name, picked with the keyboard.
+  await user.fill(userName.slice(0, -2));
   await expect(results.getByRole('option')).toHaveCount(1);
   await expect(results.getByRole('option')).toContainText(displayName);
   await expect(results.getByRole('option')).toContainText('Service User');
@@ -126,4 +133,42 @@ test('the instance owner creates an organization and switches between organizati
   await expect(page.getByRole('combobox', { name: 'Acting organization' })).toHaveValue(home);
   await page.goto('/org');
   await expect(page.getByRole('heading', { level: 1, name: home })).toBeVisible();
+});
+
+test('instance roles show on the Organization page, and removing a manager who keeps one says what they keep', async ({ page }) => {
+  await signIn(page);
+  // The first administrator holds Instance Owner, which is no manager role of the organization.
+  await page.goto('/org');
+  const instance = page.getByRole('region', { name: 'Instance' });
+  const admin = instance.getByRole('listitem').filter({ hasText: 'admin' });
+  await expect(admin.getByText('Instance Owner', { exact: true })).toBeVisible();
+
+  const { csrfToken } = (await (await page.request.get('/api/session')).json()) as { csrfToken: string };
+  const headers = { 'x-csrf-token': csrfToken };
+  const userName = uniqueName('viewer');
+  const displayName = `Auditor ${userName.slice(-6)}`;
+  const made = await page.request.post('/management/v1/users/machine', { headers, data: { userName, name: displayName } });
+  const { userId } = (await made.json()) as { userId: string };
+  expect((await page.request.post('/management/v1/orgs/me/members', { headers, data: { userId, roles: ['ORG_USER_MANAGER'] } })).status()).toBe(200);
+  expect((await page.request.post('/admin/v1/members', { headers, data: { userId, roles: ['IAM_OWNER_VIEWER'] } })).status()).toBe(200);
+
+  try {
+    await page.reload();
+    await expect(instance.getByRole('listitem').filter({ hasText: displayName })).toContainText('Instance Owner Viewer');
+    const row = page.getByRole('region', { name: 'Managers' }).getByRole('row', { name: new RegExp(displayName) });
+    await expect(row).toContainText('Org User Manager');
+    await expect(row).toContainText('Instance Owner Viewer');
+
+    await row.getByRole('button', { name: `Remove ${displayName}` }).click();
+    const confirm = page.getByRole('dialog', { name: 'Remove Manager' });
+    await expect(confirm).toContainText('will lose the role Org User Manager in');
+    await expect(confirm).toContainText('They keep Instance Owner Viewer, an instance role that still reaches every organization');
+    await expect(confirm).not.toContainText('every manager role');
+    await expectAccessible(page, 'the Remove Manager dialog for a person with an instance role');
+    await confirm.getByRole('button', { name: 'Remove' }).click();
+    await expect(row).toBeHidden();
+    await expect(instance.getByRole('listitem').filter({ hasText: displayName })).toBeVisible();
+  } finally {
+    await page.request.delete(`/admin/v1/members/${userId}`, { headers });
+  }
 });

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { expectAccessible } from './axe';
 import { signIn, uniqueName } from './support';
 
 test('the list keeps its search and page in the address: Back from a user and a reload come back to them', async ({ page }) => {
@@ -49,4 +50,64 @@ test('the list keeps its search and page in the address: Back from a user and a 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Service Users' }).click();
   await expect(page).toHaveURL(/\/service-users$/);
   await expect(search).toHaveValue('');
+});
+
+test('a column header sorts the list and again turns it around; the state filter narrows it; both live in the address', async ({ page }) => {
+  await signIn(page);
+  const prefix = uniqueName('sorted');
+  const { csrfToken } = (await (await page.request.get('/api/session')).json()) as { csrfToken: string };
+  const headers = { 'x-csrf-token': csrfToken };
+  // Made b, a, c: newest first is c, a, b; by display name (Alpha, Bravo, Charlie) a, c, b.
+  const ids: Record<string, string> = {};
+  for (const [suffix, name] of [
+    ['b', 'Charlie'],
+    ['a', 'Alpha'],
+    ['c', 'Bravo'],
+  ] as const) {
+    const made = await page.request.post('/management/v1/users/machine', { headers, data: { userName: `${prefix}-${suffix}`, name } });
+    expect(made.status()).toBe(200);
+    ids[suffix] = ((await made.json()) as { userId: string }).userId;
+  }
+  expect((await page.request.post(`/management/v1/users/${ids.a}/_deactivate`, { headers, data: {} })).status()).toBe(200);
+
+  await page.goto(`/service-users?q=${prefix}`);
+  const table = page.getByRole('table', { name: 'Service users' });
+  const names = table.getByRole('row').getByRole('link');
+  const header = (name: string) => table.getByRole('columnheader', { name });
+  await expect(names).toHaveText([`${prefix}-c`, `${prefix}-a`, `${prefix}-b`]);
+  await expect(header('Created')).toHaveAttribute('aria-sort', 'descending');
+  await expect(header('User Name')).toHaveAttribute('aria-sort', 'none');
+
+  await table.getByRole('button', { name: 'User Name' }).click();
+  await expect(page).toHaveURL(new RegExp(`\\?q=${prefix}&sort=userName&asc=true$`));
+  await expect(names).toHaveText([`${prefix}-a`, `${prefix}-b`, `${prefix}-c`]);
+  await expect(header('User Name')).toHaveAttribute('aria-sort', 'ascending');
+  await expect(header('Created')).toHaveAttribute('aria-sort', 'none');
+
+  await table.getByRole('button', { name: 'User Name' }).click();
+  await expect(page).toHaveURL(new RegExp(`\\?q=${prefix}&sort=userName$`));
+  await expect(names).toHaveText([`${prefix}-c`, `${prefix}-b`, `${prefix}-a`]);
+  await expect(header('User Name')).toHaveAttribute('aria-sort', 'descending');
+
+  await table.getByRole('button', { name: 'Display Name' }).click();
+  await expect(names).toHaveText([`${prefix}-a`, `${prefix}-c`, `${prefix}-b`]);
+
+  await page.getByRole('radiogroup', { name: 'State' }).getByText('Active', { exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`\\?q=${prefix}&sort=displayName&asc=true&state=active$`));
+  await expect(names).toHaveText([`${prefix}-c`, `${prefix}-b`]);
+  await expectAccessible(page, 'the sorted and filtered Service Users list');
+
+  // A shared link, a reload and Back all show the same list.
+  await page.reload();
+  await expect(names).toHaveText([`${prefix}-c`, `${prefix}-b`]);
+  await expect(page.getByRole('radio', { name: 'Active', exact: true })).toBeChecked();
+  await page.goBack();
+  await expect(page).toHaveURL(new RegExp(`\\?q=${prefix}&sort=displayName&asc=true$`));
+  await expect(names).toHaveText([`${prefix}-a`, `${prefix}-c`, `${prefix}-b`]);
+  await expect(page.getByRole('radio', { name: 'All' })).toBeChecked();
+
+  const fresh = await page.context().newPage();
+  await fresh.goto(`/service-users?q=${prefix}&state=inactive`);
+  await expect(fresh.getByRole('table', { name: 'Service users' }).getByRole('row').getByRole('link')).toHaveText([`${prefix}-a`]);
+  await fresh.close();
 });

@@ -108,7 +108,7 @@ test('validates inline before asking the server', async ({ page }) => {
   await page.goto('/service-users/new');
   await page.getByRole('textbox', { name: 'Username' }).fill('a b');
   await page.getByRole('button', { name: 'Create' }).click();
-  await expect(page.getByRole('textbox', { name: 'Username' })).toHaveAccessibleDescription(/may contain letters, digits/);
+  await expect(page.getByRole('textbox', { name: 'Username' })).toHaveAccessibleDescription(/may contain only A–Z, a–z, 0–9/);
   await expect(page.getByRole('textbox', { name: 'Display Name' })).toHaveAccessibleDescription(/Display Name is required/);
 });
 

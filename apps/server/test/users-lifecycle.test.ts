@@ -60,6 +60,34 @@ describe('POST /users/{userId}/_deactivate and /_reactivate', () => {
   });
 });
 
+describe('users/_search by state', () => {
+  const names = async (queries: object[]) =>
+    (await call(s, 'post', '/users/_search', { sortingColumn: 'USER_FIELD_NAME_USER_NAME', query: { asc: true }, queries }).expect(200)).body.result.map(
+      (u: { userName: string }) => u.userName,
+    );
+
+  it("answers ZITADEL's stateQuery: only the users in that state, with the other queries still applied", async () => {
+    await createServiceUser(s, 'state-on');
+    const off = await createServiceUser(s, 'state-off');
+    await createServiceUser(s, 'other-on');
+    await call(s, 'post', `/users/${off}/_deactivate`).expect(200);
+    const machine = { typeQuery: { type: 'TYPE_MACHINE' } };
+
+    expect(await names([machine, { stateQuery: { state: 'USER_STATE_ACTIVE' } }])).toEqual(['other-on', 'state-on']);
+    expect(await names([machine, { stateQuery: { state: 'USER_STATE_INACTIVE' } }])).toEqual(['state-off']);
+    expect(await names([{ stateQuery: { state: 'USER_STATE_ACTIVE' } }, { userNameQuery: { userName: 'state-' } }])).toEqual(['state-on']);
+    // States Tessera never gives a user are valid questions with no answers.
+    expect(await names([{ stateQuery: { state: 'USER_STATE_LOCKED' } }])).toEqual([]);
+  });
+
+  it('refuses an unknown state or a stateQuery without one with 400 InvalidArgument', async () => {
+    for (const stateQuery of [{ state: 'USER_STATE_SLEEPING' }, {}, { state: 'USER_STATE_ACTIVE', extra: 1 }]) {
+      const res = await call(s, 'post', '/users/_search', { queries: [{ stateQuery }] }).expect(400);
+      expect(res.body.code).toBe(3);
+    }
+  });
+});
+
 describe('DELETE /users/{userId}', () => {
   it('removes the user, its secret and memberships, and keeps its events as the audit trail', async () => {
     const userId = await createServiceUser(s, 'doomed');

@@ -18,13 +18,17 @@ export type UserState = (typeof USER_STATES)[number];
  * compared case-insensitively.
  */
 export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]*$/;
+const USERNAME_MIN = 2;
+const USERNAME_MAX = 200;
+/** The rule above in words, as the console's form states it next to the field. */
+export const USERNAME_RULE = `${USERNAME_MIN}–${USERNAME_MAX} characters: A–Z, a–z, 0–9 and . _ @ -, starting with a letter or digit. No spaces or accented letters.`;
 export const userNameSchema = z
   .string()
   .trim()
   .min(1, 'Username is required')
-  .min(2, 'Username must be at least 2 characters')
-  .max(200, 'Username must be at most 200 characters')
-  .regex(USERNAME_PATTERN, 'Username may contain letters, digits and . _ @ - and must start with a letter or digit');
+  .min(USERNAME_MIN, `Username must be at least ${USERNAME_MIN} characters`)
+  .max(USERNAME_MAX, `Username must be at most ${USERNAME_MAX} characters`)
+  .regex(USERNAME_PATTERN, 'Username may contain only A–Z, a–z, 0–9 and . _ @ - and must start with a letter or digit');
 
 const displayName = z
   .string()
@@ -81,10 +85,24 @@ const displayNameQuery = z.strictObject({
   displayNameQuery: z.strictObject({ displayName: searchTerm, method: textQueryMethod }),
 });
 
+/**
+ * ZITADEL's UserState values a stateQuery may name. Tessera's users are only ever active or inactive,
+ * so the others are valid questions that match nobody.
+ */
+const ZITADEL_USER_STATES = [
+  'USER_STATE_UNSPECIFIED',
+  ...USER_STATES,
+  'USER_STATE_DELETED',
+  'USER_STATE_LOCKED',
+  'USER_STATE_SUSPENDED',
+  'USER_STATE_INITIAL',
+] as const;
+
 /** The subset of ZITADEL's user queries the console and scripts need. */
 export const userSearchQuerySchema = z.union([
   userNameQuery,
   displayNameQuery,
+  z.strictObject({ stateQuery: z.strictObject({ state: z.enum(ZITADEL_USER_STATES) }) }),
   z.strictObject({ typeQuery: z.strictObject({ type: z.enum(['TYPE_HUMAN', 'TYPE_MACHINE']) }) }),
   z.strictObject({
     orQuery: z.strictObject({

@@ -1,6 +1,8 @@
 import type {
   AddOrgMemberRequest,
   AddOrgResponse,
+  InstanceMemberView,
+  ListInstanceMembersResponse,
   ListOrgMemberRolesResponse,
   ListOrgMembersResponse,
   ListOrgsResponse,
@@ -24,6 +26,8 @@ export const orgKeys = {
   userSearch: (orgId: string, text: string) => [...orgKeys.scope(orgId), 'user-search', text] as const,
   /** Instance-wide: every organization (instance owner only). */
   list: () => [...orgKeys.all, 'list'] as const,
+  /** Instance-wide: who holds an instance role (ZITADEL's IAM members). */
+  instanceMembers: () => [...orgKeys.all, 'instance-members'] as const,
 };
 
 const M = '/management/v1';
@@ -59,6 +63,22 @@ export const myRolesQuery = (orgId: string, userId: string) =>
       }
     },
   });
+
+/**
+ * The instance's administrators, whose roles hold in every organization. null when the signed-in
+ * user may not read them (a 403): the page then shows only what it can.
+ */
+export const instanceMembersQuery = queryOptions({
+  queryKey: orgKeys.instanceMembers(),
+  queryFn: async (): Promise<InstanceMemberView[] | null> => {
+    try {
+      return (await api<ListInstanceMembersResponse>('POST', '/admin/v1/members/_search', { query: { asc: true, limit: 1000 } })).result;
+    } catch (err) {
+      if (err instanceof ApiRequestError && err.status === 403) return null;
+      throw err;
+    }
+  },
+});
 
 export const memberRolesQuery = (orgId: string) =>
   queryOptions({

@@ -54,7 +54,8 @@ describe('useGenerateSecret', () => {
 describe('listRequest', () => {
   it('asks for one page of service users, matching the term on either name', () => {
     expect(listRequest({ search: '  ci ', page: 3, pageSize: 20 })).toEqual({
-      query: { offset: 40, limit: 20 },
+      query: { offset: 40, limit: 20, asc: false },
+      sortingColumn: 'USER_FIELD_NAME_CREATION_DATE',
       queries: [
         { typeQuery: { type: 'TYPE_MACHINE' } },
         {
@@ -68,5 +69,11 @@ describe('listRequest', () => {
       ],
     });
     expect(listRequest({ search: ' ', page: 1, pageSize: 20 }).queries).toEqual([{ typeQuery: { type: 'TYPE_MACHINE' } }]);
+  });
+
+  it("asks for the order and state chosen, in ZITADEL's sortingColumn, asc and stateQuery", () => {
+    const request = listRequest({ search: '', page: 1, pageSize: 20, order: { sort: 'displayName', asc: true }, state: 'inactive' });
+    expect(request).toMatchObject({ query: { asc: true }, sortingColumn: 'USER_FIELD_NAME_DISPLAY_NAME' });
+    expect(request.queries).toEqual([{ typeQuery: { type: 'TYPE_MACHINE' } }, { stateQuery: { state: 'USER_STATE_INACTIVE' } }]);
   });
 });

@@ -11,11 +11,14 @@ import type {
 } from '@tessera/contracts';
 import { keepPreviousData, queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../lib/api';
+import { SORT_COLUMNS, STATE_FILTERS, type ListOrder, type StateFilter } from './list-params';
 
 export interface ListParams {
   search: string;
   page: number;
   pageSize: number;
+  order?: ListOrder;
+  state?: StateFilter | null;
 }
 
 /** Every query key of this feature comes from here. */
@@ -31,13 +34,15 @@ export const serviceUserKeys = {
 const base = '/management/v1/users';
 const CONTAINS = 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE' as const;
 
-/** The list the console shows: service users, newest first, matching the search on either name. */
-export function listRequest({ search, page, pageSize }: ListParams): ListUsersRequest {
+/** The list the console shows: service users, newest first unless told, matching the search on either name. */
+export function listRequest({ search, page, pageSize, order = { sort: 'created', asc: false }, state }: ListParams): ListUsersRequest {
   const term = search.trim();
   return {
-    query: { offset: (page - 1) * pageSize, limit: pageSize },
+    query: { offset: (page - 1) * pageSize, limit: pageSize, asc: order.asc },
+    sortingColumn: SORT_COLUMNS[order.sort],
     queries: [
       { typeQuery: { type: 'TYPE_MACHINE' as const } },
+      ...(state ? [{ stateQuery: { state: STATE_FILTERS[state] } }] : []),
       ...(term
         ? [{ orQuery: { queries: [{ userNameQuery: { userName: term, method: CONTAINS } }, { displayNameQuery: { displayName: term, method: CONTAINS } }] } }]
         : []),

@@ -24,6 +24,10 @@ function condition(engine: Engine, q: UserQuery, args: unknown[]): string {
     args.push(q.typeQuery.type === 'TYPE_HUMAN' ? 'human' : 'machine');
     return 'u.type = ?';
   }
+  if ('stateQuery' in q) {
+    args.push(q.stateQuery.state);
+    return 'u.state = ?';
+  }
   return `(${q.orQuery.queries.map((sub) => condition(engine, sub, args)).join(' OR ')})`;
 }
 

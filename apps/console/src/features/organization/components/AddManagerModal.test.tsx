@@ -1,6 +1,6 @@
 import { MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import { ORG_ROLE_KEYS } from '@tessera/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ActingOrgProvider } from '../../../app/acting-org';
@@ -50,5 +50,18 @@ describe('Add a Manager', () => {
     const userManager = await screen.findByRole('checkbox', { name: 'Org User Manager' });
     expect(dialog.contains(userManager)).toBe(true);
     expect(description(userManager)).toMatch(/can replace any service user's client secret, including an Org Owner's, and so act as that user/i);
+  });
+
+  it('focuses the user search on opening without opening its list over the roles; typing opens it', async () => {
+    renderDialog();
+    await screen.findByRole('dialog', { name: 'Add a Manager' });
+    const user = screen.getByRole('combobox', { name: 'User' });
+    await waitFor(() => expect(document.activeElement).toBe(user));
+    await screen.findByRole('checkbox', { name: 'Org Owner' });
+    expect(user.getAttribute('aria-expanded')).toBe('false');
+    expect(screen.queryByRole('listbox')).toBeNull();
+
+    fireEvent.change(user, { target: { value: 'dep' } });
+    await waitFor(() => expect(user.getAttribute('aria-expanded')).toBe('true'));
   });
 });

@@ -6,11 +6,12 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useActingOrg } from '../../../app/acting-org';
 import { PageError, PageLoading } from '../../../components/PageState';
-import { membersQuery } from '../api';
+import { instanceMembersQuery, membersQuery } from '../api';
 import { useOrgPermissions } from '../permissions';
 import { roleDescription, roleName } from '../roles';
 import { AddManagerModal } from './AddManagerModal';
 import { EditRolesModal } from './EditRolesModal';
+import { InstanceRoleBadges } from './InstanceCard';
 import { RemoveManagerModal } from './RemoveManagerModal';
 
 /** Who holds manager roles in the acting organization, with the "+" to add one. */
@@ -22,6 +23,8 @@ export function ManagersCard({ orgName }: { orgName: string }) {
   const [editing, editModal] = useDisclosure(false);
   const [removing, removeModal] = useDisclosure(false);
   const [target, setTarget] = useState<OrgMemberView | null>(null);
+  const instance = useQuery(instanceMembersQuery);
+  const instanceRoles = useMemo(() => new Map(instance.data?.map((m) => [m.userId, m.roles])), [instance.data]);
   const memberIds = useMemo(() => new Set(members.data?.result.map((m) => m.userId)), [members.data]);
   const canWrite = perms.can('org.member.write');
   const canDelete = perms.can('org.member.delete');
@@ -87,6 +90,7 @@ export function ManagersCard({ orgName }: { orgName: string }) {
                           <Badge variant="light">{roleName(r)}</Badge>
                         </Tooltip>
                       ))}
+                      <InstanceRoleBadges roles={instanceRoles.get(m.userId) ?? []} />
                     </Group>
                   </Table.Td>
                   <Table.Td>
@@ -126,7 +130,13 @@ export function ManagersCard({ orgName }: { orgName: string }) {
       )}
       <AddManagerModal opened={adding} onClose={addModal.close} memberIds={memberIds} />
       <EditRolesModal opened={editing} onClose={editModal.close} member={target} />
-      <RemoveManagerModal opened={removing} onClose={removeModal.close} member={target} orgName={orgName} />
+      <RemoveManagerModal
+        opened={removing}
+        onClose={removeModal.close}
+        member={target}
+        orgName={orgName}
+        instanceRoles={target ? instanceRoles.get(target.userId) : undefined}
+      />
     </Paper>
   );
 }

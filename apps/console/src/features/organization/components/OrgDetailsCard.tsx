@@ -1,5 +1,6 @@
 import { Badge, Code, DataList, Paper, Title } from '@mantine/core';
 import type { OrgView } from '@tessera/contracts';
+import { DateTime } from '../../../components/DateTime';
 
 const STATE_LABELS: Record<OrgView['state'], { label: string; color: string }> = {
   ORG_STATE_ACTIVE: { label: 'Active', color: 'green' },
@@ -8,7 +9,6 @@ const STATE_LABELS: Record<OrgView['state'], { label: string; color: string }> =
 
 export function OrgDetailsCard({ org }: { org: OrgView }) {
   const state = STATE_LABELS[org.state];
-  const created = org.details.creationDate ? new Date(org.details.creationDate) : undefined;
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="org-details-title">
       <Title order={2} size="h4" mb="sm" id="org-details-title">
@@ -25,7 +25,9 @@ export function OrgDetailsCard({ org }: { org: OrgView }) {
             {state.label}
           </Badge>
         </Item>
-        <Item label="Created">{created ? <time dateTime={created.toISOString()}>{created.toLocaleString()}</time> : '—'}</Item>
+        <Item label="Created">
+          <DateTime iso={org.details.creationDate} />
+        </Item>
       </DataList>
     </Paper>
   );

@@ -8,8 +8,9 @@ import { useActingOrg } from '../../../app/acting-org';
 import { PageError, PageLoading, PageNotFound } from '../../../components/PageState';
 import { isNotFound } from '../../../lib/api';
 import { usePageTitle } from '../../../lib/use-page-title';
-import { myOrgQuery, useCreateOrg, useRenameOrg } from '../api';
+import { instanceMembersQuery, myOrgQuery, useCreateOrg, useRenameOrg } from '../api';
 import { useOrgPermissions } from '../permissions';
+import { InstanceCard } from './InstanceCard';
 import { ManagersCard } from './ManagersCard';
 import { OrgDetailsCard } from './OrgDetailsCard';
 import { OrgNameModal } from './OrgNameModal';
@@ -24,6 +25,7 @@ export function OrganizationPage() {
   const rename = useRenameOrg();
   const create = useCreateOrg();
   const navigate = useNavigate();
+  const instance = useQuery(instanceMembersQuery);
 
   if (isPending) return <PageLoading label="Loading the organization" />;
   if (isNotFound(error)) {
@@ -56,6 +58,7 @@ export function OrganizationPage() {
       </Group>
       <OrgDetailsCard org={org} />
       {perms.can('org.member.read') && <ManagersCard orgName={org.name} />}
+      {instance.data && instance.data.length > 0 && <InstanceCard members={instance.data} />}
 
       <OrgNameModal
         opened={renaming}

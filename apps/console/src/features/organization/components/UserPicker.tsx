@@ -16,7 +16,9 @@ const labelOf = (u: MachineUserView) => `${displayNameOf(u)} (${u.userName})`;
 
 /**
  * Searches the organization's users on the server (user name or display name, any case) as the
- * operator types, debounced; a Mantine Select, so arrow keys and Enter pick a user.
+ * operator types, debounced; a Mantine Select, so arrow keys and Enter pick a user. The dialog
+ * focuses it on opening, but its list opens only on typing, a click or an arrow key: a list opened
+ * by itself would cover the roles below before anyone asked for it.
  */
 export function UserPicker({
   value,
@@ -46,6 +48,8 @@ export function UserPicker({
       placeholder="Search by user name or display name"
       required
       searchable
+      openOnFocus={false}
+      maxDropdownHeight={240}
       data-autofocus
       data={options}
       value={value?.id ?? null}

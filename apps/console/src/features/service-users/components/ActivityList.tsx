@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import type { UserChange } from '@tessera/contracts';
 import { errorMessage } from '../../../lib/api';
 import { userChangesQuery } from '../api';
-import { formatDate } from '../format';
+import { DateTime } from '../../../components/DateTime';
 
 /** Three short columns fit a phone: no sideways scroll region with nothing in it to focus. */
 const MIN_WIDTH = 300;
@@ -45,7 +45,7 @@ export function ActivityCard({ query }: { query: { data: UserChange[] | undefine
                   <Table.Tr key={c.sequence}>
                     <Table.Td>{c.eventType.localizedMessage}</Table.Td>
                     <Table.Td>
-                      <time dateTime={c.changeDate}>{formatDate(c.changeDate)}</time>
+                      <DateTime iso={c.changeDate} />
                     </Table.Td>
                     <Table.Td>{c.editorDisplayName}</Table.Td>
                   </Table.Tr>

@@ -2,12 +2,12 @@ import { ActionIcon, Badge, Button, Group, Modal, Stack, Text, TextInput } from 
 import { IconTrash } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { expirationFromDay, isNeverExpiring } from '../credentials-api';
-import { formatDate } from '../format';
+import { DateTime } from '../../../components/DateTime';
 
 /** When a key or token expires: "Never", the date, or an Expired badge once it has passed. */
 export function Expires({ iso }: { iso: string }) {
   if (isNeverExpiring(iso)) return <Text size="sm">Never</Text>;
-  const text = <time dateTime={iso}>{formatDate(iso)}</time>;
+  const text = <DateTime iso={iso} />;
   return Date.parse(iso) <= Date.now() ? (
     <Group gap="xs">
       <Badge color="red" variant="light">

@@ -1,6 +1,7 @@
 import { Button, Group, Paper, Select, Stack, Textarea, TextInput, Title } from '@mantine/core';
 import { schemaResolver, useForm } from '@mantine/form';
 import { updateMachineSchema, type AccessTokenType, type MachineUserView } from '@tessera/contracts';
+import { useUnsavedChangesGuard } from '../../../components/UnsavedChangesGuard';
 import { ApiRequestError, errorMessage } from '../../../lib/api';
 import { useUpdateServiceUser } from '../api';
 import { TOKEN_TYPE_OPTIONS } from '../format';
@@ -22,6 +23,8 @@ export function EditServiceUserForm({ user }: { user: MachineUserView }) {
     // Checked on submit, not on blur: an error appearing on blur shifts the layout under the pointer
     // and swallows the click on the submit button. An edited field drops its error.
   });
+
+  const unsaved = useUnsavedChangesGuard(form.isDirty());
 
   const submit = form.onSubmit((values) => {
     const body = updateMachineSchema.parse(values);
@@ -55,6 +58,7 @@ export function EditServiceUserForm({ user }: { user: MachineUserView }) {
           </Button>
         </Group>
       </Stack>
+      {unsaved.dialog}
     </Paper>
   );
 }

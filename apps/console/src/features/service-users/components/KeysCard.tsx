@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../../../lib/api';
 import { machineKeysQuery, useAddMachineKey, useRemoveCredential, type NewKey } from '../credentials-api';
-import { formatDate } from '../format';
+import { DateTime } from '../../../components/DateTime';
 import { notify } from '../notify';
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
 import { CredentialCard } from './CredentialCard';
@@ -74,7 +74,7 @@ export function KeysCard({ userId }: { userId: string }) {
       cells={(k) => [
         k.id,
         'JSON',
-        formatDate(k.details.creationDate),
+        <DateTime iso={k.details.creationDate} />,
         <Expires iso={k.expirationDate} />,
         <DeleteButton label={`Delete key ${k.id}`} onClick={() => askDelete(k.id)} />,
       ]}

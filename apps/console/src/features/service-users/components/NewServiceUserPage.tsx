@@ -1,7 +1,8 @@
 import { Anchor, Breadcrumbs, Button, Group, Paper, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { schemaResolver, useForm, type FormErrors } from '@mantine/form';
-import { addMachineUserSchema, type AccessTokenType } from '@tessera/contracts';
+import { addMachineUserSchema, USERNAME_RULE, type AccessTokenType } from '@tessera/contracts';
 import { Link, useNavigate } from 'react-router';
+import { useUnsavedChangesGuard } from '../../../components/UnsavedChangesGuard';
 import { ApiRequestError, errorMessage } from '../../../lib/api';
 import { usePageTitle } from '../../../lib/use-page-title';
 import { useCreateServiceUser } from '../api';
@@ -32,6 +33,8 @@ export function NewServiceUserPage() {
     // and swallows the click on the submit button. An edited field drops its error.
   });
 
+  const unsaved = useUnsavedChangesGuard(form.isDirty());
+
   const focusFirstInvalid = (errors: FormErrors) => {
     const first = FIELDS.find((f) => Boolean(errors[f]));
     if (first) form.getInputNode(first)?.focus();
@@ -42,6 +45,7 @@ export function NewServiceUserPage() {
     create.mutate(body, {
       onSuccess: ({ userId }) => {
         notify('green', 'Service user created', `${body.userName} is ready. Generate a client secret from Actions.`);
+        unsaved.allowLeaving();
         void navigate(`/service-users/${userId}`);
       },
       onError: (err) => {
@@ -69,7 +73,7 @@ export function NewServiceUserPage() {
         <Stack>
           <TextInput
             label="Username"
-            description="Also the ClientID. Letters, digits and . _ @ -"
+            description={`Also the ClientID. ${USERNAME_RULE}`}
             withAsterisk
             autoComplete="off"
             // eslint-disable-next-line jsx-a11y/no-autofocus -- the page is one form, opened with New to fill it in: focus starts in its first field, whose label is read with it
@@ -86,7 +90,13 @@ export function NewServiceUserPage() {
             {...form.getInputProps('accessTokenType')}
           />
           <Group justify="flex-end">
-            <Button variant="default" onClick={() => void navigate('/service-users')}>
+            <Button
+              variant="default"
+              onClick={() => {
+                unsaved.allowLeaving(); // Cancel is the choice to drop what was typed
+                void navigate('/service-users');
+              }}
+            >
               Cancel
             </Button>
             <Button type="submit" loading={create.isPending}>
@@ -95,6 +105,7 @@ export function NewServiceUserPage() {
           </Group>
         </Stack>
       </Paper>
+      {unsaved.dialog}
     </Stack>
   );
 }

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../../../lib/api';
 import { patsQuery, useAddPat, useRemoveCredential } from '../credentials-api';
-import { formatDate } from '../format';
+import { DateTime } from '../../../components/DateTime';
 import { notify } from '../notify';
 import { CopyField } from '../../../components/CopyField';
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
@@ -54,7 +54,7 @@ export function PatsCard({ userId }: { userId: string }) {
       headers={['ID', 'Creation Date', 'Expiration date']}
       cells={(p) => [
         p.id,
-        formatDate(p.details.creationDate),
+        <DateTime iso={p.details.creationDate} />,
         <Expires iso={p.expirationDate} />,
         <DeleteButton label={`Delete token ${p.id}`} onClick={() => askDelete(p.id)} />,
       ]}

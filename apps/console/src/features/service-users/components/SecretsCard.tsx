@@ -5,7 +5,8 @@ import { MAX_CLIENT_SECRETS, type MachineSecretView } from '@tessera/contracts';
 import { useState } from 'react';
 import { errorMessage } from '../../../lib/api';
 import { isNeverExpiring, isValidSecret, secretsQuery, useRemoveCredential } from '../credentials-api';
-import { formatDate, formatRelative } from '../format';
+import { DateTime } from '../../../components/DateTime';
+import { formatDate, formatRelative } from '../../../lib/format-date';
 import { notify } from '../notify';
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
 import { CredentialCard } from './CredentialCard';
@@ -24,7 +25,10 @@ function State({ secret }: { secret: MachineSecretView }) {
     case 'SECRET_STATE_EXPIRING':
       return (
         <Badge color="yellow" variant="light">
-          Expires {formatRelative(secret.expirationDate)}
+          Expires{' '}
+          <time dateTime={secret.expirationDate} title={formatDate(secret.expirationDate)}>
+            {formatRelative(secret.expirationDate)}
+          </time>
         </Badge>
       );
     case 'SECRET_STATE_EXPIRED':
@@ -46,7 +50,7 @@ function LastUsed({ secret }: { secret: MachineSecretView }) {
   if (!secret.lastUsed) return <Text size="sm">Never</Text>;
   return (
     <Text size="sm">
-      <time dateTime={secret.lastUsed.date}>{formatDate(secret.lastUsed.date)}</time> from {secret.lastUsed.address}
+      <DateTime iso={secret.lastUsed.date} /> from {secret.lastUsed.address}
     </Text>
   );
 }
@@ -100,8 +104,8 @@ export function SecretsCard({ userId, userName }: { userId: string; userName: st
         <Text size="sm" ff="monospace">
           {secretName(s)}
         </Text>,
-        formatDate(s.creationDate),
-        isNeverExpiring(s.expirationDate) ? 'Never' : <time dateTime={s.expirationDate}>{formatDate(s.expirationDate)}</time>,
+        <DateTime iso={s.creationDate} />,
+        isNeverExpiring(s.expirationDate) ? 'Never' : <DateTime iso={s.expirationDate} />,
         <LastUsed secret={s} />,
         s.usesLast24h,
         <State secret={s} />,

@@ -45,4 +45,23 @@ describe('the Service Users list, from its address', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Go to page 1' }));
     await waitFor(() => expect(router.state.location.search).toBe('?q=bot'));
   });
+
+  it('asks for the order and state the address holds, and a new state filter starts again from page 1', async () => {
+    const { asked, router } = renderAt('/service-users?sort=userName&asc=true&state=inactive&page=2', 0);
+    await waitFor(() => expect(asked[0]).toMatchObject({ query: { offset: 20, asc: true }, sortingColumn: 'USER_FIELD_NAME_USER_NAME' }));
+    expect(JSON.stringify(asked[0])).toContain('"stateQuery":{"state":"USER_STATE_INACTIVE"}');
+    expect(screen.getByRole<HTMLInputElement>('radio', { name: 'Inactive' }).checked).toBe(true);
+
+    fireEvent.click(screen.getByRole('radio', { name: 'Active' }));
+    await waitFor(() => expect(router.state.location.search).toBe('?sort=userName&asc=true&state=active'));
+    fireEvent.click(screen.getByRole('radio', { name: 'All' }));
+    await waitFor(() => expect(router.state.location.search).toBe('?sort=userName&asc=true'));
+  });
+
+  it('ignores an order or state it does not know, and lists newest first', async () => {
+    const { asked } = renderAt('/service-users?sort=password&state=sleeping', 0);
+    await waitFor(() => expect(asked[0]).toMatchObject({ query: { asc: false }, sortingColumn: 'USER_FIELD_NAME_CREATION_DATE' }));
+    expect(JSON.stringify(asked[0])).not.toContain('stateQuery');
+    expect(screen.getByRole<HTMLInputElement>('radio', { name: 'All' }).checked).toBe(true);
+  });
 });

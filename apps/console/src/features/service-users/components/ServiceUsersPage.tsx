@@ -1,13 +1,13 @@
-import { Button, Center, Group, Pagination, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Box, Button, Center, Group, Pagination, Paper, SegmentedControl, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { PageError, PageLoading } from '../../../components/PageState';
 import { usePageTitle } from '../../../lib/use-page-title';
 import { serviceUsersQuery } from '../api';
-import { isTypedSearch, useListParams } from '../list-params';
+import { isTypedSearch, useListParams, type StateFilter } from '../list-params';
 import { ServiceUsersTable } from './ServiceUsersTable';
 
 export const PAGE_SIZE = 20;
@@ -25,7 +25,31 @@ function PastTheEnd({ page, onFirstPage }: { page: number; onFirstPage: () => vo
   );
 }
 
-function EmptyState({ search }: { search: string }) {
+const STATE_OPTIONS = [
+  { value: 'all', label: 'All' },
+  { value: 'active', label: 'Active' },
+  { value: 'inactive', label: 'Inactive' },
+];
+
+/** All, Active or Inactive: a group of radio buttons named by its visible label. */
+function StateFilterControl({ value, onChange }: { value: StateFilter | null; onChange: (state: StateFilter | null) => void }) {
+  const labelId = useId();
+  return (
+    <Box>
+      <Text id={labelId} size="sm" fw={500} mb={4}>
+        State
+      </Text>
+      <SegmentedControl
+        aria-labelledby={labelId}
+        data={STATE_OPTIONS}
+        value={value ?? 'all'}
+        onChange={(v) => onChange(v === 'all' ? null : (v as StateFilter))}
+      />
+    </Box>
+  );
+}
+
+function EmptyState({ search, filtered }: { search: string; filtered: boolean }) {
   return (
     // A status, so a screen reader hears that a search found nothing.
     <Paper withBorder p="xl" role="status">
@@ -33,6 +57,8 @@ function EmptyState({ search }: { search: string }) {
         <Stack align="center" gap="xs">
           {search ? (
             <Text>No service users match “{search}”.</Text>
+          ) : filtered ? (
+            <Text>No service users in this state.</Text>
           ) : (
             <>
               <Text fw={500}>No service users yet</Text>
@@ -51,7 +77,7 @@ function EmptyState({ search }: { search: string }) {
 export function ServiceUsersPage() {
   usePageTitle('Service Users');
   const navigate = useNavigate();
-  const { search, page, setSearch, setPage } = useListParams();
+  const { search, page, order, state, setSearch, setPage, sortBy, setState } = useListParams();
   const [field, setField] = useState(search);
   // One address, and one request, per pause in typing, not per keystroke.
   const writeSearch = useDebouncedCallback(setSearch, 300);
@@ -62,7 +88,7 @@ export function ServiceUsersPage() {
     setShownKey(location.key);
     if (!isTypedSearch(location.state)) setField(search);
   }
-  const { data, isPending, isPlaceholderData, error, refetch } = useQuery(serviceUsersQuery({ search, page, pageSize: PAGE_SIZE }));
+  const { data, isPending, isPlaceholderData, error, refetch } = useQuery(serviceUsersQuery({ search, page, pageSize: PAGE_SIZE, order, state }));
   const goNew = () => void navigate('/service-users/new');
   const total = data ? Number(data.details.totalResult) : 0;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
@@ -75,28 +101,32 @@ export function ServiceUsersPage() {
           New
         </Button>
       </Group>
-      <TextInput
-        label="Search"
-        placeholder="User name or display name"
-        leftSection={<IconSearch size={16} aria-hidden />}
-        value={field}
-        onChange={(e) => {
-          setField(e.currentTarget.value);
-          writeSearch(e.currentTarget.value);
-        }}
-        maw={420}
-      />
+      <Group align="flex-end">
+        <TextInput
+          label="Search"
+          placeholder="User name or display name"
+          leftSection={<IconSearch size={16} aria-hidden />}
+          value={field}
+          onChange={(e) => {
+            setField(e.currentTarget.value);
+            writeSearch(e.currentTarget.value);
+          }}
+          w={420}
+          maw="100%"
+        />
+        <StateFilterControl value={state} onChange={setState} />
+      </Group>
       {isPending ? (
         <PageLoading label="Loading service users" />
       ) : error ? (
         <PageError error={error} retry={() => void refetch()} />
       ) : data.result.length === 0 && page === 1 ? (
-        <EmptyState search={search} />
+        <EmptyState search={search} filtered={state !== null} />
       ) : data.result.length === 0 ? (
         <PastTheEnd page={page} onFirstPage={() => setPage(1)} />
       ) : (
         <>
-          <ServiceUsersTable users={data.result} busy={isPlaceholderData} />
+          <ServiceUsersTable users={data.result} busy={isPlaceholderData} sorting={{ order, onSort: sortBy }} />
           <Group justify="space-between">
             <Text size="sm" c="dimmed" aria-live="polite">
               {total === 0 ? 'No service users' : `${(page - 1) * PAGE_SIZE + 1}–${Math.min(page * PAGE_SIZE, total)} of ${total.toLocaleString()}`}
