@@ -2,12 +2,12 @@ import { Button, Code, Group, Paper, SimpleGrid, Stack, Title } from '@mantine/c
 import type { ProjectView } from '@tessera/contracts';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
+import { DateTime } from '../../../components/DateTime';
 import { Fact } from '../../../components/Fact';
 import { errorMessage } from '../../../lib/api';
 import { OrgNameModal } from '../../organization/components/OrgNameModal';
 import { useOrgPermissions } from '../../organization/permissions';
 import { ConfirmDialog, type ConfirmRequest } from '../../service-users/components/ConfirmDialog';
-import { formatDate } from '../../service-users/format';
 import { notify } from '../../service-users/notify';
 import { useRemoveProject, useRenameProject } from '../api';
 import { ProjectStateBadge } from './ProjectStateBadge';
@@ -66,7 +66,9 @@ export function ProjectGeneral({ project }: { project: ProjectView }) {
           <Fact label="Resource ID">
             <Code>{project.id}</Code>
           </Fact>
-          <Fact label="Created">{formatDate(project.details.creationDate)}</Fact>
+          <Fact label="Created">
+            <DateTime iso={project.details.creationDate} />
+          </Fact>
         </SimpleGrid>
       </Stack>
       <OrgNameModal

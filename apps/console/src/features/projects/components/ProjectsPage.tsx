@@ -3,11 +3,11 @@ import { IconPlus } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
+import { DateTime } from '../../../components/DateTime';
 import { PageError, PageLoading } from '../../../components/PageState';
 import { usePageTitle } from '../../../lib/use-page-title';
 import { OrgNameModal } from '../../organization/components/OrgNameModal';
 import { useOrgPermissions } from '../../organization/permissions';
-import { formatDate } from '../../service-users/format';
 import { notify } from '../../service-users/notify';
 import { projectsQuery, useCreateProject } from '../api';
 import { ProjectStateBadge } from './ProjectStateBadge';
@@ -67,7 +67,7 @@ export function ProjectsPage() {
                     <ProjectStateBadge state={p.state} />
                   </Table.Td>
                   <Table.Td>
-                    <time dateTime={p.details.creationDate}>{formatDate(p.details.creationDate)}</time>
+                    <DateTime iso={p.details.creationDate} />
                   </Table.Td>
                 </Table.Tr>
               ))}
