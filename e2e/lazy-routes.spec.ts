@@ -24,7 +24,8 @@ test('while the next page loads, the current one stays in place and a status say
   release();
   await expect(page.getByRole('heading', { name: 'Operators', level: 1 })).toBeVisible();
   await expect(page.getByRole('status').filter({ hasText: 'Loading the page' })).toHaveCount(0);
-  expect(await main.boundingBox()).toEqual(before);
+  // The new page starts where the old one did; its height is its own content's.
+  expect(await main.boundingBox()).toMatchObject({ x: before?.x, y: before?.y, width: before?.width });
 });
 
 test('a page whose code is gone (a redeploy since the tab opened) says so, keeps the navigation, and reloads', async ({ page }) => {
