@@ -40,6 +40,7 @@ describe("choosing each engine's files", () => {
       [12, 'machine_secret_rotation'],
       [13, 'human_operators'],
       [14, 'projects'],
+      [15, 'throttles'],
     ]);
     expect(sqlite.every((m) => m.file.endsWith('.sqlite.sql') || m.file === '011_machine_key_jwks.sql')).toBe(true);
     expect(loadMigrations('pg').map((m) => [m.version, m.name, m.file])).toEqual([

@@ -115,7 +115,7 @@ function batchedRead(storage: Storage): Read {
       const rows = Array.from({ length: size }, (_, i) => `(?::text, ?::text, ?::text, ?::bigint, ${i})`).join(', ');
       text = `SELECT q.n, ${COLUMNS},
               CASE WHEN lower(u.username) = lower(q.name) AND u.type = 'machine' THEN 1 ELSE 0 END AS found,
-              ${countsColumn('q.pair', 'q.address', 'q.since')} AS carried
+              ${countsColumn('pg', 'q.pair', 'q.address', 'q.since')} AS carried
        FROM (VALUES ${rows}) AS q(name, pair, address, since, n)
        JOIN users u ON u.id = coalesce((SELECT id FROM users WHERE lower(username) = lower(q.name) AND type = 'machine'),
                                         (SELECT id FROM users WHERE id = ? AND type = 'machine'))
