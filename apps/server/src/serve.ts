@@ -7,6 +7,8 @@ import { frontDoor } from './http/front-door.js';
 import type { Logger } from './logger.js';
 import { banner, dataLocation, listenProblem } from './start-messages.js';
 import { openStorage } from './storage/open.js';
+import { SqliteStorage } from './storage/sqlite/sqlite-storage.js';
+import { shareCommits } from './workers/link.js';
 import type { WorkerMessage } from './workers/messages.js';
 
 /**
@@ -17,6 +19,7 @@ import type { WorkerMessage } from './workers/messages.js';
 export async function serve(config: Config, logger: Logger): Promise<void> {
   const worker = cluster.isWorker;
   const storage = await openStorage(config, { logger, migrate: !worker });
+  if (worker && storage instanceof SqliteStorage) shareCommits(storage.version);
   const firstInstance = worker ? undefined : await prepareFirstInstance(storage, config);
   const ctx = await createContext(config, storage, logger);
   const app = createApp(ctx);

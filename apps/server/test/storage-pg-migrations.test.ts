@@ -84,7 +84,7 @@ describe('SQLite', () => {
     old.close();
 
     const db = openDatabase(file);
-    expect(migrate(db)).toEqual([8, 9, 10, 11, 12, 13, 14]);
+    expect(migrate(db)).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
     expect(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').raw().all()).toEqual([
       ...RECORDED_BEFORE,
       [8, 'lowercase_usernames'],
@@ -94,6 +94,7 @@ describe('SQLite', () => {
       [12, 'machine_secret_rotation'],
       [13, 'human_operators'],
       [14, 'projects'],
+      [15, 'throttles'],
     ]);
     expect(db.prepare('SELECT id FROM users WHERE lower(username) = lower(?)').pluck().all('ADMIN')).toEqual(['10']);
     expect(db.prepare('EXPLAIN QUERY PLAN SELECT id FROM users WHERE lower(username) = lower(?)').all('x')).toEqual([

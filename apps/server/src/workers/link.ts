@@ -1,3 +1,4 @@
+import type { SqliteVersion } from '../storage/sqlite/sqlite-storage.js';
 import { isMessage, type PrimaryMessage, type WorkerMessage } from './messages.js';
 
 const METRICS_TIMEOUT_MS = 5_000;
@@ -34,5 +35,20 @@ export function metricsFromPrimary(): Promise<string> {
       };
     waiting.set(id, { resolve: settle(resolve), reject: settle(reject) });
     process.send!({ tessera: 'metrics', id } satisfies WorkerMessage);
+  });
+}
+
+/**
+ * Workers on one SQLite file: each commit is told to the primary, which tells the other workers,
+ * so their caches forget within a message's trip (well under a millisecond) rather than at their
+ * next look at the file's data_version (every 100 ms, which still bounds it if a message is lost).
+ */
+export function shareCommits(version: SqliteVersion): void {
+  const told: WorkerMessage = { tessera: 'committed' };
+  version.onCommit = () => {
+    if (process.connected) process.send!(told);
+  };
+  process.on('message', (message: unknown) => {
+    if (isMessage<PrimaryMessage>(message) && message.tessera === 'committed') version.heard();
   });
 }

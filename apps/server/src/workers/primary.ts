@@ -58,7 +58,9 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
 
   cluster.on('message', (worker, message: unknown) => {
     if (!isMessage<WorkerMessage>(message)) return;
-    if (message.tessera === 'listen-failed') {
+    if (message.tessera === 'committed') {
+      for (const other of startedAt.keys()) if (other !== worker && other.isConnected()) other.send(message);
+    } else if (message.tessera === 'listen-failed') {
       fail(listenProblem(config, { name: 'Error', code: message.code, message: message.message }, firstInstance.pending));
     } else if (message.tessera === 'metrics') {
       const reply = (answer: Omit<PrimaryMessage, 'tessera' | 'id'>) => worker.send({ tessera: 'metrics', id: message.id, ...answer } satisfies PrimaryMessage);
