@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerOrgMe, ConsoleSession, requestToken } from './support/cluster.js';
-import { tally, tokenOver } from './support/listening.js';
+import { signInOver, tally, tokenOver } from './support/listening.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
+import { ADMIN_PASSWORD } from './support/test-app.js';
 
 /**
  * TESSERA_WORKERS=2 on one SQLite file, as the built server runs it: a primary and two node:cluster
@@ -98,6 +99,19 @@ describe('two workers on one SQLite file (TESSERA_WORKERS=2)', () => {
     expect(new Set(ids.map((id) => answeredBy(server).get(id))).size).toBe(2);
     // Each worker counted its own; the primary sums them for whichever worker the scrape reached.
     for (let i = 0; i < 4; i++) expect(await metric(base, 'tessera_throttled_total{gate="client"}')).toBe(20);
+  });
+
+  it('refuses the right secret on every worker once its client_id has met the limit through both', async () => {
+    const { clientId, clientSecret } = await serviceUser('guessed-across');
+    expect(tally(await times(10, (i) => tokenOver(base, clientId, `wrong-${i}`)))).toEqual({ 401: 10 });
+    // Parallel, so the attempts reach both workers, each of which counted only some of the ten.
+    expect(tally(await times(6, () => tokenOver(base, clientId, clientSecret)))).toEqual({ 429: 6 });
+  });
+
+  it('checks exactly 5 of 12 parallel wrong passwords for one user spread over the workers, and then refuses the right one', { timeout: 60_000 }, async () => {
+    // The session signed in above stays valid; only new sign-ins as admin are refused from here on.
+    expect(tally(await times(12, (i) => signInOver(base, 'admin', `wrong-password-${i}`)))).toEqual({ 401: 5, 429: 7 });
+    expect(tally(await times(4, () => signInOver(base, 'admin', ADMIN_PASSWORD)))).toEqual({ 429: 4 });
   });
 
   it('refuses a token revoked through one worker on the other within 100 ms', async () => {
