@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearerOrgMe, ConsoleSession, requestToken } from './support/cluster.js';
 import { signInOver, tally, tokenOver } from './support/listening.js';
 import { startServerProcess, type ServerProcess } from './support/server-process.js';
+import { dropDatabase, freshDatabase } from './support/pg-server.js';
 import { ADMIN_PASSWORD } from './support/test-app.js';
 
 /**
@@ -181,4 +182,31 @@ describe('workers whose primary is killed', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+describe.skipIf(!process.env.TESSERA_TEST_DATABASE_URL)('two workers on PostgreSQL (TESSERA_TEST_DATABASE_URL)', () => {
+  it('share the failure counts and a revocation, as nodes on one database do', { timeout: 60_000 }, async () => {
+    const db = await freshDatabase();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-workers-'));
+    const server = await startServerProcess(path.join(dir, 'unused.db'), { TESSERA_WORKERS: '2', TESSERA_DATABASE_URL: db.url });
+    try {
+      expect(childrenOf(server.child.pid!)).toHaveLength(2);
+      expect(tally(await times(30, (i) => tokenOver(server.base, 'svc-spread-pg', `wrong-${i}`)))).toEqual({ 401: 10, 429: 20 });
+      const { session } = await ConsoleSession.signIn(server.base);
+      const { userId } = await ok<{ userId: string }>(await session.call(server.base, 'POST', '/users/machine', { userName: 'pg-worker', name: 'pg-worker' }));
+      const { clientId, clientSecret } = await ok<{ clientId: string; clientSecret: string }>(await session.call(server.base, 'PUT', `/users/${userId}/secret`));
+      await ok(await session.call(server.base, 'POST', '/orgs/me/members', { userId, roles: ['ORG_OWNER'] }));
+      const { access_token: token } = await ok<{ access_token: string }>(await requestToken(server.base, clientId, clientSecret));
+      expect((await times(10, () => bearerOrgMe(server.base, token))).map((r) => r.status)).toEqual(Array(10).fill(200));
+      expect((await session.call(server.base, 'POST', `/users/${userId}/tokens/_revoke`, {})).status).toBe(200);
+      // PostgreSQL's change feed (LISTEN, and a 500 ms poll) tells the other worker, as it tells other nodes.
+      await expect.poll(async () => (await times(10, () => bearerOrgMe(server.base, token))).map((r) => r.status), { timeout: 1_000, interval: 20 }).toEqual(Array(10).fill(401));
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    } finally {
+      server.child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+      await dropDatabase(db.url);
+    }
+  });
 });
