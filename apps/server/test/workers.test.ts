@@ -194,13 +194,17 @@ describe.skipIf(!process.env.TESSERA_TEST_DATABASE_URL)('two workers on PostgreS
       expect(tally(await times(30, (i) => tokenOver(server.base, 'svc-spread-pg', `wrong-${i}`)))).toEqual({ 401: 10, 429: 20 });
       const { session } = await ConsoleSession.signIn(server.base);
       const { userId } = await ok<{ userId: string }>(await session.call(server.base, 'POST', '/users/machine', { userName: 'pg-worker', name: 'pg-worker' }));
-      const { clientId, clientSecret } = await ok<{ clientId: string; clientSecret: string }>(await session.call(server.base, 'PUT', `/users/${userId}/secret`));
+      const { clientId, clientSecret } = await ok<{ clientId: string; clientSecret: string }>(
+        await session.call(server.base, 'PUT', `/users/${userId}/secret`),
+      );
       await ok(await session.call(server.base, 'POST', '/orgs/me/members', { userId, roles: ['ORG_OWNER'] }));
       const { access_token: token } = await ok<{ access_token: string }>(await requestToken(server.base, clientId, clientSecret));
       expect((await times(10, () => bearerOrgMe(server.base, token))).map((r) => r.status)).toEqual(Array(10).fill(200));
       expect((await session.call(server.base, 'POST', `/users/${userId}/tokens/_revoke`, {})).status).toBe(200);
       // PostgreSQL's change feed (LISTEN, and a 500 ms poll) tells the other worker, as it tells other nodes.
-      await expect.poll(async () => (await times(10, () => bearerOrgMe(server.base, token))).map((r) => r.status), { timeout: 1_000, interval: 20 }).toEqual(Array(10).fill(401));
+      await expect
+        .poll(async () => (await times(10, () => bearerOrgMe(server.base, token))).map((r) => r.status), { timeout: 1_000, interval: 20 })
+        .toEqual(Array(10).fill(401));
       server.child.kill('SIGTERM');
       expect(await server.exited).toBe(0);
     } finally {
