@@ -22,6 +22,7 @@ const server = spawn(process.execPath, [path.resolve(import.meta.dirname, '../..
     TESSERA_DB: path.join(dir, 'tessera.db'),
     TESSERA_ADMIN_PASSWORD: 'bench-password-1',
     TESSERA_LOG_LEVEL: 'warn',
+    TESSERA_WORKERS: '1', // one process, whose RSS is read
   },
   stdio: 'ignore',
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // pnpm bench [--duration S] [--connections N] [--peer] [--against REF] [--scale] [--tokens N] [--log-level L]
 // pnpm bench --engine pg [--nodes N] [--duration S] [--connections N] [--log-level L]
+// pnpm bench --workers 1,2 [--duration S] [--connections N] [--log-level L]
 //
 // Measures Tessera's token endpoint and management API against a bare node:http baseline (and optionally
 // the oidc-provider peer) in ONE run, on loopback, bounded in time. On these noisy 2-core machines only
@@ -11,6 +12,8 @@
 // --against HEAD~1 to see what the last change cost.
 // --engine pg compares Tessera on SQLite, on PostgreSQL with one node and with N nodes (default 2) on
 // the same database, in one run (lib/engines.mjs).
+// --workers 1,2 measures Tessera with each number of node:cluster workers (TESSERA_WORKERS) in one run
+// (lib/workers.mjs); every other load runs one process (TESSERA_WORKERS=1).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +26,7 @@ import { startPeer } from './lib/peer.mjs';
 import { describeCeiling, printTable, printTargets, ratio, target } from './lib/report.mjs';
 import { Running, freePort, startBaseline } from './lib/processes.mjs';
 import { runScale } from './lib/scale.mjs';
+import { compareWorkers } from './lib/workers.mjs';
 import { apiRequest, fetchToken, provisionClient, provisionRotatedClient, signIn, startTessera, tokenRequest } from './lib/tessera.mjs';
 
 const { values: opts } = parseArgs({
@@ -36,6 +40,7 @@ const { values: opts } = parseArgs({
     engine: { type: 'string', default: 'sqlite' },
     nodes: { type: 'string' },
     against: { type: 'string' },
+    workers: { type: 'string' },
   },
 });
 const usage = (problem) => {
@@ -46,6 +51,10 @@ if (!['sqlite', 'pg'].includes(opts.engine)) usage('--engine is sqlite (the defa
 if (opts.nodes !== undefined && opts.engine !== 'pg') usage('--nodes goes with --engine pg');
 if (opts.against !== undefined && (opts.scale || opts.engine === 'pg')) usage('--against goes with the throughput run: leave out --scale and --engine pg');
 if (opts.engine === 'pg' && (opts.peer || opts.scale)) usage('--peer and --scale measure SQLite only: leave out --engine pg');
+if (opts.workers !== undefined && (opts.scale || opts.peer || opts.against || opts.engine === 'pg'))
+  usage('--workers runs alone: leave out --scale, --peer, --against and --engine pg');
+const workerCounts = (opts.workers ?? '').split(',').filter(Boolean).map(Number);
+if (workerCounts.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) usage('--workers is a list of whole numbers from 1 to 16, e.g. 1,2');
 const nodes = Number(opts.nodes ?? 2);
 if (!Number.isInteger(nodes) || nodes < 1 || nodes > 8) usage('--nodes is a whole number from 1 to 8');
 const duration = Math.min(120, Math.max(1, Number(opts.duration)));
@@ -73,6 +82,7 @@ async function main() {
   );
   console.log('Only ratios within this one run mean anything on a noisy 2-core machine.\n');
   if (opts.engine === 'pg') return engines();
+  if (workerCounts.length) return workers();
   return opts.scale ? scale() : throughput();
 }
 
@@ -93,6 +103,23 @@ async function engines() {
   const failed = rows.filter((r) => r.non2xx + r.errors > 0);
   if (failed.length) console.log(`\nWARNING: non-2xx or errors in: ${failed.map((r) => r.name).join(', ')}`);
   console.log(JSON.stringify({ kind: 'engines', connections, duration, nodes, cores: os.cpus().length, rows }));
+}
+
+async function workers() {
+  const rows = await compareWorkers({ counts: workerCounts, tmp, load, env: tesseraEnv, running });
+  const first = (name) => rows.find((r) => r.name.startsWith(name) && r.workers === workerCounts[0]);
+  for (const r of rows) r.ratio = ratio(r.req_s, first(r.name.split(',')[0])?.req_s);
+  printTable(rows);
+  console.log(`x baseline here: req/s against the same load with ${workerCounts[0]} worker(s); rss: all the processes together.`);
+  const two = (name) => rows.find((r) => r.name.startsWith(name) && r.workers === 2);
+  if (workerCounts.includes(1) && two('token (opaque)')) {
+    const t = two('token (opaque)');
+    printTargets([target('opaque token endpoint, 2 workers / 1', t.ratio, '>=', 1.6)]);
+    console.log(`The load generator used ${t.generator_cpu_pct}% of a core during the 2-worker token load, of the machine's ${os.cpus().length * 100}%.`);
+  }
+  const failed = rows.filter((r) => r.non2xx + r.errors > 0);
+  if (failed.length) console.log(`\nWARNING: non-2xx or errors in: ${failed.map((r) => r.name).join(', ')}`);
+  console.log(JSON.stringify({ kind: 'workers', connections, duration, cores: os.cpus().length, rows }));
 }
 
 async function throughput() {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { corsOriginsSchema } from './http/cors.js';
@@ -34,6 +35,7 @@ const envSchema = z.object({
   TESSERA_MASTER_KEY: z.string().optional(),
   TESSERA_MASTER_KEY_FILE: z.string().optional(),
   TESSERA_METRICS_TOKEN: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -hex 32)').max(1024).optional(),
+  TESSERA_WORKERS: positiveInt.max(256).optional(),
 });
 
 /**
@@ -96,6 +98,8 @@ export interface Config {
   masterKey: MasterKey | undefined;
   /** The Bearer token /metrics asks for; none: there is no /metrics. */
   metricsToken: string | undefined;
+  /** Processes serving the port (node:cluster workers); 1: this process serves it alone. */
+  workers: number;
 }
 
 export class ConfigError extends Error {
@@ -138,5 +142,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TESSERA_TRUST_PROXY,
     masterKey: master.key,
     metricsToken: e.TESSERA_METRICS_TOKEN,
+    workers: e.TESSERA_WORKERS ?? os.availableParallelism(),
   };
 }

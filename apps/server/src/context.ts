@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import type { Config } from './config.js';
 import { NO_METRICS, PrometheusMetrics, type Metrics } from './http/metrics.js';
 import type { AccessTokenVerifier } from './domain/access-token.js';
@@ -73,8 +74,10 @@ export async function createContext(config: Config, storage: Storage, logger: Lo
   });
   const sessionStore = new DbSessionStore(storage, config.sessionIdleMs);
   const fifteenMinutes = 15 * 60_000;
-  // One process (SQLite) counts in memory; nodes sharing PostgreSQL count in its throttles table.
-  const gate = (namespace: string, limits: AttemptLimits) => (storage.engine === 'pg' ? new SharedGate(storage, namespace, limits) : new MemoryGate(limits));
+  // One process (SQLite) counts in memory; processes sharing the database (PostgreSQL's nodes, the
+  // cluster workers of TESSERA_WORKERS) count in its throttles table.
+  const shared = storage.engine === 'pg' || cluster.isWorker;
+  const gate = (namespace: string, limits: AttemptLimits) => (shared ? new SharedGate(storage, namespace, limits) : new MemoryGate(limits));
   const loginGate = gate('signin', { pair: 5, address: 50, windowMs: fifteenMinutes, maxKeys: 50_000 });
   const clientAuthGate = gate('client', { pair: 10, address: 100, windowMs: fifteenMinutes, maxKeys: 20_000 });
   await fillKeyJwks(storage);

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
@@ -12,6 +13,13 @@ describe('loadConfig', () => {
     expect(c.adminUsername).toBe('admin');
     expect(c.adminPassword).toBeUndefined();
     expect(c.accessTokenLifetimeSeconds).toBe(43200);
+    expect(c.workers).toBe(os.availableParallelism());
+  });
+
+  it('takes TESSERA_WORKERS as a whole number from 1, and says so for anything else', () => {
+    expect(loadConfig({ TESSERA_WORKERS: '1' }).workers).toBe(1);
+    expect(loadConfig({ TESSERA_WORKERS: '4' }).workers).toBe(4);
+    for (const bad of ['0', '-1', '1.5', 'all', '1000']) expect(() => loadConfig({ TESSERA_WORKERS: bad })).toThrow(/TESSERA_WORKERS: /);
   });
 
   it('derives the issuer from PORT and strips a trailing slash from TESSERA_ISSUER', () => {

@@ -32,9 +32,9 @@ async function occupiedPort(): Promise<number> {
 }
 
 /** The built server on a port that is taken: how it ends, and what it wrote where. */
-async function startOnBusyPort(dbFile: string, port: number) {
+async function startOnBusyPort(dbFile: string, port: number, workers: string) {
   const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', TESSERA_DB: dbFile, TESSERA_LOG_LEVEL: 'info', ...GENERATED },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', TESSERA_DB: dbFile, TESSERA_LOG_LEVEL: 'info', TESSERA_WORKERS: workers, ...GENERATED },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -48,30 +48,35 @@ async function startOnBusyPort(dbFile: string, port: number) {
 const passwordIn = (text: string) => /Password: ([A-Za-z0-9]{24}) /.exec(text)?.[1];
 
 describe('first start', () => {
-  it('creates the administrator only once it serves: a start on a port in use leaves the next start to do it', { timeout: 60_000 }, async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-first-'));
-    const dbFile = path.join(dir, 'tessera.db');
-    const failed = await startOnBusyPort(dbFile, await occupiedPort());
-    expect(failed.code).toBe(1);
-    const db = new Database(dbFile, { readonly: true });
-    expect(db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(0);
-    expect(db.prepare('SELECT count(*) FROM orgs').pluck().get()).toBe(0);
-    db.close();
-    expect(passwordIn(failed.stdout + failed.stderr)).toBeUndefined();
-    expect(failed.stderr).toMatch(/127\.0\.0\.1:\d+ is already in use/);
+  // One process, and a primary with two workers (the administrator waits for the first worker to listen).
+  it.each(['1', '2'])(
+    'creates the administrator only once it serves: a start on a port in use leaves the next start to do it (TESSERA_WORKERS=%s)',
+    { timeout: 60_000 },
+    async (workers) => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-first-'));
+      const dbFile = path.join(dir, 'tessera.db');
+      const failed = await startOnBusyPort(dbFile, await occupiedPort(), workers);
+      expect(failed.code).toBe(1);
+      const db = new Database(dbFile, { readonly: true });
+      expect(db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(0);
+      expect(db.prepare('SELECT count(*) FROM orgs').pluck().get()).toBe(0);
+      db.close();
+      expect(passwordIn(failed.stdout + failed.stderr)).toBeUndefined();
+      expect(failed.stderr).toMatch(/127\.0\.0\.1:\d+ is already in use/);
 
-    server = await startServerProcess(dbFile, GENERATED);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(server.stderr()).toContain('First start: created organization "Tessera" and its administrator.');
-    const password = passwordIn(server.stderr());
-    expect(password).toBeDefined();
-    const res = await fetch(`${server.base}/api/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password }),
-    });
-    expect(res.status).toBe(200);
-  });
+      server = await startServerProcess(dbFile, { ...GENERATED, TESSERA_WORKERS: workers });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(server.stderr()).toContain('First start: created organization "Tessera" and its administrator.');
+      const password = passwordIn(server.stderr());
+      expect(password).toBeDefined();
+      const res = await fetch(`${server.base}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password }),
+      });
+      expect(res.status).toBe(200);
+    },
+  );
 
   it('prints the banner on stderr: stdout carries JSON log lines only, never the password', { timeout: 60_000 }, async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-banner-'));

@@ -40,6 +40,7 @@ describe("choosing each engine's files", () => {
       [12, 'machine_secret_rotation'],
       [13, 'human_operators'],
       [14, 'projects'],
+      [15, 'throttles'],
     ]);
     expect(sqlite.every((m) => m.file.endsWith('.sqlite.sql') || m.file === '011_machine_key_jwks.sql')).toBe(true);
     expect(loadMigrations('pg').map((m) => [m.version, m.name, m.file])).toEqual([
@@ -83,7 +84,7 @@ describe('SQLite', () => {
     old.close();
 
     const db = openDatabase(file);
-    expect(migrate(db)).toEqual([8, 9, 10, 11, 12, 13, 14]);
+    expect(migrate(db)).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
     expect(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').raw().all()).toEqual([
       ...RECORDED_BEFORE,
       [8, 'lowercase_usernames'],
@@ -93,6 +94,7 @@ describe('SQLite', () => {
       [12, 'machine_secret_rotation'],
       [13, 'human_operators'],
       [14, 'projects'],
+      [15, 'throttles'],
     ]);
     expect(db.prepare('SELECT id FROM users WHERE lower(username) = lower(?)').pluck().all('ADMIN')).toEqual(['10']);
     expect(db.prepare('EXPLAIN QUERY PLAN SELECT id FROM users WHERE lower(username) = lower(?)').all('x')).toEqual([

@@ -20,6 +20,8 @@ export async function startTessera(dir, { port, password, extraEnv = {}, nodeArg
       TESSERA_DB: path.join(dir, 'tessera.db'),
       TESSERA_ADMIN_PASSWORD: password,
       TESSERA_LOG_LEVEL: 'warn',
+      // One process unless a load asks for workers (--workers): CPU per request is read from one pid.
+      TESSERA_WORKERS: '1',
       ...extraEnv,
     },
     readyUrl: `${base}/healthz`,

@@ -1,6 +1,8 @@
+import cluster from 'node:cluster';
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { metricsFromPrimary } from '../workers/link.js';
 import type { StorageFailure } from '../storage/port.js';
 
 /** Why a client authentication failed: unknown and wrong are one answer to the client, two figures here. */
@@ -114,6 +116,12 @@ export class PrometheusMetrics implements Metrics {
     this.#databaseErrors.inc({ kind: 'unavailable' }, 0);
     this.#databaseErrors.inc({ kind: 'statement' }, 0);
     collectDefaultMetrics({ register: this.registry, prefix: 'tessera_' });
+    // A cluster worker's figures are read by the primary, which sums them over the workers.
+    // (Constructing an AggregatorRegistry is what makes a worker answer the primary's requests.)
+    if (cluster.isWorker) {
+      new AggregatorRegistry();
+      AggregatorRegistry.setRegistries([this.registry]);
+    }
   }
 
   tokenIssued(type: 'bearer' | 'jwt', grant: string): void {
@@ -154,7 +162,14 @@ export function metricsEndpoint(metrics: PrometheusMetrics, token: string): (req
       res.end('metrics need the Bearer token set in TESSERA_METRICS_TOKEN\n');
       return;
     }
-    const body = await metrics.registry.metrics();
+    let body: string;
+    try {
+      body = cluster.isWorker ? await metricsFromPrimary() : await metrics.registry.metrics();
+    } catch {
+      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', 'Retry-After': '1' });
+      res.end('the metrics could not be gathered; try again\n');
+      return;
+    }
     res.writeHead(200, { 'Content-Type': metrics.registry.contentType, 'Cache-Control': 'no-store' });
     res.end(body);
   };

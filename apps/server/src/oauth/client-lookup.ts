@@ -90,13 +90,19 @@ function clientOf(first: Found, rows: Found[]): ClientRow {
   return Object.assign(first, { secrets });
 }
 
-/** SQLite: one statement per lookup (it runs in this process; nothing to save by batching). SQLite checks the type in the same index walk either way. */
+/**
+ * SQLite: one statement per lookup (it runs in this process; nothing to save by batching). SQLite checks the type in the same index walk either way.
+ * The throttle's counts ride along only when the workers share them (TESSERA_WORKERS); one process keeps them in memory.
+ */
 function sqliteRead(storage: Storage): Read {
-  const lookup = `SELECT ${COLUMNS},
-            CASE WHEN lower(u.username) = lower(?) AND u.type = 'machine' THEN 1 ELSE 0 END AS found, NULL AS carried
+  const lookup = (carried: string) => `SELECT ${COLUMNS},
+            CASE WHEN lower(u.username) = lower(?) AND u.type = 'machine' THEN 1 ELSE 0 END AS found, ${carried} AS carried
      FROM users u ${JOINS}
      WHERE u.rowid = coalesce((SELECT rowid FROM users WHERE lower(username) = lower(?) AND type = 'machine'), ?)`;
-  return (name, _column, decoy) => storage.all<Found>(lookup, [name, name, decoy]);
+  const alone = lookup('NULL');
+  const counted = lookup(countsColumn('sqlite', '?', '?', '?'));
+  return (name, column, decoy) =>
+    column ? storage.all<Found>(counted, [name, column.pair, column.address, column.since, name, decoy]) : storage.all<Found>(alone, [name, name, decoy]);
 }
 
 /**
@@ -115,7 +121,7 @@ function batchedRead(storage: Storage): Read {
       const rows = Array.from({ length: size }, (_, i) => `(?::text, ?::text, ?::text, ?::bigint, ${i})`).join(', ');
       text = `SELECT q.n, ${COLUMNS},
               CASE WHEN lower(u.username) = lower(q.name) AND u.type = 'machine' THEN 1 ELSE 0 END AS found,
-              ${countsColumn('q.pair', 'q.address', 'q.since')} AS carried
+              ${countsColumn('pg', 'q.pair', 'q.address', 'q.since')} AS carried
        FROM (VALUES ${rows}) AS q(name, pair, address, since, n)
        JOIN users u ON u.id = coalesce((SELECT id FROM users WHERE lower(username) = lower(q.name) AND type = 'machine'),
                                         (SELECT id FROM users WHERE id = ? AND type = 'machine'))

@@ -1,4 +1,4 @@
-import type { Storage } from '../storage/port.js';
+import type { Engine, Params, Storage } from '../storage/port.js';
 import { FailureLimiter } from './failure-limiter.js';
 
 /**
@@ -33,9 +33,10 @@ export interface CheckColumn {
   since: number;
 }
 
-/** A scalar subquery: the live counts under two keys as JSON text, [[key, count, window_end], ...], or null. */
-export function countsColumn(pair: string, address: string, since: string): string {
-  return `(SELECT json_agg(json_build_array(key, count, window_end))::text FROM throttles WHERE key IN (${pair}, ${address}) AND window_end > ${since})`;
+/** A scalar subquery: the live counts under two keys as JSON text, [[key, count, window_end], ...], or null (or [] on SQLite). */
+export function countsColumn(engine: Engine, pair: string, address: string, since: string): string {
+  const rows = engine === 'pg' ? 'json_agg(json_build_array(key, count, window_end))::text' : 'json_group_array(json_array(key, count, window_end))';
+  return `(SELECT ${rows} FROM throttles WHERE key IN (${pair}, ${address}) AND window_end > ${since})`;
 }
 
 /** A read that was given a CheckColumn: its own result, and the column's value (undefined if no row came back). */
@@ -73,7 +74,7 @@ export interface AttemptGate {
 }
 
 /**
- * One process's gate (SQLite, which one process serves): sliding windows in memory. The check and
+ * One process's gate (SQLite served by one process): sliding windows in memory. The check and
  * the count run in one synchronous turn; enter() has no await before it has counted.
  */
 export class MemoryGate implements AttemptGate {
@@ -137,8 +138,8 @@ const PRUNE_MS = 5 * 60_000;
 const MEMO_MAX = 10_000;
 
 /**
- * Several nodes' gate (PostgreSQL): the counts live in the `throttles` table, so a guesser spread
- * over the nodes meets the same limits as on one. One statement counts both keys; its row locks
+ * Several processes' gate (PostgreSQL's nodes, or the workers sharing one SQLite file): the counts
+ * live in the `throttles` table, so a guesser spread over the processes meets the same limits as on one. One statement counts both keys; its row locks
  * make concurrent attempts take numbers one after another, so exactly the limit is checked. The
  * window is fixed (it starts at a key's first counted attempt), not sliding as in memory. A refused
  * attempt gives its counts back, so only checked attempts count, as in memory; the node remembers
@@ -174,12 +175,17 @@ export class SharedGate implements AttemptGate {
       return Math.max(1, Math.ceil((until - now) / 1000));
     }
     return {
-      // One round trip: the address's count given back, the pair's row gone.
       succeeded: async () => {
-        await this.storage.run('WITH back AS (UPDATE throttles SET count = count - 1 WHERE key = ? AND count > 0) DELETE FROM throttles WHERE key = ?', [
-          keys.address,
-          keys.pair,
-        ]);
+        if (this.storage.engine === 'pg') {
+          // One round trip: the address's count given back, the pair's row gone.
+          await this.storage.run('WITH back AS (UPDATE throttles SET count = count - 1 WHERE key = ? AND count > 0) DELETE FROM throttles WHERE key = ?', [
+            keys.address,
+            keys.pair,
+          ]);
+        } else {
+          await this.#giveBack([keys.address]);
+          await this.storage.run('DELETE FROM throttles WHERE key = ?', [keys.pair]);
+        }
       },
       withdraw: () => this.#giveBack([keys.pair, keys.address]),
     };
@@ -194,7 +200,7 @@ export class SharedGate implements AttemptGate {
     const carried = await read({ pair: keys.pair, address: keys.address, since: now });
     const column =
       carried.column === undefined
-        ? (await this.storage.one<{ c: string | null }>(`SELECT ${countsColumn('?', '?', '?')} AS c`, [keys.pair, keys.address, now]))?.c
+        ? (await this.storage.one<{ c: string | null }>(`SELECT ${countsColumn(this.storage.engine, '?', '?', '?')} AS c`, [keys.pair, keys.address, now]))?.c
         : carried.column;
     const rows = column ? (JSON.parse(column) as [key: string, count: number, windowEnd: number][]) : [];
     if (rows.some(([key]) => key === keys.pair)) this.#remember(this.#counted, keys.pair, 1);
@@ -238,7 +244,7 @@ export class SharedGate implements AttemptGate {
   /** One more attempt under each key, atomically per row; a window past its end starts again at 1. */
   #count(keys: string[], now: number): Promise<{ key: string; count: number; window_end: number }[]> {
     const end = now + this.limits.windowMs;
-    return this.storage.all(
+    return this.#write(
       `INSERT INTO throttles (key, count, window_end) VALUES ${keys.map(() => '(?, 1, ?)').join(', ')}
        ON CONFLICT (key) DO UPDATE SET
          count = CASE WHEN throttles.window_end <= ? THEN 1 ELSE throttles.count + 1 END,
@@ -246,6 +252,11 @@ export class SharedGate implements AttemptGate {
        RETURNING key, count, window_end`,
       [...keys.flatMap((k) => [k, end]), now, now],
     );
+  }
+
+  /** A write that returns rows: a plain statement on PostgreSQL; SQLite's plain reads go to a read-only connection. */
+  #write<T>(text: string, params: Params): Promise<T[]> {
+    return this.storage.engine === 'pg' ? this.storage.all<T>(text, params) : this.storage.command((tx) => tx.all<T>(text, params));
   }
 
   async #giveBack(keys: string[]): Promise<void> {

@@ -41,6 +41,8 @@ export async function startServerProcess(dbFile: string, env: Record<string, str
       TESSERA_DB: dbFile,
       TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD,
       TESSERA_LOG_LEVEL: 'warn',
+      // One process unless a test asks for workers (workers.test.ts): the cores here are the tests'.
+      TESSERA_WORKERS: '1',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -139,7 +139,16 @@ export class SqliteVersion implements ChangeVersion {
     this.#lastExternal = this.#external.get();
   }
 
+  /** Told after each command through this process ends (a cluster worker tells the others). */
+  onCommit: () => void = () => {};
+
   bump(): void {
+    this.#version++;
+    this.onCommit();
+  }
+
+  /** Another process said it committed: forget now rather than at the next poll. */
+  heard(): void {
     this.#version++;
   }
 
