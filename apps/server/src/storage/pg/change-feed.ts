@@ -92,9 +92,12 @@ export class PgChangeFeed implements ChangeVersion {
     while (this.#ahead.delete(this.#known + 1)) this.#known++;
   }
 
-  /** The counter as read: if it is not where the commits reflected so far put it, one was missed. */
+  /**
+   * The counter as read: if it is beyond where the commits reflected so far put it, one was missed. A
+   * read below it was answered before a commit that has been reflected since: it tells nothing new.
+   */
   #read(v: number): void {
-    if (v === this.#known) return;
+    if (v <= this.#known) return;
     this.#version++;
     this.#known = v;
     for (const a of this.#ahead) if (a <= v) this.#ahead.delete(a);
