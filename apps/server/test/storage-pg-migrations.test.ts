@@ -41,6 +41,7 @@ describe("choosing each engine's files", () => {
       [13, 'human_operators'],
       [14, 'projects'],
       [15, 'throttles'],
+      [16, 'user_counts'],
     ]);
     expect(sqlite.every((m) => m.file.endsWith('.sqlite.sql') || m.file === '011_machine_key_jwks.sql')).toBe(true);
     expect(loadMigrations('pg').map((m) => [m.version, m.name, m.file])).toEqual([
@@ -51,6 +52,7 @@ describe("choosing each engine's files", () => {
       [12, 'machine_secret_rotation', '012_machine_secret_rotation.pg.sql'],
       [13, 'human_operators', '013_human_operators.pg.sql'],
       [14, 'projects', '014_projects.pg.sql'],
+      [16, 'user_counts', '016_user_counts.pg.sql'],
     ]);
   });
 });
@@ -84,7 +86,7 @@ describe('SQLite', () => {
     old.close();
 
     const db = openDatabase(file);
-    expect(migrate(db)).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
+    expect(migrate(db)).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16]);
     expect(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').raw().all()).toEqual([
       ...RECORDED_BEFORE,
       [8, 'lowercase_usernames'],
@@ -95,8 +97,11 @@ describe('SQLite', () => {
       [13, 'human_operators'],
       [14, 'projects'],
       [15, 'throttles'],
+      [16, 'user_counts'],
     ]);
     expect(db.prepare('SELECT id FROM users WHERE lower(username) = lower(?)').pluck().all('ADMIN')).toEqual(['10']);
+    // The users already there are counted (016), and the triggers keep counting from then on.
+    expect(db.prepare('SELECT org_id, type, state, n FROM user_counts').raw().all()).toEqual([['1', 'human', 'USER_STATE_ACTIVE', 1]]);
     expect(db.prepare('EXPLAIN QUERY PLAN SELECT id FROM users WHERE lower(username) = lower(?)').all('x')).toEqual([
       expect.objectContaining({ detail: 'SEARCH users USING INDEX users_username_lower (<expr>=?)' }),
     ]);

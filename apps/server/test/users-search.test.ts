@@ -79,11 +79,11 @@ function consoleQuery(term: string, method: TextQueryMethod, offset: number, lim
   });
 }
 
-/** The same search written the slow, obvious way. */
+/** The same search written the slow, obvious way. Ties keep the order of insertion, in the sort's direction. */
 function expected(seeds: Seed[], org: string, term: string, method: TextQueryMethod, asc: boolean) {
   return seeds
     .filter((u) => u.org === org && u.type === 'machine' && (contains(u.username, term, method) || contains(u.displayName, term, method)))
-    .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt === asc ? -1 : 1));
+    .sort((a, b) => ((a.createdAt === b.createdAt ? Number(a.id) < Number(b.id) : a.createdAt < b.createdAt) === asc ? -1 : 1));
 }
 
 describe('user search', () => {
