@@ -56,20 +56,27 @@ type Walked = { k: Key; s: string }[];
 
 const order = (p: Plan) => `${p.sort} ${p.asc ? 'ASC' : 'DESC'}, ${p.key} ${p.asc ? 'ASC' : 'DESC'}`;
 
-/** The filter, and past the cursor when there is one: a row value comparison the index serves as a range. */
-function where(p: Plan): { sql: string; args: unknown[] } {
-  if (!p.after) return { sql: p.filter.where, args: p.filter.args };
-  return { sql: `${p.filter.where} AND (${p.sort}, ${p.key}) ${p.asc ? '>' : '<'} (?, ?)`, args: [...p.filter.args, p.after.s, p.after.k] };
-}
-
+/**
+ * The page's rows from the start, or past the cursor in two seeks: the rest of the cursor's tie (its sort
+ * value, the keys beyond it), then the values beyond it. Each is a range of one index on both engines;
+ * a single condition (a row value, or "value beyond, or equal and key beyond") is not, and a state, with
+ * a million users in one tie, would be walked from its start.
+ */
 async function walk(sql: Sql, p: Plan, from: string, fromArgs: unknown[] = []): Promise<Walked> {
-  const w = where(p);
-  return sql.all<{ k: Key; s: string }>(`SELECT ${p.key} AS k, ${p.sort} AS s FROM ${from} WHERE ${w.sql} ORDER BY ${order(p)} LIMIT ? OFFSET ?`, [
-    ...fromArgs,
-    ...w.args,
-    p.limit + 1,
-    p.offset,
-  ]);
+  const read = (condition: string, args: unknown[], limit: number, offset = 0) =>
+    sql.all<{ k: Key; s: string }>(`SELECT ${p.key} AS k, ${p.sort} AS s FROM ${from} WHERE ${p.filter.where}${condition} ORDER BY ${order(p)} LIMIT ? OFFSET ?`, [
+      ...fromArgs,
+      ...p.filter.args,
+      ...args,
+      limit,
+      offset,
+    ]);
+  if (!p.after) return read('', [], p.limit + 1, p.offset);
+  const op = p.asc ? '>' : '<';
+  const wanted = p.offset + p.limit + 1;
+  const ties = await read(` AND ${p.sort} = ? AND ${p.key} ${op} ?`, [p.after.s, p.after.k], wanted);
+  const beyond = ties.length < wanted ? await read(` AND ${p.sort} ${op} ?`, [p.after.s], wanted - ties.length) : [];
+  return [...ties, ...beyond].slice(p.offset);
 }
 
 /** Few hits (SQLite's FTS5): look each one up; the page and the count each read at most SELECTIVE_HITS rows. */
