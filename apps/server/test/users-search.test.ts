@@ -194,7 +194,15 @@ describe('user search', () => {
   });
 
   it('seeks an index for every page, first or past a cursor, by each sorting column and state: no scan, no sort of the organization', async () => {
-    insert(Array.from({ length: 30 }, (_, i) => ({ org: '1', type: 'machine' as const, username: `seek-${i}`, displayName: `Seek ${i % 4}`, createdAt: `2024-04-01T00:00:0${i % 3}.000Z` })));
+    insert(
+      Array.from({ length: 30 }, (_, i) => ({
+        org: '1',
+        type: 'machine' as const,
+        username: `seek-${i}`,
+        displayName: `Seek ${i % 4}`,
+        createdAt: `2024-04-01T00:00:0${i % 3}.000Z`,
+      })),
+    );
     const statements: [string, unknown[]][] = [];
     const recording = new Proxy(store, {
       get: (target, name, receiver) =>
@@ -217,19 +225,36 @@ describe('user search', () => {
         }
       }
     }
-    const plans = statements.map(([text, params]) => [text, (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...params) as { detail: string }[]).map((p) => p.detail)]);
+    const plans = statements.map(([text, params]) => ({
+      text,
+      details: (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...params) as { detail: string }[]).map((p) => p.detail),
+    }));
     expect(plans.length).toBeGreaterThan(60);
-    for (const [text, details] of plans) {
+    for (const { text, details } of plans) {
       expect({ text, details }).toEqual({ text, details: expect.not.arrayContaining([expect.stringMatching(/^SCAN u\b|TEMP B-TREE FOR ORDER BY/)]) });
       // Past a cursor, the index is entered at the cursor (a range in its search), not walked from its start.
-      if (/ [<>] \? ORDER BY /.test(text)) expect({ text, details }).toEqual({ text, details: [expect.stringMatching(/^SEARCH u .*\b(username|display_name|state|created_at|rowid)[<>=]\?\)$/)] });
+      if (/ [<>] \? ORDER BY /.test(text))
+        expect({ text, details }).toEqual({ text, details: [expect.stringMatching(/^SEARCH u .*\b(username|display_name|state|created_at|rowid)[<>=]\?\)$/)] });
     }
   });
 
   it('counts a broad text search up to 10,000 and says so, and counts type and state totals exactly from user_counts', async () => {
-    db.prepare("INSERT INTO orgs (id, name, primary_domain, state, sequence, created_at, changed_at) VALUES ('3', 'Three', 'three.localhost', 'ORG_STATE_ACTIVE', 1, 'x', 'x')").run();
-    insert(Array.from({ length: COUNT_CAP + 50 }, (_, i) => ({ org: '3', type: 'machine' as const, username: `capped-${String(i).padStart(5, '0')}`, displayName: 'Many', createdAt: '2024-05-01T00:00:00.000Z' })));
-    const contains = (userName: string) => ({ query: { limit: 20 }, queries: [{ userNameQuery: { userName, method: 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE' as const } }] });
+    db.prepare(
+      "INSERT INTO orgs (id, name, primary_domain, state, sequence, created_at, changed_at) VALUES ('3', 'Three', 'three.localhost', 'ORG_STATE_ACTIVE', 1, 'x', 'x')",
+    ).run();
+    insert(
+      Array.from({ length: COUNT_CAP + 50 }, (_, i) => ({
+        org: '3',
+        type: 'machine' as const,
+        username: `capped-${String(i).padStart(5, '0')}`,
+        displayName: 'Many',
+        createdAt: '2024-05-01T00:00:00.000Z',
+      })),
+    );
+    const contains = (userName: string) => ({
+      query: { limit: 20 },
+      queries: [{ userNameQuery: { userName, method: 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE' as const } }],
+    });
     const broad = await searchUsers(store, '3', contains('capped'));
     expect([broad.details.totalResult, broad.details.totalResultCapped, broad.result.length]).toEqual([String(COUNT_CAP), true, 20]);
     const narrow = await searchUsers(store, '3', contains('capped-0004'));

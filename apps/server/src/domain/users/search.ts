@@ -64,13 +64,10 @@ const order = (p: Plan) => `${p.sort} ${p.asc ? 'ASC' : 'DESC'}, ${p.key} ${p.as
  */
 async function walk(sql: Sql, p: Plan, from: string, fromArgs: unknown[] = []): Promise<Walked> {
   const read = (condition: string, args: unknown[], limit: number, offset = 0) =>
-    sql.all<{ k: Key; s: string }>(`SELECT ${p.key} AS k, ${p.sort} AS s FROM ${from} WHERE ${p.filter.where}${condition} ORDER BY ${order(p)} LIMIT ? OFFSET ?`, [
-      ...fromArgs,
-      ...p.filter.args,
-      ...args,
-      limit,
-      offset,
-    ]);
+    sql.all<{ k: Key; s: string }>(
+      `SELECT ${p.key} AS k, ${p.sort} AS s FROM ${from} WHERE ${p.filter.where}${condition} ORDER BY ${order(p)} LIMIT ? OFFSET ?`,
+      [...fromArgs, ...p.filter.args, ...args, limit, offset],
+    );
   if (!p.after) return read('', [], p.limit + 1, p.offset);
   const op = p.asc ? '>' : '<';
   const wanted = p.offset + p.limit + 1;
@@ -79,13 +76,20 @@ async function walk(sql: Sql, p: Plan, from: string, fromArgs: unknown[] = []): 
   return [...ties, ...beyond].slice(p.offset);
 }
 
+/** A page's rows, and the size of the whole result. */
+interface Found {
+  walked: Walked;
+  total: number;
+  capped: boolean;
+}
+
 /** Few hits (SQLite's FTS5): look each one up; the page and the count each read at most SELECTIVE_HITS rows. */
-async function viaFullText(sql: Sql, p: Plan, ids: string[]): Promise<{ walked: Walked; total: number }> {
+async function viaFullText(sql: Sql, p: Plan, ids: string[]): Promise<Found> {
   const hits = 'json_each(?) j CROSS JOIN users u ON u.id = j.value';
   const json = JSON.stringify(ids);
   const walked = await walk(sql, p, hits, [json]);
   const total = await sql.one<{ n: number }>(`SELECT count(*) AS n FROM ${hits} WHERE ${p.filter.where}`, [json, ...p.filter.args]);
-  return { walked, total: Number(total!.n) };
+  return { walked, total: Number(total!.n), capped: false };
 }
 
 /** The types and states a search accepts, when those are all it asks for; undefined when it asks for text. */
@@ -105,7 +109,7 @@ function typesAndStates(queries: UserQuery[]): { types: string[]; states: string
  * filters by type and state only, so a million users cost one row per state to count; counted up to
  * COUNT_CAP matches otherwise.
  */
-async function countUsers(sql: Sql, orgId: string, queries: UserQuery[], p: Plan): Promise<{ total: number; capped: boolean }> {
+async function countUsers(sql: Sql, orgId: string, queries: UserQuery[], p: Plan): Promise<Omit<Found, 'walked'>> {
   const kept = typesAndStates(queries);
   if (kept) {
     const { types, states } = kept;
@@ -161,27 +165,19 @@ export async function searchUsers(sql: Sql, orgId: string, req: ListUsersQuery):
     ...(req.query?.cursor === undefined ? {} : { after: readCursor(req.query.cursor, sql.engine, sortingColumn, asc) }),
   };
   const hits = plan.filter.fts === undefined ? undefined : await fullTextHits(sql, plan.filter.fts);
-  let walked: Walked;
-  let count: { total: number; capped: boolean };
-  if (hits) {
-    const found = await viaFullText(sql, plan, hits);
-    walked = found.walked;
-    count = { total: found.total, capped: false };
-  } else {
-    walked = await walk(sql, plan, 'users u');
-    count = await countUsers(sql, orgId, queries, plan);
-  }
+  const { walked, total, capped } = hits
+    ? await viaFullText(sql, plan, hits)
+    : { walked: await walk(sql, plan, 'users u'), ...(await countUsers(sql, orgId, queries, plan)) };
   const page = walked.slice(0, plan.limit);
   const last = page.at(-1);
+  const users = await loadRows(
+    sql,
+    page.map((r) => r.k),
+  );
   return {
-    details: { totalResult: String(count.total), ...(count.capped ? { totalResultCapped: true } : {}), viewTimestamp: new Date().toISOString() },
+    details: { totalResult: String(total), ...(capped ? { totalResultCapped: true } : {}), viewTimestamp: new Date().toISOString() },
     sortingColumn,
-    result: (
-      await loadRows(
-        sql,
-        page.map((r) => r.k),
-      )
-    ).map(toUserView),
+    result: users.map(toUserView),
     ...(walked.length > plan.limit && last ? { nextCursor: writeCursor({ c: sortingColumn, a: asc, s: last.s, k: last.k }) } : {}),
   };
 }
