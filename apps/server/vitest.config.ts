@@ -69,6 +69,7 @@ const onBothEngines = [
   'test/tokens-storage.test.ts',
   'test/users-changes.test.ts',
   'test/users-core.test.ts',
+  'test/users-search-paging.test.ts',
   'test/users-update.test.ts',
   'test/users-search-unicode.test.ts',
   'test/bad-input-management.test.ts',

@@ -41,6 +41,7 @@ describe("choosing each engine's files", () => {
       [13, 'human_operators'],
       [14, 'projects'],
       [15, 'throttles'],
+      [16, 'user_counts'],
     ]);
     expect(sqlite.every((m) => m.file.endsWith('.sqlite.sql') || m.file === '011_machine_key_jwks.sql')).toBe(true);
     expect(loadMigrations('pg').map((m) => [m.version, m.name, m.file])).toEqual([
@@ -51,6 +52,7 @@ describe("choosing each engine's files", () => {
       [12, 'machine_secret_rotation', '012_machine_secret_rotation.pg.sql'],
       [13, 'human_operators', '013_human_operators.pg.sql'],
       [14, 'projects', '014_projects.pg.sql'],
+      [16, 'user_counts', '016_user_counts.pg.sql'],
     ]);
   });
 });
@@ -84,7 +86,7 @@ describe('SQLite', () => {
     old.close();
 
     const db = openDatabase(file);
-    expect(migrate(db)).toEqual([8, 9, 10, 11, 12, 13, 14, 15]);
+    expect(migrate(db)).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16]);
     expect(db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').raw().all()).toEqual([
       ...RECORDED_BEFORE,
       [8, 'lowercase_usernames'],
@@ -95,8 +97,11 @@ describe('SQLite', () => {
       [13, 'human_operators'],
       [14, 'projects'],
       [15, 'throttles'],
+      [16, 'user_counts'],
     ]);
     expect(db.prepare('SELECT id FROM users WHERE lower(username) = lower(?)').pluck().all('ADMIN')).toEqual(['10']);
+    // The users already there are counted (016), and the triggers keep counting from then on.
+    expect(db.prepare('SELECT org_id, type, state, n FROM user_counts').raw().all()).toEqual([['1', 'human', 'USER_STATE_ACTIVE', 1]]);
     expect(db.prepare('EXPLAIN QUERY PLAN SELECT id FROM users WHERE lower(username) = lower(?)').all('x')).toEqual([
       expect.objectContaining({ detail: 'SEARCH users USING INDEX users_username_lower (<expr>=?)' }),
     ]);
@@ -156,7 +161,7 @@ describe.skipIf(!serverUrl)('PostgreSQL (TESSERA_TEST_DATABASE_URL)', () => {
 
   it('migrates once when several nodes start together on a fresh database', async () => {
     const runs = await Promise.all([migratePg(url), migratePg(url), migratePg(url)]);
-    expect(runs.flat()).toEqual([1, 9, 10, 11, 12, 13, 14]);
+    expect(runs.flat()).toEqual([1, 9, 10, 11, 12, 13, 14, 16]);
     expect(await query('SELECT version, name FROM schema_migrations')).toEqual([
       { version: 1, name: 'initial' },
       { version: 9, name: 'machine_keys' },
@@ -165,6 +170,7 @@ describe.skipIf(!serverUrl)('PostgreSQL (TESSERA_TEST_DATABASE_URL)', () => {
       { version: 12, name: 'machine_secret_rotation' },
       { version: 13, name: 'human_operators' },
       { version: 14, name: 'projects' },
+      { version: 16, name: 'user_counts' },
     ]);
     expect(await migratePg(url)).toEqual([]);
     const pool = new pg.Pool({ connectionString: url, max: 1 });
@@ -211,6 +217,6 @@ describe.skipIf(!serverUrl)('PostgreSQL (TESSERA_TEST_DATABASE_URL)', () => {
     } finally {
       await holder.end();
     }
-    expect(await migratePg(url)).toEqual([1, 9, 10, 11, 12, 13, 14]);
+    expect(await migratePg(url)).toEqual([1, 9, 10, 11, 12, 13, 14, 16]);
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { listUsersSchema, type TextQueryMethod } from '@tessera/contracts';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { searchUsers, SELECTIVE_HITS } from '../src/domain/users/search.js';
+import { COUNT_CAP, searchUsers, SELECTIVE_HITS } from '../src/domain/users/search.js';
 import { openDatabase, type Db } from '../src/storage/db.js';
 import { migrate } from '../src/storage/migrate.js';
 import { SqliteStorage } from '../src/storage/sqlite/sqlite-storage.js';
@@ -79,11 +79,11 @@ function consoleQuery(term: string, method: TextQueryMethod, offset: number, lim
   });
 }
 
-/** The same search written the slow, obvious way. */
+/** The same search written the slow, obvious way. Ties keep the order of insertion, in the sort's direction. */
 function expected(seeds: Seed[], org: string, term: string, method: TextQueryMethod, asc: boolean) {
   return seeds
     .filter((u) => u.org === org && u.type === 'machine' && (contains(u.username, term, method) || contains(u.displayName, term, method)))
-    .sort((a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? -1 : 1) : a.createdAt < b.createdAt === asc ? -1 : 1));
+    .sort((a, b) => ((a.createdAt === b.createdAt ? Number(a.id) < Number(b.id) : a.createdAt < b.createdAt) === asc ? -1 : 1));
 }
 
 describe('user search', () => {
@@ -193,11 +193,73 @@ describe('user search', () => {
     expect((await searchUsers(store, '1', raw)).details.totalResult).toMatch(/^\d+$/);
   });
 
-  it('reads only the covering index when it scans', async () => {
-    const q = consoleQuery('ab', 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE', 0, 20);
-    const where = "u.org_id = '1' AND u.type = 'machine' AND (u.username LIKE 'x' OR u.display_name LIKE 'x')";
-    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM users u WHERE ${where} AND u.created_at <= 'z'`).all() as { detail: string }[];
-    expect(plan.map((p) => p.detail)).toEqual(['SEARCH u USING COVERING INDEX users_org_type_created_names (org_id=? AND type=? AND created_at<?)']);
-    expect((await searchUsers(store, '1', q)).details.totalResult).toMatch(/^\d+$/);
+  it('seeks an index for every page, first or past a cursor, by each sorting column and state: no scan, no sort of the organization', async () => {
+    insert(
+      Array.from({ length: 30 }, (_, i) => ({
+        org: '1',
+        type: 'machine' as const,
+        username: `seek-${i}`,
+        displayName: `Seek ${i % 4}`,
+        createdAt: `2024-04-01T00:00:0${i % 3}.000Z`,
+      })),
+    );
+    const statements: [string, unknown[]][] = [];
+    const recording = new Proxy(store, {
+      get: (target, name, receiver) =>
+        name === 'all' || name === 'one'
+          ? (text: string, params: unknown[] = []) => {
+              statements.push([text, params]);
+              return (target[name] as (t: string, p: unknown[]) => unknown).call(target, text, params);
+            }
+          : Reflect.get(target, name, receiver),
+    });
+    const columns = ['USER_FIELD_NAME_USER_NAME', 'USER_FIELD_NAME_DISPLAY_NAME', 'USER_FIELD_NAME_STATE', 'USER_FIELD_NAME_CREATION_DATE'] as const;
+    for (const sortingColumn of columns) {
+      for (const asc of [false, true]) {
+        // As the console asks: service users, and service users in a state.
+        const machines = { typeQuery: { type: 'TYPE_MACHINE' as const } };
+        for (const queries of [[machines], [machines, { stateQuery: { state: 'USER_STATE_ACTIVE' as const } }]]) {
+          const first = await searchUsers(recording, '1', { query: { limit: 5, asc }, sortingColumn, queries });
+          expect(first.nextCursor).toBeDefined();
+          await searchUsers(recording, '1', { query: { limit: 5, asc, cursor: first.nextCursor }, sortingColumn, queries });
+        }
+      }
+    }
+    const plans = statements.map(([text, params]) => ({
+      text,
+      details: (db.prepare(`EXPLAIN QUERY PLAN ${text}`).all(...params) as { detail: string }[]).map((p) => p.detail),
+    }));
+    expect(plans.length).toBeGreaterThan(60);
+    for (const { text, details } of plans) {
+      expect({ text, details }).toEqual({ text, details: expect.not.arrayContaining([expect.stringMatching(/^SCAN u\b|TEMP B-TREE FOR ORDER BY/)]) });
+      // Past a cursor, the index is entered at the cursor (a range in its search), not walked from its start.
+      if (/ [<>] \? ORDER BY /.test(text))
+        expect({ text, details }).toEqual({ text, details: [expect.stringMatching(/^SEARCH u .*\b(username|display_name|state|created_at|rowid)[<>=]\?\)$/)] });
+    }
+  });
+
+  it('counts a broad text search up to 10,000 and says so, and counts type and state totals exactly from user_counts', async () => {
+    db.prepare(
+      "INSERT INTO orgs (id, name, primary_domain, state, sequence, created_at, changed_at) VALUES ('3', 'Three', 'three.localhost', 'ORG_STATE_ACTIVE', 1, 'x', 'x')",
+    ).run();
+    insert(
+      Array.from({ length: COUNT_CAP + 50 }, (_, i) => ({
+        org: '3',
+        type: 'machine' as const,
+        username: `capped-${String(i).padStart(5, '0')}`,
+        displayName: 'Many',
+        createdAt: '2024-05-01T00:00:00.000Z',
+      })),
+    );
+    const contains = (userName: string) => ({
+      query: { limit: 20 },
+      queries: [{ userNameQuery: { userName, method: 'TEXT_QUERY_METHOD_CONTAINS_IGNORE_CASE' as const } }],
+    });
+    const broad = await searchUsers(store, '3', contains('capped'));
+    expect([broad.details.totalResult, broad.details.totalResultCapped, broad.result.length]).toEqual([String(COUNT_CAP), true, 20]);
+    const narrow = await searchUsers(store, '3', contains('capped-0004'));
+    expect([narrow.details.totalResult, narrow.details.totalResultCapped]).toEqual(['10', undefined]);
+    const all = await searchUsers(store, '3', { query: { limit: 1 }, queries: [{ typeQuery: { type: 'TYPE_MACHINE' } }] });
+    expect([all.details.totalResult, all.details.totalResultCapped]).toEqual([String(COUNT_CAP + 50), undefined]);
   });
 });

@@ -149,8 +149,22 @@ export const USER_SORTING_COLUMNS = [
   'USER_FIELD_NAME_CREATION_DATE',
 ] as const;
 
+/**
+ * ListUsers' paging: ZITADEL's offset and limit, and also a cursor, which Tessera adds: the `nextCursor` of
+ * the previous page, for the same sorting column and direction. A page after a cursor costs the same at
+ * row 900,000 as at row 20; an offset is walked (an offset given with a cursor counts from it).
+ */
+export const listUsersQuerySchema = z
+  .strictObject({
+    offset: uint(1e9).optional(),
+    limit: limitSchema.optional(),
+    asc: z.boolean().optional(),
+    cursor: z.string().min(1).max(1024).optional(),
+  })
+  .optional();
+
 export const listUsersSchema = z.strictObject({
-  query: listQuerySchema,
+  query: listUsersQuerySchema,
   sortingColumn: z.enum(USER_SORTING_COLUMNS).optional(),
   queries: z.array(userSearchQuerySchema).max(10).optional(),
 });
@@ -194,9 +208,17 @@ export type UserQuery = z.output<typeof userSearchQuerySchema>;
 
 /** ListUsers' answer: one page and the size of the whole result. */
 export const listUsersResponseSchema = z.strictObject({
-  details: listDetailsSchema,
+  details: listDetailsSchema.extend({
+    /**
+     * Set when totalResult is a floor, not the count: a search by text counts its matches up to 10,000 and
+     * stops there ("more than 10,000"), so a broad term over a million users is not counted for every page.
+     */
+    totalResultCapped: z.boolean().optional(),
+  }),
   sortingColumn: z.enum(USER_SORTING_COLUMNS),
   result: z.array(machineUserViewSchema),
+  /** The cursor of the next page (query.cursor), when there is one. */
+  nextCursor: z.string().optional(),
 });
 export type ListUsersResponse = z.infer<typeof listUsersResponseSchema>;
 

@@ -17,6 +17,11 @@ export interface TextColumn {
    * holds (storage/migrations/001_initial.pg.sql), so a LIKE there is narrowed by the index.
    */
   caselessPg: { expr: string; op: 'LIKE' | 'ILIKE' };
+  /**
+   * PostgreSQL's caseless form for a prefix: one a b-tree in the C collation holds (migrations 001 and 016),
+   * where a prefix is a range. The trigrams of a prefix that a million names share ("billing-") narrow nothing.
+   */
+  prefixPg: { expr: string; op: 'LIKE' };
 }
 
 /** A free-text column with stored forms beside it (`<column>_nfc`, `<column>_fold`, NULL where the column serves). */
@@ -25,10 +30,16 @@ export const freeTextColumn = (column: string): TextColumn => ({
   caselessLike: `coalesce(${column}_fold, ${column})`,
   // lower() folds ASCII only on these columns (COLLATE "C"), as a missing fold implies.
   caselessPg: { expr: `coalesce(${column}_fold, lower(${column}))`, op: 'LIKE' },
+  prefixPg: { expr: `coalesce(${column}_fold, lower(${column}))`, op: 'LIKE' },
 });
 
 /** A column that only ever holds ASCII (user names, domains): already NFC, and its fold is its ASCII lowercase. */
-export const asciiColumn = (column: string): TextColumn => ({ exact: column, caselessLike: column, caselessPg: { expr: column, op: 'ILIKE' } });
+export const asciiColumn = (column: string): TextColumn => ({
+  exact: column,
+  caselessLike: column,
+  caselessPg: { expr: column, op: 'ILIKE' },
+  prefixPg: { expr: `lower(${column})`, op: 'LIKE' },
+});
 
 export const ignoresCase = (method: TextQueryMethod): boolean => method.endsWith('_IGNORE_CASE');
 
@@ -56,7 +67,9 @@ export function textCondition(engine: Engine, column: TextColumn, value: string,
   const term = termForm(value, method);
   if (ignoresCase(method)) {
     args.push(LIKE_PATTERNS[method.slice('TEXT_QUERY_METHOD_'.length, -'_IGNORE_CASE'.length)]!(escapeLike(term)));
-    return engine === 'pg' ? `${column.caselessPg.expr} ${column.caselessPg.op} ? ESCAPE '\\'` : `${column.caselessLike} LIKE ? ESCAPE '\\'`;
+    if (engine === 'sqlite') return `${column.caselessLike} LIKE ? ESCAPE '\\'`;
+    const pg = method === 'TEXT_QUERY_METHOD_STARTS_WITH_IGNORE_CASE' ? column.prefixPg : column.caselessPg;
+    return `${pg.expr} ${pg.op} ? ESCAPE '\\'`;
   }
   const form = column.exact;
   switch (method) {

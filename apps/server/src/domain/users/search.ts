@@ -1,87 +1,131 @@
-import type { ListUsersQuery, ListUsersResponse } from '@tessera/contracts';
-import type { Sql } from '../../storage/port.js';
+import type { ListUsersQuery, ListUsersResponse, UserQuery } from '@tessera/contracts';
+import type { Engine, Sql } from '../../storage/port.js';
+import { readCursor, writeCursor, type Cursor, type Key } from './search-cursor.js';
 import { userFilter, type UserFilter } from './search-filter.js';
 import { toUserView, USER_COLUMNS, USER_FROM, type UserRow } from './views.js';
 
 export const DEFAULT_LIMIT = 100;
 
 /**
- * Above this many full-text hits, checking every row of the organization in index order is cheaper
+ * Above this many full-text hits, walking the organization's users in the sort's index order is cheaper
  * than looking each hit up. Measured with scripts/bench-user-search.ts at 100,000 users: 1,000 hits
  * take ~5 ms to look up, a scan of the whole index ~13 ms.
  */
 export const SELECTIVE_HITS = 2000;
 
-// lower() is NOCASE's ASCII folding on SQLite, and a caseless order on PostgreSQL.
-const SORT_COLUMNS: Record<string, string> = {
-  USER_FIELD_NAME_UNSPECIFIED: 'u.created_at',
-  USER_FIELD_NAME_CREATION_DATE: 'u.created_at',
-  USER_FIELD_NAME_USER_NAME: 'lower(u.username)',
-  USER_FIELD_NAME_DISPLAY_NAME: 'lower(u.display_name)',
-  USER_FIELD_NAME_STATE: 'u.state',
-};
+/** A search by text counts its matches up to this many; above, the total says "more than" (totalResultCapped). */
+export const COUNT_CAP = 10_000;
+
+type SortingColumn = NonNullable<ListUsersQuery['sortingColumn']>;
 
 /**
- * A row's key within one call: SQLite's rowid (the cheapest lookup there), PostgreSQL's primary key.
+ * Each column's order, written as its index is (migrations 001 and 016), so a page is a walk of the index
+ * from the cursor, never a sort of the organization. User and display names sort caselessly: SQLite's
+ * NOCASE and its lower() both fold ASCII only, so the two engines order alike.
  */
-type Key = number | string;
-
-interface Page {
-  total: number;
-  /** The keys of the page's rows, in order. */
-  keys: Key[];
-}
+const SORT_COLUMNS: Record<Engine, Record<SortingColumn, string>> = {
+  sqlite: {
+    USER_FIELD_NAME_UNSPECIFIED: 'u.created_at',
+    USER_FIELD_NAME_CREATION_DATE: 'u.created_at',
+    USER_FIELD_NAME_USER_NAME: 'u.username COLLATE NOCASE',
+    USER_FIELD_NAME_DISPLAY_NAME: 'u.display_name COLLATE NOCASE',
+    USER_FIELD_NAME_STATE: 'u.state',
+  },
+  pg: {
+    USER_FIELD_NAME_UNSPECIFIED: 'u.created_at',
+    USER_FIELD_NAME_CREATION_DATE: 'u.created_at',
+    USER_FIELD_NAME_USER_NAME: 'lower(u.username)',
+    USER_FIELD_NAME_DISPLAY_NAME: 'lower(u.display_name)',
+    USER_FIELD_NAME_STATE: 'u.state',
+  },
+};
 
 interface Plan {
   filter: UserFilter;
+  /** The sort's expression, then the row's key (SQLite's rowid, PostgreSQL's id) to break ties. */
+  sort: string;
+  key: string;
   asc: boolean;
-  order: string;
   offset: number;
   limit: number;
-  key: string;
+  after?: Cursor;
 }
 
-/** Few hits (SQLite's FTS5): look each one up, then sort them all (at most SELECTIVE_HITS rows). */
-async function viaFullText(sql: Sql, p: Plan, ids: string[]): Promise<Page> {
-  const ordered = await sql.all<{ k: number }>(
-    `SELECT u.rowid AS k FROM json_each(?) j CROSS JOIN users u ON u.id = j.value
-     WHERE ${p.filter.where} ORDER BY ${p.order}`,
-    [JSON.stringify(ids), ...p.filter.args],
-  );
-  return { total: ordered.length, keys: ordered.slice(p.offset, p.offset + p.limit).map((r) => r.k) };
+/** A page's rows by key and sort value, in order, one more than the limit when there is a next page. */
+type Walked = { k: Key; s: string }[];
+
+const order = (p: Plan) => `${p.sort} ${p.asc ? 'ASC' : 'DESC'}, ${p.key} ${p.asc ? 'ASC' : 'DESC'}`;
+
+/**
+ * The page's rows from the start, or past the cursor in two seeks: the rest of the cursor's tie (its sort
+ * value, the keys beyond it), then the values beyond it. Each is a range of one index on both engines;
+ * a single condition (a row value, or "value beyond, or equal and key beyond") is not, and a state, with
+ * a million users in one tie, would be walked from its start.
+ */
+async function walk(sql: Sql, p: Plan, from: string, fromArgs: unknown[] = []): Promise<Walked> {
+  const read = (condition: string, args: unknown[], limit: number, offset = 0) =>
+    sql.all<{ k: Key; s: string }>(
+      `SELECT ${p.key} AS k, ${p.sort} AS s FROM ${from} WHERE ${p.filter.where}${condition} ORDER BY ${order(p)} LIMIT ? OFFSET ?`,
+      [...fromArgs, ...p.filter.args, ...args, limit, offset],
+    );
+  if (!p.after) return read('', [], p.limit + 1, p.offset);
+  const op = p.asc ? '>' : '<';
+  const wanted = p.offset + p.limit + 1;
+  const ties = await read(` AND ${p.sort} = ? AND ${p.key} ${op} ?`, [p.after.s, p.after.k], wanted);
+  const beyond = ties.length < wanted ? await read(` AND ${p.sort} ${op} ?`, [p.after.s], wanted - ties.length) : [];
+  return [...ties, ...beyond].slice(p.offset);
+}
+
+/** A page's rows, and the size of the whole result. */
+interface Found {
+  walked: Walked;
+  total: number;
+  capped: boolean;
+}
+
+/** Few hits (SQLite's FTS5): look each one up; the page and the count each read at most SELECTIVE_HITS rows. */
+async function viaFullText(sql: Sql, p: Plan, ids: string[]): Promise<Found> {
+  const hits = 'json_each(?) j CROSS JOIN users u ON u.id = j.value';
+  const json = JSON.stringify(ids);
+  const walked = await walk(sql, p, hits, [json]);
+  const total = await sql.one<{ n: number }>(`SELECT count(*) AS n FROM ${hits} WHERE ${p.filter.where}`, [json, ...p.filter.args]);
+  return { walked, total: Number(total!.n), capped: false };
+}
+
+/** The types and states a search accepts, when those are all it asks for; undefined when it asks for text. */
+function typesAndStates(queries: UserQuery[]): { types: string[]; states: string[] } | undefined {
+  let types = ['human', 'machine'];
+  let states = ['USER_STATE_ACTIVE', 'USER_STATE_INACTIVE'];
+  for (const q of queries) {
+    if ('typeQuery' in q) types = types.filter((t) => t === (q.typeQuery.type === 'TYPE_HUMAN' ? 'human' : 'machine'));
+    else if ('stateQuery' in q) states = states.filter((s) => s === q.stateQuery.state);
+    else return undefined;
+  }
+  return { types, states };
 }
 
 /**
- * Newest (or oldest) first, walking users_org_type_created_names: the page is the first matches in
- * index order, and the total is those plus a count of the rest of the index, so every entry is read
- * once. Counting first and then paging would read a rare term's whole range twice.
+ * The size of the whole result: read from user_counts (kept by triggers, migration 016) when the search
+ * filters by type and state only, so a million users cost one row per state to count; counted up to
+ * COUNT_CAP matches otherwise.
  */
-async function viaCreationOrder(sql: Sql, p: Plan): Promise<Page> {
-  const wanted = p.offset + p.limit;
-  const walked = await sql.all<{ k: Key; createdAt: string }>(
-    `SELECT ${p.key} AS k, u.created_at AS "createdAt" FROM users u WHERE ${p.filter.where} ORDER BY ${p.order} LIMIT ?`,
-    [...p.filter.args, wanted],
+async function countUsers(sql: Sql, orgId: string, queries: UserQuery[], p: Plan): Promise<Omit<Found, 'walked'>> {
+  const kept = typesAndStates(queries);
+  if (kept) {
+    const { types, states } = kept;
+    if (types.length === 0 || states.length === 0) return { total: 0, capped: false };
+    const row = await sql.one<{ n: number | string | null }>(
+      `SELECT sum(n) AS n FROM user_counts WHERE org_id = ? AND type IN (${types.map(() => '?').join(', ')}) AND state IN (${states.map(() => '?').join(', ')})`,
+      [orgId, ...types, ...states],
+    );
+    return { total: Number(row?.n ?? 0), capped: false };
+  }
+  const row = await sql.one<{ n: number | string }>(
+    `SELECT count(*) AS n FROM (SELECT 1 FROM users u WHERE ${p.filter.where} LIMIT ${COUNT_CAP + 1}) m`,
+    p.filter.args,
   );
-  const keys = walked.slice(p.offset).map((r) => r.k);
-  if (walked.length < wanted) return { total: walked.length, keys };
-  // Rows created in the same millisecond as the last one walked may sit on either side of it.
-  const last = walked.at(-1)!.createdAt;
-  const sameInstant = walked.filter((r) => r.createdAt === last).length;
-  const rest = await sql.one<{ n: number }>(`SELECT count(*) AS n FROM users u WHERE ${p.filter.where} AND u.created_at ${p.asc ? '>=' : '<='} ?`, [
-    ...p.filter.args,
-    last,
-  ]);
-  return { total: walked.length - sameInstant + rest!.n, keys };
-}
-
-async function viaCountAndPage(sql: Sql, p: Plan): Promise<Page> {
-  const total = (await sql.one<{ n: number }>(`SELECT count(*) AS n FROM users u WHERE ${p.filter.where}`, p.filter.args))!.n;
-  const rows = await sql.all<{ k: Key }>(`SELECT ${p.key} AS k FROM users u WHERE ${p.filter.where} ORDER BY ${p.order} LIMIT ? OFFSET ?`, [
-    ...p.filter.args,
-    p.limit,
-    p.offset,
-  ]);
-  return { total, keys: rows.map((r) => r.k) };
+  const n = Number(row!.n);
+  return n > COUNT_CAP ? { total: COUNT_CAP, capped: true } : { total: n, capped: false };
 }
 
 /** The full-text hits as user ids, or undefined when there are too many for looking them up to pay. */
@@ -103,26 +147,37 @@ async function loadRows(sql: Sql, keys: Key[]): Promise<UserRow[]> {
 }
 
 /**
- * ListUsers: ZITADEL's paging (offset/limit, asc defaults to false = descending) and filters. The
- * count and the page are separate reads: a user created between them can make the total one off.
+ * ListUsers: ZITADEL's paging (offset/limit, asc defaults to false = descending) and filters, and a
+ * cursor for deep pages. The count and the page are separate reads: a user created between them can
+ * make the total one off.
  */
 export async function searchUsers(sql: Sql, orgId: string, req: ListUsersQuery): Promise<ListUsersResponse> {
   const sortingColumn = req.sortingColumn ?? 'USER_FIELD_NAME_UNSPECIFIED';
   const asc = req.query?.asc ?? false;
-  const sortColumn = SORT_COLUMNS[sortingColumn]!;
+  const queries = req.queries ?? [];
   const plan: Plan = {
-    filter: userFilter(sql.engine, orgId, req.queries ?? []),
+    filter: userFilter(sql.engine, orgId, queries),
+    sort: SORT_COLUMNS[sql.engine][sortingColumn],
+    key: sql.engine === 'pg' ? 'u.id' : 'u.rowid',
     asc,
-    order: `${sortColumn} ${asc ? 'ASC' : 'DESC'}, u.id`,
     offset: req.query?.offset ?? 0,
     limit: req.query?.limit || DEFAULT_LIMIT,
-    key: sql.engine === 'pg' ? 'u.id' : 'u.rowid',
+    ...(req.query?.cursor === undefined ? {} : { after: readCursor(req.query.cursor, sql.engine, sortingColumn, asc) }),
   };
   const hits = plan.filter.fts === undefined ? undefined : await fullTextHits(sql, plan.filter.fts);
-  const page = hits ? await viaFullText(sql, plan, hits) : sortColumn === 'u.created_at' ? await viaCreationOrder(sql, plan) : await viaCountAndPage(sql, plan);
+  const { walked, total, capped } = hits
+    ? await viaFullText(sql, plan, hits)
+    : { walked: await walk(sql, plan, 'users u'), ...(await countUsers(sql, orgId, queries, plan)) };
+  const page = walked.slice(0, plan.limit);
+  const last = page.at(-1);
+  const users = await loadRows(
+    sql,
+    page.map((r) => r.k),
+  );
   return {
-    details: { totalResult: String(page.total), viewTimestamp: new Date().toISOString() },
+    details: { totalResult: String(total), ...(capped ? { totalResultCapped: true } : {}), viewTimestamp: new Date().toISOString() },
     sortingColumn,
-    result: (await loadRows(sql, page.keys)).map(toUserView),
+    result: users.map(toUserView),
+    ...(walked.length > plan.limit && last ? { nextCursor: writeCursor({ c: sortingColumn, a: asc, s: last.s, k: last.k }) } : {}),
   };
 }

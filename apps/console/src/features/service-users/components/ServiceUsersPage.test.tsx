@@ -10,14 +10,15 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-/** The list page at `url`, with the server answering `total` users and none on the page asked for. */
-function renderAt(url: string, total: number) {
+/** The list page at `url`, with the server answering `total` users and `result` on the page asked for (none by default). */
+function renderAt(url: string, total: number, { result = [] as object[], capped = false } = {}) {
   const asked: unknown[] = [];
   vi.stubGlobal(
     'fetch',
     vi.fn(async (_url: string, init?: RequestInit) => {
       asked.push(JSON.parse(init!.body as string));
-      return new Response(JSON.stringify({ details: { totalResult: String(total) }, result: [] }), { status: 200 });
+      const details = { totalResult: String(total), ...(capped ? { totalResultCapped: true } : {}) };
+      return new Response(JSON.stringify({ details, result }), { status: 200 });
     }),
   );
   const router = createMemoryRouter([{ path: '/service-users', element: <ServiceUsersPage /> }], { initialEntries: [url] });
@@ -63,5 +64,19 @@ describe('the Service Users list, from its address', () => {
     await waitFor(() => expect(asked[0]).toMatchObject({ query: { asc: false }, sortingColumn: 'USER_FIELD_NAME_CREATION_DATE' }));
     expect(JSON.stringify(asked[0])).not.toContain('stateQuery');
     expect(screen.getByRole<HTMLInputElement>('radio', { name: 'All' }).checked).toBe(true);
+  });
+
+  it('says "more than" when the server counted a broad search only up to its cap', async () => {
+    const user = (i: number) => ({
+      id: String(i),
+      details: { sequence: '1', creationDate: '2026-01-01T00:00:00.000Z', changeDate: '2026-01-01T00:00:00.000Z', resourceOwner: '1' },
+      state: 'USER_STATE_ACTIVE',
+      userName: `fleet-${i}`,
+      loginNames: [],
+      preferredLoginName: `fleet-${i}`,
+      machine: { name: `Fleet ${i}`, description: '', hasSecret: false, accessTokenType: 'ACCESS_TOKEN_TYPE_BEARER' },
+    });
+    renderAt('/service-users?q=fleet', 10_000, { result: Array.from({ length: 20 }, (_, i) => user(i)), capped: true });
+    expect(await screen.findByText('1–20 of more than 10,000')).toBeTruthy();
   });
 });

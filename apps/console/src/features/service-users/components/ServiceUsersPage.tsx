@@ -91,6 +91,8 @@ export function ServiceUsersPage() {
   const { data, isPending, isPlaceholderData, error, refetch } = useQuery(serviceUsersQuery({ search, page, pageSize: PAGE_SIZE, order, state }));
   const goNew = () => void navigate('/service-users/new');
   const total = data ? Number(data.details.totalResult) : 0;
+  // A search by text is counted up to 10,000: past that the server says only "more than".
+  const ofTotal = data?.details.totalResultCapped ? `more than ${total.toLocaleString()}` : total.toLocaleString();
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
 
   return (
@@ -129,7 +131,7 @@ export function ServiceUsersPage() {
           <ServiceUsersTable users={data.result} busy={isPlaceholderData} sorting={{ order, onSort: sortBy }} />
           <Group justify="space-between">
             <Text size="sm" c="dimmed" aria-live="polite">
-              {total === 0 ? 'No service users' : `${(page - 1) * PAGE_SIZE + 1}–${Math.min(page * PAGE_SIZE, total)} of ${total.toLocaleString()}`}
+              {total === 0 ? 'No service users' : `${(page - 1) * PAGE_SIZE + 1}–${Math.min(page * PAGE_SIZE, total)} of ${ofTotal}`}
             </Text>
             {pages > 1 && (
               <Pagination
