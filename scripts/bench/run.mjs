@@ -278,7 +278,7 @@ async function scale() {
     `database: ${mb(s.size_empty.database_bytes)} with 10 users, ${mb(s.size_full.database_bytes)} with ${n} more: ${s.bytes_per_user} B per user; ` +
       `users table with its indexes ${mb(s.size_full.users_bytes)}; search index ${mb(s.size_full.search_index_bytes)} (${s.size_full.search_index_how})`,
   );
-  console.log(`\nsearch, POST /management/v1/users/_search, service users, limit 20, sequential (up to 200 each, at most 60 s each):`);
+  console.log(`\nsearch, POST /management/v1/users/_search, service users, limit 20, sequential (up to 200 each, at most 30 s each):`);
   console.log(`  ${'request'.padEnd(48)} ${'n'.padStart(4)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'max ms'.padStart(8)} ${'hits'.padStart(9)}`);
   for (const q of s.searches) {
     const cells = q.unsupported ? ['not supported (no nextCursor in the answer)'] : [q.n, q.p50_ms, q.p95_ms, q.max_ms, q.hits];

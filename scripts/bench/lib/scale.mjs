@@ -19,7 +19,7 @@ const CONCURRENCY = { sqlite: 1, pg: 4 };
 /** Every DEACTIVATE_EVERY-th inserted user is deactivated, so the state filter has something to leave out. */
 const DEACTIVATE_EVERY = 100;
 /** A series of sequential searches stops early once it has run this long (then its n says how many ran). */
-const SERIES_BUDGET_MS = 60_000;
+const SERIES_BUDGET_MS = 30_000;
 const SEQUENTIAL = 200;
 
 /** The digits of user number i: zero-padded to the width of the largest, at least 6. */
