@@ -15,7 +15,7 @@ const requireServer = createRequire(path.join(ROOT, 'apps/server/package.json'))
 
 /** Users per transaction, and (PostgreSQL) transactions under way at once on their own connections. */
 const BATCH = { sqlite: 5000, pg: 500 };
-const CONCURRENCY = { sqlite: 1, pg: 4 };
+const CONCURRENCY = { sqlite: 1, pg: 6 };
 /** Every DEACTIVATE_EVERY-th inserted user is deactivated, so the state filter has something to leave out. */
 const DEACTIVATE_EVERY = 100;
 /** A series of sequential searches stops early once it has run this long (then its n says how many ran). */
