@@ -272,7 +272,7 @@ async function scale() {
   );
   const line = (m) => `${m.req_s} req/s, p99 ${m.p99_ms} ms, server ${m.cpu_ms_per_req} ms CPU/req, other load ${m.other_cpu_pct}% of a core`;
   console.log(`token endpoint, 10 users:            ${line(s.token_10_users)}`);
-  console.log(`token endpoint, ${`${n} more users:`.padEnd(21)}${line(s.token_n_users)}  (ratio ${r})`);
+  console.log(`${`token endpoint, ${n} more users:`.padEnd(36)} ${line(s.token_n_users)}  (ratio ${r})`);
   const mb = (b) => (b == null ? 'n/a' : `${(b / 1e6).toFixed(1)} MB`);
   console.log(
     `database: ${mb(s.size_empty.database_bytes)} with 10 users, ${mb(s.size_full.database_bytes)} with ${n} more: ${s.bytes_per_user} B per user; ` +
