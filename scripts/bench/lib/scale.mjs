@@ -221,19 +221,32 @@ function searches(users) {
   return list;
 }
 
-/** SEQUENTIAL requests one after the other (or as many as SERIES_BUDGET_MS allows), with the first answer's total. */
+/**
+ * SEQUENTIAL requests one after the other (or as many as SERIES_BUDGET_MS allows), with the first answer's
+ * total. A refused request (a statement timeout answers 503) is counted, its time kept, and the series
+ * goes on: one slow query must not cost the whole run's figures.
+ */
 async function series(call, make) {
   let hits;
+  let failed = 0;
+  let error;
   const latency = await sequentialLatency(
     SEQUENTIAL,
     async (i) => {
-      const res = await call('POST', '/users/_search', make(i));
-      if (i === 0) hits = Number(res.details.totalResult);
+      let res;
+      try {
+        res = await call('POST', '/users/_search', make(i));
+      } catch (err) {
+        failed++;
+        error ??= err instanceof Error ? err.message.slice(0, 200) : String(err);
+        return;
+      }
+      hits ??= Number(res.details.totalResult);
       if (res.result.length === 0) throw new Error(`search ${JSON.stringify(make(i))} found nobody: the measurement would be of an empty answer`);
     },
     { budgetMs: SERIES_BUDGET_MS },
   );
-  return { ...latency, hits };
+  return { ...latency, hits, ...(failed ? { failed, error } : {}) };
 }
 
 /**
