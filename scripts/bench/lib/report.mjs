@@ -49,7 +49,7 @@ export function describeCeiling(baseline) {
 export function printTargets(targets) {
   console.log('\nTargets (same-run ratios; see docs/benchmarks.md):');
   for (const t of targets) {
-    const state = t.value == null ? 'n/a ' : t.met ? 'MET ' : 'MISSED';
+    const state = t.value == null || t.met == null ? 'n/a ' : t.met ? 'MET ' : 'MISSED';
     console.log(`  ${state.padEnd(6)} ${t.name}: ${t.value ?? 'not measured'} (target ${t.target})`);
   }
 }
@@ -57,6 +57,7 @@ export function printTargets(targets) {
 export const ratio = (a, b) => (a && b ? Math.round((a / b) * 1000) / 1000 : null);
 
 export function target(name, value, op, bound, unit = '') {
-  const met = value == null ? null : op === '>=' ? value >= bound : value <= bound;
+  const compare = { '>=': (a, b) => a >= b, '<=': (a, b) => a <= b, '<': (a, b) => a < b, '>': (a, b) => a > b }[op];
+  const met = value == null ? null : compare(value, bound);
   return { name, value: value == null ? null : `${value}${unit}`, target: `${op} ${bound}${unit}`, met };
 }
