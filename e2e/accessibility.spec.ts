@@ -64,6 +64,17 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await expect(page.getByRole('listbox', { name: 'User' }).getByRole('option').first()).toBeVisible();
     await expectAccessible(page, 'the Add a Manager dialog, its user list open');
 
+    const { csrfToken } = (await (await page.request.get('/api/session')).json()) as { csrfToken: string };
+    const made = await page.request.post('/management/v1/projects', { headers: { 'x-csrf-token': csrfToken }, data: { name: `axe-${colorScheme}` } });
+    expect(made.status()).toBe(200);
+    const { id: projectId } = (await made.json()) as { id: string };
+    await page.goto('/projects');
+    await expect(page.getByRole('heading', { name: 'Projects', level: 1 })).toBeVisible();
+    await expectAccessible(page, 'Projects');
+    await page.goto(`/projects/${projectId}`);
+    await expect(page.getByText('No applications yet.')).toBeVisible();
+    await expectAccessible(page, 'a project page');
+
     await page.goto('/operators');
     await expect(page.getByRole('table', { name: 'Operators' })).toBeVisible();
     await expectAccessible(page, 'Operators');
