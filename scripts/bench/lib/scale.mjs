@@ -60,7 +60,9 @@ async function addUsers({ engine, dbFile, databaseUrl, count, total, log }) {
   let storage;
   if (engine === 'pg') {
     const { openPgStorage } = await dist('storage/pg/pg-storage.js');
-    storage = await openPgStorage(databaseUrl, { poolSize: concurrency, applicationName: 'tessera-bench' });
+    // A transaction of BATCH commands runs for seconds: longer than the server's 5 s limit on one statement
+    // when it waits for another's row lock (user_counts, when two connections share a slot).
+    storage = await openPgStorage(databaseUrl, { poolSize: concurrency, applicationName: 'tessera-bench', statementTimeoutMs: 120_000 });
   } else {
     const { openDatabase } = await dist('storage/db.js');
     const { SqliteStorage } = await dist('storage/sqlite/sqlite-storage.js');

@@ -1,31 +1,37 @@
 -- How many users each organization holds, by type and state, kept by a trigger in the transaction that
 -- changes them: ListUsers answers the total of an unfiltered list (or one filtered by type or state)
--- from here, instead of counting a million index entries for every page it serves.
+-- from here, instead of counting a million index entries for every page it serves. A total is the sum
+-- of up to 64 rows, one per slot: a transaction counts in its connection's slot (the backend's pid mod
+-- 64), so transactions adding users at once on several connections or nodes do not queue on one row
+-- until each commits. A slot's n may go below zero (users added on one connection, removed on another).
 CREATE TABLE user_counts (
   org_id TEXT NOT NULL,
   type   TEXT NOT NULL,
   state  TEXT NOT NULL,
+  slot   SMALLINT NOT NULL,
   n      BIGINT NOT NULL,
-  PRIMARY KEY (org_id, type, state)
+  PRIMARY KEY (org_id, type, state, slot)
 );
-INSERT INTO user_counts (org_id, type, state, n) SELECT org_id, type, state, count(*) FROM users GROUP BY org_id, type, state;
+INSERT INTO user_counts (org_id, type, state, slot, n) SELECT org_id, type, state, 0, count(*) FROM users GROUP BY org_id, type, state;
 
--- A change of state moves one from a row to another. Both rows are locked in the order of their keys, so
--- two transactions moving users opposite ways wait for each other instead of deadlocking.
+-- A change of state moves one from a row to another of the same slot. Both rows are locked in the order
+-- of their keys, so two transactions moving users opposite ways wait for each other instead of deadlocking.
 CREATE FUNCTION user_counts_follow() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
+  this_slot smallint := pg_backend_pid() % 64;
   new_first boolean := TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND (NEW.org_id, NEW.type, NEW.state) < (OLD.org_id, OLD.type, OLD.state));
 BEGIN
   IF new_first THEN
-    INSERT INTO user_counts VALUES (NEW.org_id, NEW.type, NEW.state, 1)
-      ON CONFLICT (org_id, type, state) DO UPDATE SET n = user_counts.n + 1;
+    INSERT INTO user_counts VALUES (NEW.org_id, NEW.type, NEW.state, this_slot, 1)
+      ON CONFLICT (org_id, type, state, slot) DO UPDATE SET n = user_counts.n + 1;
   END IF;
   IF TG_OP <> 'INSERT' THEN
-    UPDATE user_counts SET n = n - 1 WHERE org_id = OLD.org_id AND type = OLD.type AND state = OLD.state;
+    INSERT INTO user_counts VALUES (OLD.org_id, OLD.type, OLD.state, this_slot, -1)
+      ON CONFLICT (org_id, type, state, slot) DO UPDATE SET n = user_counts.n - 1;
   END IF;
   IF TG_OP = 'UPDATE' AND NOT new_first THEN
-    INSERT INTO user_counts VALUES (NEW.org_id, NEW.type, NEW.state, 1)
-      ON CONFLICT (org_id, type, state) DO UPDATE SET n = user_counts.n + 1;
+    INSERT INTO user_counts VALUES (NEW.org_id, NEW.type, NEW.state, this_slot, 1)
+      ON CONFLICT (org_id, type, state, slot) DO UPDATE SET n = user_counts.n + 1;
   END IF;
   RETURN NULL;
 END
