@@ -129,4 +129,18 @@ describe('console sign-in', () => {
     t.db.prepare('UPDATE sessions SET expires_at = ?').run(Date.now() - 1);
     await agent.get('/api/session').expect(401);
   });
+
+  it('moves the idle deadline in the database once a minute at most, not with every request', async () => {
+    t = await createTestApp();
+    const { agent } = await signIn(t.app);
+    const stored = () => t.db.prepare('SELECT expires_at FROM sessions').pluck().get() as number;
+    const signedIn = stored();
+    for (let i = 0; i < 5; i++) await agent.get('/management/v1/orgs/me').expect(200);
+    expect(stored()).toBe(signedIn);
+    // Two minutes on (as if the row had been written then): the next request moves it to a full idle period from now.
+    t.db.prepare('UPDATE sessions SET expires_at = ?').run(signedIn - 120_000);
+    const before = Date.now();
+    await agent.get('/management/v1/orgs/me').expect(200);
+    expect(stored()).toBeGreaterThanOrEqual(before + t.config.sessionIdleMs - 1_000);
+  });
 });
