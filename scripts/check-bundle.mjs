@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
+import { chromiumLaunch } from './chromium.mjs';
 
 /** Limits in kB (1000 bytes, as vite reports sizes) of gzip-compressed JavaScript. */
 const BUDGETS = { signIn: 150, serviceUsers: 220 };
@@ -107,20 +108,7 @@ let browser;
 let failed = false;
 try {
   await waitForHealth(base, server);
-  // The same browser and flags as the end-to-end tests (playwright.config.ts).
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await chromium.launch(chromiumLaunch);
 
   const signIn = await measure(browser, base, '/signin', (page) => page.getByRole('button', { name: 'Sign in' }).waitFor());
 

@@ -3,19 +3,7 @@
 // keystroke to its results. Elements are found by role and name, as in e2e/service-users-list.spec.ts.
 import fs from 'node:fs';
 import { chromium } from '@playwright/test';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// As playwright.config.ts launches it.
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { chromiumLaunch } from '../../chromium.mjs';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (t0) => Math.round(performance.now() - t0);
@@ -28,10 +16,10 @@ const ms = (t0) => Math.round(performance.now() - t0);
  * run), or {error} when Chromium is missing or the run failed.
  */
 export async function consoleCheck(base, password, terms) {
-  if (!fs.existsSync(CHROMIUM)) return { error: `no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)` };
+  if (!fs.existsSync(chromiumLaunch.executablePath)) return { error: `no Chromium at ${chromiumLaunch.executablePath} (set CHROMIUM_PATH)` };
   let browser;
   try {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await chromium.launch(chromiumLaunch);
     const context = await browser.newContext({ baseURL: base });
     context.setDefaultTimeout(30_000);
     const page = await context.newPage();
