@@ -1,6 +1,7 @@
 import { Badge, Group, Paper, Stack, Text, Title, Tooltip } from '@mantine/core';
 import type { InstanceMemberView } from '@tessera/contracts';
 import { instanceRoleDescription, instanceRoleName } from '../roles';
+import { MemberName } from './MemberName';
 
 /** The badges of a person's instance roles, each explained on hover. */
 export function InstanceRoleBadges({ roles }: { roles: readonly string[] }) {
@@ -34,12 +35,7 @@ export function InstanceCard({ members }: { members: readonly InstanceMemberView
         {members.map((m) => (
           <Group key={m.userId} component="li" justify="space-between" wrap="wrap">
             <div>
-              <Text size="sm" fw={500}>
-                {m.displayName}
-              </Text>
-              <Text size="xs" c="dimmed">
-                {m.preferredLoginName}
-              </Text>
+              <MemberName member={m} />
             </div>
             <InstanceRoleBadges roles={m.roles} />
           </Group>

@@ -13,6 +13,7 @@ import { AddManagerModal } from './AddManagerModal';
 import { EditRolesModal } from './EditRolesModal';
 import { InstanceRoleBadges } from './InstanceCard';
 import { RemoveManagerModal } from './RemoveManagerModal';
+import { MemberName } from './MemberName';
 
 /** Who holds manager roles in the acting organization, with the "+" to add one. */
 export function ManagersCard({ orgName }: { orgName: string }) {
@@ -71,12 +72,7 @@ export function ManagersCard({ orgName }: { orgName: string }) {
               {members.data.result.map((m) => (
                 <Table.Tr key={m.userId}>
                   <Table.Td>
-                    <Text size="sm" fw={500}>
-                      {m.displayName}
-                    </Text>
-                    <Text size="xs" c="dimmed">
-                      {m.preferredLoginName}
-                    </Text>
+                    <MemberName member={m} />
                   </Table.Td>
                   <Table.Td>
                     <Badge variant="outline" color={m.userType === 'TYPE_MACHINE' ? 'grape' : 'blue'}>
