@@ -15,7 +15,7 @@ export function LazyNotifications() {
   if (!wanted) return null;
   return (
     <Suspense fallback={null}>
-      <Notifications position="top-right" />
+      <Notifications position="bottom-right" />
     </Suspense>
   );
 }

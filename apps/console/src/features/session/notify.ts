@@ -1,10 +1,5 @@
-import { notifications } from '@mantine/notifications';
+import { notify } from '../../lib/notify';
 
 export function notifyPasswordChanged(): void {
-  notifications.show({
-    color: 'green',
-    title: 'Password changed',
-    message: 'Your other sessions have been signed out.',
-    position: 'bottom-right',
-  });
+  notify('green', 'Password changed', 'Your other sessions have been signed out.');
 }

@@ -10,7 +10,7 @@ import { usePageTitle } from '../../../lib/use-page-title';
 import { whoamiQuery } from '../../session/api';
 import { ConfirmDialog, type ConfirmRequest } from '../../service-users/components/ConfirmDialog';
 import { UserStateBadge } from '../../service-users/components/UserStateBadge';
-import { notify } from '../../service-users/notify';
+import { notify } from '../../../lib/notify';
 import { instanceMembersQuery, operatorsQuery, useOperatorAction, type OperatorAction } from '../api';
 import { NewOperatorDialog } from './NewOperatorDialog';
 

@@ -1,11 +1,11 @@
 import { Alert, Button, Group, Modal, Stack } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import { useState } from 'react';
 import { errorMessage } from '../../../lib/api';
 import { useAddMember } from '../api';
 import { roleName } from '../roles';
 import { RolePicker } from './RolePicker';
 import { UserPicker, type PickedUser } from './UserPicker';
+import { notify } from '../../../lib/notify';
 
 interface Props {
   opened: boolean;
@@ -34,7 +34,7 @@ function AddManagerForm({ onClose, memberIds }: Omit<Props, 'opened'>) {
       { userId: user.id, roles },
       {
         onSuccess: () => {
-          notifications.show({ color: 'green', title: 'Manager added', message: `${user.label}: ${roles.map(roleName).join(', ')}` });
+          notify('green', 'Manager added', `${user.label}: ${roles.map(roleName).join(', ')}`);
           onClose();
         },
       },

@@ -1,10 +1,10 @@
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import type { OrgMemberView } from '@tessera/contracts';
 import { useState } from 'react';
 import { errorMessage } from '../../../lib/api';
 import { useUpdateMember } from '../api';
 import { RolePicker } from './RolePicker';
+import { notify } from '../../../lib/notify';
 
 interface Props {
   opened: boolean;
@@ -32,7 +32,7 @@ function EditRolesForm({ member, onClose }: { member: OrgMemberView; onClose: ()
       { userId: member.userId, roles },
       {
         onSuccess: () => {
-          notifications.show({ color: 'green', title: 'Roles saved', message: `The roles of ${member.displayName} were changed.` });
+          notify('green', 'Roles saved', `The roles of ${member.displayName} were changed.`);
           onClose();
         },
       },

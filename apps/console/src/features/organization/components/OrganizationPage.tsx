@@ -1,6 +1,5 @@
 import { Button, Group, Stack, Title } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { notifications } from '@mantine/notifications';
 import { IconPencil, IconPlus } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate } from 'react-router';
@@ -14,6 +13,7 @@ import { InstanceCard } from './InstanceCard';
 import { ManagersCard } from './ManagersCard';
 import { OrgDetailsCard } from './OrgDetailsCard';
 import { OrgNameModal } from './OrgNameModal';
+import { notify } from '../../../lib/notify';
 
 export function OrganizationPage() {
   usePageTitle('Organization');
@@ -70,7 +70,7 @@ export function OrganizationPage() {
         onSubmit={async (name) => {
           await rename.mutateAsync(name);
           renameModal.close();
-          notifications.show({ color: 'green', title: 'Organization renamed', message: `It is now called ${name}.` });
+          notify('green', 'Organization renamed', `It is now called ${name}.`);
         }}
       />
       <OrgNameModal
@@ -83,7 +83,7 @@ export function OrganizationPage() {
         onSubmit={async (name) => {
           const created = await create.mutateAsync(name);
           createModal.close();
-          notifications.show({ color: 'green', title: 'Organization created', message: `The console now acts on ${name}.` });
+          notify('green', 'Organization created', `The console now acts on ${name}.`);
           switchTo(created.id);
           void navigate('/org');
         }}

@@ -1,9 +1,9 @@
 import { Alert, Button, Group, Modal, Stack, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
 import type { OrgMemberView } from '@tessera/contracts';
 import { errorMessage } from '../../../lib/api';
 import { useRemoveMember } from '../api';
 import { instanceRoleName, roleName } from '../roles';
+import { notify } from '../../../lib/notify';
 
 interface Props {
   opened: boolean;
@@ -43,7 +43,7 @@ function RemoveManager({
   const confirm = () =>
     remove.mutate(member.userId, {
       onSuccess: () => {
-        notifications.show({ color: 'green', title: 'Manager removed', message: `${member.displayName} is no longer a manager.` });
+        notify('green', 'Manager removed', `${member.displayName} is no longer a manager.`);
         onClose();
       },
     });

@@ -10,7 +10,7 @@ import { ConfirmDialog, type ConfirmRequest } from '../../service-users/componen
 import { CredentialCard } from '../../service-users/components/CredentialCard';
 import { DeleteButton } from '../../service-users/components/CredentialParts';
 import { KeyCreatedDialog } from '../../service-users/components/KeysCard';
-import { notify } from '../../service-users/notify';
+import { notify } from '../../../lib/notify';
 import { appsQuery, useAddApp, useAddAppKey, useRegenerateAppSecret, useRemoveApp, type NewAppKey } from '../api';
 import { AUTH_METHOD_LABELS } from '../format';
 import { IntrospectionUsage } from './IntrospectionUsage';

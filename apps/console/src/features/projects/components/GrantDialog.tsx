@@ -3,7 +3,7 @@ import type { UserGrantView } from '@tessera/contracts';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { errorMessage } from '../../../lib/api';
-import { notify } from '../../service-users/notify';
+import { notify } from '../../../lib/notify';
 import { projectRolesQuery, projectsQuery } from '../api';
 import { useAddGrant, useUpdateGrant } from '../grants-api';
 import { grantableProjects, keptRoleKeys } from '../grant-roles';

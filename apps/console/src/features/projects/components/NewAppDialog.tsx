@@ -4,7 +4,7 @@ import { API_AUTH_METHODS, orgNameSchema, type ApiAuthMethod } from '@tessera/co
 import { useState } from 'react';
 import { ApiRequestError, errorMessage } from '../../../lib/api';
 import type { useAddApp } from '../api';
-import { notify } from '../../service-users/notify';
+import { notify } from '../../../lib/notify';
 import { AUTH_METHOD_LABELS } from '../format';
 
 const DESCRIPTIONS: Record<ApiAuthMethod, string> = {

@@ -3,7 +3,7 @@ import { useForm } from '@mantine/form';
 import { roleKeySchema } from '@tessera/contracts';
 import { useState } from 'react';
 import { ApiRequestError, errorMessage } from '../../../lib/api';
-import { notify } from '../../service-users/notify';
+import { notify } from '../../../lib/notify';
 import { useAddRole } from '../api';
 
 /** ZITADEL's New Role: Key (what tokens carry), Display Name and Group (for people). */

@@ -8,7 +8,7 @@ import { errorMessage } from '../../../lib/api';
 import { OrgNameModal } from '../../organization/components/OrgNameModal';
 import { useOrgPermissions } from '../../organization/permissions';
 import { ConfirmDialog, type ConfirmRequest } from '../../service-users/components/ConfirmDialog';
-import { notify } from '../../service-users/notify';
+import { notify } from '../../../lib/notify';
 import { useRemoveProject, useRenameProject } from '../api';
 import { ProjectStateBadge } from './ProjectStateBadge';
 

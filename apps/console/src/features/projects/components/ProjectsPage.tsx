@@ -8,7 +8,7 @@ import { PageError, PageLoading } from '../../../components/PageState';
 import { usePageTitle } from '../../../lib/use-page-title';
 import { OrgNameModal } from '../../organization/components/OrgNameModal';
 import { useOrgPermissions } from '../../organization/permissions';
-import { notify } from '../../service-users/notify';
+import { notify } from '../../../lib/notify';
 import { projectsQuery, useCreateProject } from '../api';
 import { ProjectStateBadge } from './ProjectStateBadge';
 

@@ -6,7 +6,7 @@ import { useOrgPermissions } from '../../organization/permissions';
 import { ConfirmDialog, type ConfirmRequest } from '../../service-users/components/ConfirmDialog';
 import { CredentialCard } from '../../service-users/components/CredentialCard';
 import { DeleteButton } from '../../service-users/components/CredentialParts';
-import { notify } from '../../service-users/notify';
+import { notify } from '../../../lib/notify';
 import { projectRolesQuery, useRemoveRole } from '../api';
 import { NewRoleDialog } from './NewRoleDialog';
 

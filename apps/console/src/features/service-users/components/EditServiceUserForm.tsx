@@ -5,7 +5,7 @@ import { useUnsavedChangesGuard } from '../../../components/UnsavedChangesGuard'
 import { ApiRequestError, errorMessage } from '../../../lib/api';
 import { useUpdateServiceUser } from '../api';
 import { TOKEN_TYPE_OPTIONS } from '../format';
-import { notify } from '../notify';
+import { notify } from '../../../lib/notify';
 
 interface Values {
   name: string;

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { errorMessage } from '../../../lib/api';
 import { machineKeysQuery, useAddMachineKey, useRemoveCredential, type NewKey } from '../credentials-api';
 import { DateTime } from '../../../components/DateTime';
-import { notify } from '../notify';
+import { notify } from '../../../lib/notify';
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
 import { CredentialCard } from './CredentialCard';
 import { AddDialog, DeleteButton, Expires } from './CredentialParts';

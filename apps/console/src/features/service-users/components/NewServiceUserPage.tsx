@@ -7,7 +7,7 @@ import { ApiRequestError, errorMessage } from '../../../lib/api';
 import { usePageTitle } from '../../../lib/use-page-title';
 import { useCreateServiceUser } from '../api';
 import { TOKEN_TYPE_OPTIONS } from '../format';
-import { notify } from '../notify';
+import { notify } from '../../../lib/notify';
 
 interface Values {
   userName: string;

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { errorMessage } from '../../../lib/api';
 import { patsQuery, useAddPat, useRemoveCredential } from '../credentials-api';
 import { DateTime } from '../../../components/DateTime';
-import { notify } from '../notify';
+import { notify } from '../../../lib/notify';
 import { CopyField } from '../../../components/CopyField';
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
 import { CredentialCard } from './CredentialCard';

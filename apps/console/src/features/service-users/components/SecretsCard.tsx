@@ -7,7 +7,7 @@ import { errorMessage } from '../../../lib/api';
 import { isNeverExpiring, isValidSecret, secretsQuery, useRemoveCredential } from '../credentials-api';
 import { DateTime } from '../../../components/DateTime';
 import { formatDate, formatRelative } from '../../../lib/format-date';
-import { notify } from '../notify';
+import { notify } from '../../../lib/notify';
 import { ConfirmDialog, type ConfirmRequest } from './ConfirmDialog';
 import { CredentialCard } from './CredentialCard';
 

@@ -10,7 +10,7 @@ import { isValidSecret, secretsQuery } from '../credentials-api';
 import { ClientSecretDialog, type ShownSecret } from './ClientSecretDialog';
 import { ConfirmDialog, type ConfirmOption, type ConfirmRequest } from './ConfirmDialog';
 import { GenerateSecretDialog, type GenerateChoice } from './GenerateSecretDialog';
-import { notify } from '../notify';
+import { notify } from '../../../lib/notify';
 
 const DONE: Record<UserAction, string> = {
   deactivate: 'Service user deactivated',
