@@ -8,7 +8,7 @@ import type { Logger } from './logger.js';
 import { banner, dataLocation, listenProblem } from './start-messages.js';
 import { openStorage } from './storage/open.js';
 import { SqliteStorage } from './storage/sqlite/sqlite-storage.js';
-import { shareCommits } from './workers/link.js';
+import { shareCommits, shareUsageFlushes } from './workers/link.js';
 import type { WorkerMessage } from './workers/messages.js';
 
 /**
@@ -22,6 +22,7 @@ export async function serve(config: Config, logger: Logger): Promise<void> {
   if (worker && storage instanceof SqliteStorage) shareCommits(storage.version);
   const firstInstance = worker ? undefined : await prepareFirstInstance(storage, config);
   const ctx = await createContext(config, storage, logger);
+  if (worker) shareUsageFlushes(ctx.secretUsage);
   const app = createApp(ctx);
 
   // HTTP/1.1 and HTTP/2 (gRPC's cleartext prior knowledge) on the one port, as ZITADEL serves.

@@ -134,6 +134,16 @@ describe('two workers on one SQLite file (TESSERA_WORKERS=2)', () => {
     expect(refusedAfter).toBeLessThan(100);
   });
 
+  it('lists the uses of a client secret counted by both workers at once, not after their 5 s flush', async () => {
+    const { userId, clientId, clientSecret } = await serviceUser('counted-across');
+    const ids = Array.from({ length: 24 }, (_, i) => `use-${i}`);
+    expect(tally(await times(24, (i) => tokenOver(base, clientId, clientSecret, { 'x-request-id': ids[i]! })))).toEqual({ 200: 24 });
+    const listed = await ok<{ result: { usesLast24h: string }[] }>(await session.call(base, 'POST', `/users/${userId}/secrets/_search`, {}));
+    expect(listed.result.map((s) => s.usesLast24h)).toEqual(['24']);
+    await sleep(200);
+    expect(new Set(ids.map((id) => answeredBy(server).get(id))).size).toBe(2);
+  });
+
   it('starts a new worker for one killed with SIGKILL under load, and keeps every write it acknowledged', async () => {
     const [victim] = childrenOf(server.child.pid!);
     const acknowledged: string[] = [];

@@ -54,7 +54,7 @@ export const machineSecretViewSchema = z.strictObject({
   lastUsed: z
     .strictObject({ date: timestampSchema, address: z.string() })
     .optional()
-    .describe('The last successful authentication with it, as last flushed (at most a few seconds behind).'),
+    .describe("The last successful authentication with it: exact for the node that answers, other nodes' within 5 seconds."),
   usesLast24h: uint64String.describe('Successful authentications in the current hour and the 23 before it.'),
 });
 export type MachineSecretView = z.infer<typeof machineSecretViewSchema>;

@@ -42,7 +42,7 @@ export const secretEndpoints: Endpoint[] = [
     body: z.strictObject({}),
     response: listMachineSecretsResponseSchema,
     handler: async ({ ctx, orgId, params }) => {
-      await ctx.secretUsage.flush(); // this node's counts so far; other nodes' within their flush interval
+      await ctx.secretUsage.flushEverywhere();
       return listMachineSecrets(ctx.storage, orgId, params.userId!);
     },
   }),

@@ -7,6 +7,7 @@ import type { Logger } from '../logger.js';
 import { banner, dataLocation, listenProblem } from '../start-messages.js';
 import { openStorage } from '../storage/open.js';
 import { isMessage, type PrimaryMessage, type WorkerMessage } from './messages.js';
+import { UsageRounds } from './usage-rounds.js';
 
 /** A worker that dies sooner than this after it started is restarted after a pause, not at once. */
 const SHORT_LIFE_MS = 5_000;
@@ -56,14 +57,28 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
     );
   });
 
+  /**
+   * A worker can be gone while it still looks connected (killed outright, its channel not yet
+   * closed): the send then fails, which must not end the primary. Its exit restarts it.
+   */
+  const tell = (worker: Worker, message: PrimaryMessage) => {
+    if (worker.isConnected()) worker.send(message, undefined, undefined, () => undefined);
+  };
+  const usageRounds = new UsageRounds(tell);
+  cluster.on('fork', (worker) => worker.on('error', (err: Error) => logger.warn({ err, pid: worker.process.pid }, 'a worker could not be told')));
+
   cluster.on('message', (worker, message: unknown) => {
     if (!isMessage<WorkerMessage>(message)) return;
     if (message.tessera === 'committed') {
-      for (const other of startedAt.keys()) if (other !== worker && other.isConnected()) other.send(message);
+      for (const other of startedAt.keys()) if (other !== worker) tell(other, message);
+    } else if (message.tessera === 'flush-usage') {
+      usageRounds.start(worker, message.id, startedAt.keys());
+    } else if (message.tessera === 'usage-flushed') {
+      usageRounds.flushed(worker, message.id);
     } else if (message.tessera === 'listen-failed') {
       fail(listenProblem(config, { name: 'Error', code: message.code, message: message.message }, firstInstance.pending));
     } else if (message.tessera === 'metrics') {
-      const reply = (answer: Omit<PrimaryMessage, 'tessera' | 'id'>) => worker.send({ tessera: 'metrics', id: message.id, ...answer } satisfies PrimaryMessage);
+      const reply = (answer: { text?: string; error?: string }) => tell(worker, { tessera: 'metrics', id: message.id, ...answer });
       aggregator.clusterMetrics().then(
         (text) => reply({ text }),
         (err: unknown) => reply({ error: (err as Error).message }),
@@ -74,6 +89,7 @@ export async function runPrimary(config: Config, logger: Logger): Promise<void> 
   cluster.on('exit', (worker, code, signal) => {
     const born = startedAt.get(worker) ?? 0;
     startedAt.delete(worker);
+    usageRounds.gone(worker);
     if (stopping) {
       if (startedAt.size === 0) {
         logger.info('stopped');

@@ -21,8 +21,8 @@ interface Pending {
 
 /**
  * Successful authentications per client secret, counted in memory and written in batches: every
- * USAGE_FLUSH_MS, before a list of secrets is read, and when the app closes. A token request costs a
- * few map operations and never a write. Several nodes each add their own counts. Counts that could
+ * USAGE_FLUSH_MS, before a list of secrets is read (with the sibling workers' counts too), and when
+ * the app closes. A token request costs a few map operations and never a write. Several nodes each add their own counts. Counts that could
  * not be written (the database was down) are kept for the next flush; those of a node that is
  * killed outright are lost, at most one interval's worth.
  */
@@ -31,6 +31,8 @@ export class SecretUsage {
   #writing: Promise<void> = Promise.resolve();
   #prunedHour = -1;
   readonly #timer: NodeJS.Timeout;
+  /** Has the other processes counting for this database on this host (cluster workers) write theirs; see workers/link.ts. */
+  flushOthers?: () => Promise<void>;
 
   constructor(
     private readonly storage: Storage,
@@ -56,6 +58,11 @@ export class SecretUsage {
   flush(): Promise<void> {
     this.#writing = this.#writing.then(() => this.#write());
     return this.#writing;
+  }
+
+  /** Before counts are read: this process's, and those of its sibling workers when it has any; other nodes' follow within USAGE_FLUSH_MS. */
+  async flushEverywhere(): Promise<void> {
+    await Promise.all([this.flush(), this.flushOthers?.()]);
   }
 
   async close(): Promise<void> {
