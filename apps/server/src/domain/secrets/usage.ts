@@ -22,9 +22,9 @@ interface Pending {
 /**
  * Successful authentications per client secret, counted in memory and written in batches: every
  * USAGE_FLUSH_MS, before a list of secrets is read (with the sibling workers' counts too), and when
- * the app closes. A token request costs a few map operations and never a write. Several nodes each add their own counts. Counts that could
- * not be written (the database was down) are kept for the next flush; those of a node that is
- * killed outright are lost, at most one interval's worth.
+ * the app closes. A token request costs a few map operations and never a write. Several nodes each
+ * add their own counts. Counts that could not be written (the database was down) are kept for the
+ * next flush; those of a node that is killed outright are lost, at most one interval's worth.
  */
 export class SecretUsage {
   #pending = new Map<string, Pending>();
