@@ -1,4 +1,3 @@
-import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -6,6 +5,7 @@ import Database from 'better-sqlite3';
 import request from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hashClientSecret } from '../src/domain/secrets/hash.js';
+import { detachedKeyPair } from '../src/domain/tokens/key-material.js';
 import { backupDatabase } from '../src/storage/backup.js';
 import { KEY_PURPOSES } from '../src/storage/instance-keys.js';
 import { databaseBytes, holdsKey, masterKeyEnv } from './support/keys.js';
@@ -129,7 +129,7 @@ describe('the master key at start', () => {
     const before = liveKeys(t);
     // Key bytes an earlier delete left in free space anywhere in the file (here: pages another table
     // freed), as pruning a retired signing key did before there was a master key.
-    const pruned = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+    const pruned = detachedKeyPair('ES256').privateKey.export({ format: 'jwk' });
     t.db.exec('CREATE TABLE old_keys (jwk TEXT)');
     t.db.prepare('INSERT INTO old_keys VALUES (?)').run(JSON.stringify(pruned));
     t.db.exec('DROP TABLE old_keys');

@@ -46,9 +46,29 @@ function publicJwkOf(key: KeyObject, alg: SigningAlg): PublicJwk {
     : { kty: 'RSA', kid, alg, use: 'sig', n: jwk.n!, e: jwk.e! };
 }
 
+/**
+ * A new key pair whose key objects share nothing with the job that generated it. The keys Node 20's
+ * generateKeyPairSync returns share their lock with that job, and an EC key's JWK export holds the
+ * lock while it allocates: a garbage collection that frees the job meanwhile waits on the same
+ * lock, and the process hangs for ever (seen in CI; `node` alone hangs within seconds of exporting
+ * fresh EC keys in a loop). Generated as DER and read back, the keys have locks of their own.
+ */
+export function detachedKeyPair(alg: SigningAlg): { privateKey: KeyObject; publicKey: KeyObject } {
+  const publicKeyEncoding = { type: 'spki', format: 'der' } as const;
+  const privateKeyEncoding = { type: 'pkcs8', format: 'der' } as const;
+  const der =
+    alg === 'ES256'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding, privateKeyEncoding })
+      : generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding, privateKeyEncoding });
+  return {
+    privateKey: createPrivateKey({ key: der.privateKey, format: 'der', type: 'pkcs8' }),
+    publicKey: createPublicKey({ key: der.publicKey, format: 'der', type: 'spki' }),
+  };
+}
+
 /** A fresh key pair; synchronous, so the server can make its first key before it listens. */
 export function generateSigningKey(alg: SigningAlg, now: number): SigningKey {
-  const { privateKey, publicKey } = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const { privateKey, publicKey } = detachedKeyPair(alg);
   const publicJwk = publicJwkOf(publicKey, alg);
   return { kid: publicJwk.kid, alg, privateKey, publicKey, publicJwk, createdAt: now, retiredAt: null };
 }
