@@ -27,6 +27,17 @@ function inPieces(res: ServerResponse | Http2ServerResponse): void {
   setImmediate(() => out.end('second'));
 }
 
+/** The body of a GET over an HTTP/2 session. */
+function h2Get(session: http2.ClientHttp2Session, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = session.request({ ':path': path });
+    let text = '';
+    req.on('data', (c: Buffer) => (text += c.toString()));
+    req.on('end', () => resolve(text));
+    req.on('error', reject);
+  });
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Writes the pieces one by one with a pause between them; resolves with all the socket received once it closes. */
@@ -56,13 +67,7 @@ describe('one port for HTTP/1.1 and HTTP/2', () => {
 
   it('hands HTTP/2 with prior knowledge to the HTTP/2 listener, with the peer address kept', async () => {
     const session = http2.connect(`http://127.0.0.1:${port}`);
-    const body = await new Promise<string>((resolve, reject) => {
-      const req = session.request({ ':path': '/' });
-      let text = '';
-      req.on('data', (c: Buffer) => (text += c.toString()));
-      req.on('end', () => resolve(text));
-      req.on('error', reject);
-    });
+    const body = await h2Get(session, '/');
     session.close();
     expect(body).toBe('h2 127.0.0.1');
   });
@@ -107,13 +112,7 @@ describe('one port for HTTP/1.1 and HTTP/2', () => {
     const times: number[] = [];
     for (let i = 0; i < 15; i++) {
       const start = performance.now();
-      const body = await new Promise<string>((resolve, reject) => {
-        const req = session.request({ ':path': '/in-pieces' });
-        let text = '';
-        req.on('data', (c: Buffer) => (text += c.toString()));
-        req.on('end', () => resolve(text));
-        req.on('error', reject);
-      });
+      const body = await h2Get(session, '/in-pieces');
       expect(body).toBe('first second');
       times.push(performance.now() - start);
     }
