@@ -57,7 +57,7 @@ try {
     recorder.kill('SIGINT');
     await new Promise((resolve) => recorder.once('exit', resolve));
   }
-  const requests = m.req_s * Number(opts.duration);
+  const requests = m.ok + m.non2xx;
   const us = (ms) => ((ms * 1000) / requests).toFixed(1);
   console.log(`${opts.target}: ${m.req_s} req/s under the profiler, ${m.cpu_ms_per_req} ms CPU/req, non-2xx ${m.non2xx}`);
   console.log(`server CPU per request: user ${us(after.user - before.user)} us, system ${us(after.system - before.system)} us`);
