@@ -4,6 +4,7 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { frontDoor, type FrontDoor } from '../src/http/front-door.js';
+import { median } from './support/timing-stats.js';
 
 /** The front door alone, with listeners that say which protocol they were reached over. */
 let door: FrontDoor;
@@ -37,8 +38,6 @@ function h2Get(session: http2.ClientHttp2Session, path: string): Promise<string>
     req.on('error', reject);
   });
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Writes the pieces one by one with a pause between them; resolves with all the socket received once it closes. */
 function dribble(pieces: (string | Buffer)[]): Promise<{ text: string; ms: number }> {

@@ -5,6 +5,7 @@ import { hashClientSecret } from '../src/domain/secrets/hash.js';
 import { inMemoryRequest } from './support/in-memory-request.js';
 import { call } from './support/service-users.js';
 import { createTestApp, signIn, TEST_ENGINE, type TestApp } from './support/test-app.js';
+import { median, splitHalf, trimmedMean } from './support/timing-stats.js';
 import { basic, createClient, type Client } from './support/tokens.js';
 
 let t: TestApp;
@@ -123,21 +124,3 @@ describe('unknown client versus wrong secret at the token endpoint', () => {
     },
   );
 });
-
-/** How far apart the medians of the even and the odd samples of one kind are: the measurement's own noise. */
-function splitHalf(xs: number[]): number {
-  return Math.abs(median(xs.filter((_, i) => i % 2 === 0)) - median(xs.filter((_, i) => i % 2 === 1)));
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-/** Mean of the middle 60%: less sensitive than the median to ties, as robust to GC pauses. */
-function trimmedMean(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const cut = Math.floor(s.length * 0.2);
-  const mid = s.slice(cut, s.length - cut);
-  return mid.reduce((a, b) => a + b, 0) / mid.length;
-}
