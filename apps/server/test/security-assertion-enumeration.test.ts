@@ -1,15 +1,14 @@
 import { createPrivateKey, generateKeyPairSync, verify } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { inMemoryRequest } from './support/in-memory-request.js';
+import { timedTokenRequests } from './support/in-memory-request.js';
 import { call, createServiceUser } from './support/service-users.js';
 import { createTestApp, signIn, TEST_ENGINE, type TestApp } from './support/test-app.js';
-import { median, splitHalf } from './support/timing-stats.js';
+import { interleavedTimes, median, splitHalf } from './support/timing-stats.js';
 
 let t: TestApp;
 afterEach(() => t?.cleanup());
 
-const FORM = 'application/x-www-form-urlencoded';
 const GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
 describe('an unknown key id versus a forged signature in a JWT-profile assertion', () => {
@@ -37,13 +36,7 @@ describe('an unknown key id versus a forged signature in a JWT-profile assertion
         // Control: refused on its claims, before any key is read or signature verified.
         skipsVerify: await body(keyId, `${issuer.replace(/.$/, 'x')}`),
       };
-      let n = 0;
-      const send = async (b: Buffer) => {
-        const from = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n++ & 255}`;
-        const a = await inMemoryRequest(t.app, 'POST', '/oauth/v2/token', { 'content-type': FORM, 'x-forwarded-for': from }, b);
-        expect(a.status).toBe(400);
-        return a.micros;
-      };
+      const send = timedTokenRequests(t.app, 400);
       return { kinds, send, sign, keyId, forged };
     };
     let f = await fixture();
@@ -65,12 +58,7 @@ describe('an unknown key id versus a forged signature in a JWT-profile assertion
         f = await fixture();
       }
       const { kinds, send } = f;
-      const times = { unknown: [] as number[], forged: [] as number[], skipsVerify: [] as number[] };
-      const order = ['unknown', 'forged', 'skipsVerify'] as const;
-      for (let i = 0; i < 300; i++) for (const k of order) await send(kinds[k]);
-      for (let i = 0; i < 1500; i++) {
-        for (const k of i % 2 ? order : [...order].reverse()) times[k].push(await send(kinds[k]));
-      }
+      const times = await interleavedTimes(kinds, send, { warmup: 300, turns: 1500 });
       const gap = Math.abs(median(times.unknown) - median(times.forged));
       const control = median(times.unknown) - median(times.skipsVerify);
       // As in security-client-enumeration.test.ts: on PostgreSQL a round trip's jitter sets what can be resolved.

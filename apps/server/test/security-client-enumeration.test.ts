@@ -2,16 +2,15 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashClientSecret } from '../src/domain/secrets/hash.js';
-import { inMemoryRequest } from './support/in-memory-request.js';
+import { timedTokenRequests } from './support/in-memory-request.js';
 import { call } from './support/service-users.js';
 import { createTestApp, signIn, TEST_ENGINE, type TestApp } from './support/test-app.js';
-import { median, splitHalf, trimmedMean } from './support/timing-stats.js';
+import { interleavedTimes, median, splitHalf, trimmedMean } from './support/timing-stats.js';
 import { basic, createClient, type Client } from './support/tokens.js';
 
 let t: TestApp;
 afterEach(() => t?.cleanup());
 
-const FORM = 'application/x-www-form-urlencoded';
 const SCOPE = 'grant_type=client_credentials&scope=openid';
 
 /** What a client can see of an answer, less what differs on every response anyway. */
@@ -74,14 +73,7 @@ describe('unknown client versus wrong secret at the token endpoint', () => {
         // Control: without a secret nothing is looked up, so this kind skips the database read.
         skipsLookup: Buffer.from(`${SCOPE}&client_id=${client.clientId}`),
       };
-      let n = 0;
-      const send = async (body: Buffer) => {
-        // Each request from its own address, so the failure throttles never answer instead.
-        const from = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n++ & 255}`;
-        const a = await inMemoryRequest(t.app, 'POST', '/oauth/v2/token', { 'content-type': FORM, 'x-forwarded-for': from }, body);
-        expect(a.status).toBe(401);
-        return a.micros;
-      };
+      const send = timedTokenRequests(t.app, 401);
 
       // The yardstick, measured on this machine now: what skipping the HMAC would save.
       const key = randomBytes(32);
@@ -100,12 +92,7 @@ describe('unknown client versus wrong secret at the token endpoint', () => {
       // and a round of 15,000 requests there takes about 20 s on a loaded machine.
       let report = '';
       for (let round = 0; round < (TEST_ENGINE === 'pg' ? 5 : 3); round++) {
-        const times = { unknown: [] as number[], wrong: [] as number[], skipsLookup: [] as number[] };
-        const order = ['unknown', 'wrong', 'skipsLookup'] as const;
-        for (let i = 0; i < 1000; i++) for (const k of order) await send(kinds[k]);
-        for (let i = 0; i < 4000; i++) {
-          for (const k of i % 2 ? order : [...order].reverse()) times[k].push(await send(kinds[k]));
-        }
+        const times = await interleavedTimes(kinds, send, { warmup: 1000, turns: 4000 });
         const gap = Math.abs(median(times.unknown) - median(times.wrong));
         const trimmedGap = Math.abs(trimmedMean(times.unknown) - trimmedMean(times.wrong));
         const control = median(times.unknown) - median(times.skipsLookup);

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestListener } from 'node:http';
@@ -49,4 +50,19 @@ export function inMemoryRequest(app: RequestListener, method: string, url: strin
     req.emit('data', body);
     req.emit('end');
   });
+}
+
+/**
+ * A timer of token requests for the timing tests: each form body is posted from an address of its own
+ * (the app must trust X-Forwarded-For), so the failure throttles never answer in place of the code
+ * measured; each answer must have `status`. Resolves with the request's microseconds.
+ */
+export function timedTokenRequests(app: RequestListener, status: number): (body: Buffer) => Promise<number> {
+  let n = 0;
+  return async (body) => {
+    const from = `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n++ & 255}`;
+    const a = await inMemoryRequest(app, 'POST', '/oauth/v2/token', { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': from }, body);
+    expect(a.status).toBe(status);
+    return a.micros;
+  };
 }
