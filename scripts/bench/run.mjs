@@ -2,13 +2,16 @@
 // pnpm bench [--duration S] [--connections N] [--peer] [--against REF] [--log-level L]
 // pnpm bench --scale [N] [--engine pg] [--tokens N] [--duration S] [--connections N] [--log-level L]
 // pnpm bench --engine pg [--nodes N] [--duration S] [--connections N] [--log-level L]
-// pnpm bench --workers 1,2 [--duration S] [--connections N] [--log-level L]
+// pnpm bench --workers 1,2 [--rounds N] [--duration S] [--connections N] [--log-level L]
+// Any of them: [--generator wrk|autocannon]
 //
 // Measures Tessera's token endpoint and management API against a bare node:http baseline (and optionally
 // the oidc-provider peer) in ONE run, on loopback, bounded in time. On these noisy 2-core machines only
 // same-run ratios mean anything: absolute req/s move from run to run and machine to machine.
-// The load generator runs in a process of its own (lib/load-generator.mjs); Tessera runs at its default
-// log level (info), so the access log's cost is part of what is measured.
+// The load generator runs in a process of its own: wrk (lib/wrk.mjs) when it is on the PATH (Debian: apt-get
+// install wrk), else autocannon (lib/load-generator.mjs), which costs the shared cores several times more
+// CPU per request; --engine pg and --scale use autocannon, whose loads wrk cannot express. Tessera runs
+// at its default log level (info), so the access log's cost is part of what is measured.
 // --against REF also measures the opaque token load on Tessera built from commit REF (lib/against.mjs), e.g.
 // --against HEAD~1 to see what the last change cost.
 // --engine pg compares Tessera on SQLite, on PostgreSQL with one node and with N nodes (default 2) on
@@ -16,8 +19,9 @@
 // --scale N (100000 without N) inserts N service users through the server's own commands and measures
 // the token endpoint, search, database size and the console at that many users, on SQLite or with
 // --engine pg on PostgreSQL (lib/scale.mjs).
-// --workers 1,2 measures Tessera with each number of node:cluster workers (TESSERA_WORKERS) in one run
-// (lib/workers.mjs); every other load runs one process (TESSERA_WORKERS=1).
+// --workers 1,2 measures Tessera with each number of node:cluster workers (TESSERA_WORKERS) in one run, in
+// --rounds (3) rounds of fresh servers taking turns (lib/workers.mjs); every other load runs one process
+// (TESSERA_WORKERS=1).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,6 +35,7 @@ import { describeCeiling, printTable, printTargets, ratio, target } from './lib/
 import { Running, freePort, startBaseline } from './lib/processes.mjs';
 import { runScale } from './lib/scale.mjs';
 import { compareWorkers } from './lib/workers.mjs';
+import { wrkAvailable } from './lib/wrk.mjs';
 import { apiRequest, fetchToken, provisionClient, provisionRotatedClient, signIn, startTessera, tokenRequest } from './lib/tessera.mjs';
 
 // A bare --scale means 100,000 users: give parseArgs the number it would otherwise miss.
@@ -50,6 +55,8 @@ const { values: opts } = parseArgs({
     nodes: { type: 'string' },
     against: { type: 'string' },
     workers: { type: 'string' },
+    rounds: { type: 'string', default: '3' },
+    generator: { type: 'string' },
   },
 });
 const usage = (problem) => {
@@ -68,11 +75,19 @@ if (opts.workers !== undefined && (opts.scale || opts.peer || opts.against || op
   usage('--workers runs alone: leave out --scale, --peer, --against and --engine pg');
 const workerCounts = (opts.workers ?? '').split(',').filter(Boolean).map(Number);
 if (workerCounts.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) usage('--workers is a list of whole numbers from 1 to 16, e.g. 1,2');
+const rounds = Number(opts.rounds);
+if (!Number.isInteger(rounds) || rounds < 1 || rounds > 9) usage('--rounds is a whole number from 1 to 9');
 const nodes = Number(opts.nodes ?? 2);
 if (!Number.isInteger(nodes) || nodes < 1 || nodes > 8) usage('--nodes is a whole number from 1 to 8');
 const duration = Math.min(120, Math.max(1, Number(opts.duration)));
 const connections = Math.min(256, Math.max(1, Number(opts.connections)));
-const load = { connections, duration };
+// Several URLs or header sets per load (--engine pg) and fixed request counts (--scale) need autocannon.
+const wrkLoads = !scaleUsers && opts.engine !== 'pg';
+if (opts.generator !== undefined && !['wrk', 'autocannon'].includes(opts.generator)) usage('--generator is wrk or autocannon');
+if (opts.generator === 'wrk' && !wrkLoads) usage('--generator wrk goes with the throughput and workers runs: leave out --scale and --engine pg');
+if (opts.generator === 'wrk' && !wrkAvailable()) usage('--generator wrk: wrk is not on the PATH (Debian: apt-get install wrk)');
+const generator = opts.generator ?? (wrkLoads && wrkAvailable() ? 'wrk' : 'autocannon');
+const load = { connections, duration, generator };
 const tesseraEnv = { TESSERA_LOG_LEVEL: opts['log-level'] };
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-bench-'));
 const running = new Running();
@@ -85,7 +100,7 @@ process.on('SIGTERM', () => void cleanup().finally(() => process.exit(143)));
 async function main() {
   console.log(
     `Tessera benchmark: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), node ${process.version}, ` +
-      `${connections} connections, ${duration} s per load, Tessera log level ${opts['log-level']}`,
+      `${connections} connections, ${duration} s per load (${generator}), Tessera log level ${opts['log-level']}`,
   );
   console.log(
     `Load average before the run: ${os
@@ -120,20 +135,27 @@ async function engines() {
 }
 
 async function workers() {
-  const rows = await compareWorkers({ counts: workerCounts, tmp, load, env: tesseraEnv, running });
-  const first = (name) => rows.find((r) => r.name.startsWith(name) && r.workers === workerCounts[0]);
-  for (const r of rows) r.ratio = ratio(r.req_s, first(r.name.split(',')[0])?.req_s);
-  printTable(rows);
-  console.log(`x baseline here: req/s against the same load with ${workerCounts[0]} worker(s); rss: all the processes together.`);
-  const two = (name) => rows.find((r) => r.name.startsWith(name) && r.workers === 2);
-  if (workerCounts.includes(1) && two('token (opaque)')) {
-    const t = two('token (opaque)');
-    printTargets([target('opaque token endpoint, 2 workers / 1', t.ratio, '>=', 1.6)]);
-    console.log(`The load generator used ${t.generator_cpu_pct}% of a core during the 2-worker token load, of the machine's ${os.cpus().length * 100}%.`);
+  const rows = await compareWorkers({ counts: workerCounts, rounds, tmp, load, env: tesseraEnv, running });
+  const load0 = (r) => r.name.split(',')[0];
+  const same = (r, workers) => rows.find((x) => load0(x) === load0(r) && x.round === r.round && x.workers === workers);
+  for (const r of rows) r.ratio = ratio(r.req_s, same(r, workerCounts[0])?.req_s);
+  printTable([...rows].sort((a, b) => a.round - b.round || a.workers - b.workers).map((r) => ({ ...r, name: rounds > 1 ? `${r.name} (${r.round})` : r.name })));
+  console.log(`x baseline here: req/s against the same load with ${workerCounts[0]} worker(s) in the same round (n); rss: all the processes together.`);
+  const twos = rows.filter((r) => r.workers === 2);
+  for (const name of [...new Set(twos.map(load0))]) {
+    const each = twos.filter((r) => load0(r) === name);
+    console.log(`${name}, 2 workers / ${workerCounts[0]}: rounds ${each.map((r) => r.ratio).join(', ')}; median ${median(each.map((r) => r.ratio))}`);
+  }
+  const tokens = twos.filter((r) => load0(r) === 'token (opaque)');
+  if (workerCounts.includes(1) && tokens.length) {
+    printTargets([target(`opaque token endpoint, 2 workers / 1 (median of ${rounds} rounds)`, median(tokens.map((r) => r.ratio)), '>=', 1.6)]);
+    console.log(
+      `The load generator used ${median(tokens.map((r) => r.generator_cpu_pct))}% of a core during the 2-worker token loads (median), of the machine's ${os.cpus().length * 100}%.`,
+    );
   }
   const failed = rows.filter((r) => r.non2xx + r.errors > 0);
   if (failed.length) console.log(`\nWARNING: non-2xx or errors in: ${failed.map((r) => r.name).join(', ')}`);
-  console.log(JSON.stringify({ kind: 'workers', connections, duration, cores: os.cpus().length, rows }));
+  console.log(JSON.stringify({ kind: 'workers', connections, duration, rounds, cores: os.cpus().length, rows }));
 }
 
 async function throughput() {
@@ -229,7 +251,7 @@ async function throughput() {
   await running.stop(again);
 
   printTable(rows);
-  describeCeiling(baseToken);
+  describeCeiling(baseToken, generator);
   console.log(`Drift: the baseline token load gave ${baseToken.req_s} req/s first and ${baseAgain.req_s} req/s last.`);
   const vsPeer = ratio(tOpaque.req_s, peerToken?.req_s);
   printTargets([

@@ -2,7 +2,8 @@
 // event loop, and its CPU time is read from /proc like the server's. Driven over IPC so that no
 // credential (the Basic header, a token) ever appears on a command line.
 //
-//   parent -> {cmd:'run', opts}   child -> {result}   (opts are autocannon's, bounded by duration or amount)
+//   parent -> {cmd:'run', opts}   child -> {result}   (opts are autocannon's, bounded by duration or amount;
+//   result.cpuMs is the CPU this process used during the run)
 //
 // opts.headersByConnection (a list of header sets): connection i sends set i % n, so that the load
 // can come from several clients at once (autocannon's setupClient runs once per connection, in order).
@@ -30,7 +31,9 @@ process.on('message', async (msg) => {
   if (msg?.cmd === 'exit') return process.disconnect();
   if (msg?.cmd !== 'run') return;
   try {
+    const cpu = process.cpuUsage();
     const r = await run(msg.opts);
+    const used = process.cpuUsage(cpu);
     process.send({
       result: {
         total: r.requests.total,
@@ -42,6 +45,7 @@ process.on('message', async (msg) => {
         non2xx: r.non2xx,
         errors: r.errors + r.timeouts,
         statuses: otherStatuses(r.statusCodeStats),
+        cpuMs: (used.user + used.system) / 1000,
       },
     });
   } catch (err) {

@@ -1,8 +1,10 @@
-// One measured load: autocannon on loopback in a child process, bounded in time, with the CPU time
-// of the server and of the load generator, and the server's RSS after the run.
+// One measured load on loopback, bounded in time, with the CPU time of the server and of the load
+// generator, and the server's RSS after the run. The generator is autocannon in a child process, or wrk
+// (lib/wrk.mjs) when the run asks for it.
 import { fork } from 'node:child_process';
 import path from 'node:path';
 import { cpuMs, machineCpuMs, peakRssMb, rssMb } from './processes.mjs';
+import { runWrk } from './wrk.mjs';
 
 const GENERATOR = path.join(import.meta.dirname, 'load-generator.mjs');
 
@@ -51,10 +53,14 @@ const round = (x, digits = 3) => (x == null ? null : Math.round(x * 10 ** digits
  * a list, over which the generator deals its connections round-robin (connection i goes to url[i % n]).
  * Several servers (`pids`): their CPU is summed, their RSS is the largest, and `node_cpu_pct` has each
  * one's share. `dbCpuMs`, when given, reads the database's cumulative CPU ms (all its processes); the
- * result then has its ms per request and share of a core, and "other" leaves it out.
+ * result then has its ms per request and share of a core, and "other" leaves it out. `generator` is
+ * 'autocannon' or 'wrk' (one URL and one header set only).
  */
-export async function measure({ pid, pids = [pid], dbCpuMs, request, connections, duration, warmup = 2 }) {
-  const gen = await startGenerator();
+export async function measure({ pid, pids = [pid], dbCpuMs, request, connections, duration, warmup = 2, generator = 'autocannon' }) {
+  if (generator === 'wrk' && (typeof request.url !== 'string' || request.headersByConnection)) {
+    throw new Error('wrk runs loads of one URL and one header set: use autocannon for this one');
+  }
+  const gen = generator === 'wrk' ? { run: runWrk, stop: async () => {} } : await startGenerator();
   const serversMs = () => pids.map(cpuMs);
   const sum = (xs) => xs.reduce((a, b) => a + b, 0);
   try {
@@ -62,12 +68,10 @@ export async function measure({ pid, pids = [pid], dbCpuMs, request, connections
     const t0 = performance.now();
     const cpu0 = serversMs();
     const db0 = dbCpuMs?.() ?? 0;
-    const gen0 = cpuMs(gen.pid);
     const all0 = machineCpuMs();
     const r = await gen.run({ ...request, connections, duration });
     const cpu1 = serversMs();
     const db1 = dbCpuMs?.() ?? 0;
-    const gen1 = cpuMs(gen.pid);
     const all1 = machineCpuMs();
     const wallMs = performance.now() - t0;
     const srv = sum(cpu1) - sum(cpu0);
@@ -85,11 +89,11 @@ export async function measure({ pid, pids = [pid], dbCpuMs, request, connections
       server_cpu_pct: pct(srv),
       ...(pids.length > 1 ? { node_cpu_pct: cpu1.map((c, i) => pct(c - cpu0[i])) } : {}),
       ...(dbCpuMs ? { db_cpu_ms_per_req: r.total ? round(db / r.total) : null, db_cpu_pct: pct(db) } : {}),
-      generator_cpu_ms_per_req: r.total ? round((gen1 - gen0) / r.total) : null,
-      generator_cpu_pct: pct(gen1 - gen0),
+      generator_cpu_ms_per_req: r.total ? round(r.cpuMs / r.total) : null,
+      generator_cpu_pct: pct(r.cpuMs),
       // Everything else the machine did meanwhile (the orchestrator, the kernel's own threads, other
       // people's jobs): when this is large, the run was disturbed.
-      other_cpu_pct: Math.max(0, pct(all1 - all0 - srv - db - (gen1 - gen0))),
+      other_cpu_pct: Math.max(0, pct(all1 - all0 - srv - db - r.cpuMs)),
       rss_mb: Math.max(...pids.map(rssMb)),
       peak_rss_mb: Math.max(...pids.map(peakRssMb)),
     };

@@ -37,10 +37,12 @@ export function bottleneck(m) {
   return 'neither alone: the two cores were shared with other work';
 }
 
-export function describeCeiling(baseline) {
+const GENERATORS = { wrk: 'wrk, one thread in C', autocannon: 'autocannon, one Node process' };
+
+export function describeCeiling(baseline, generator) {
   console.log(
     `\nThe ceiling: the bare node:http server answered ${baseline.req_s} req/s at ${baseline.server_cpu_pct}% of a core while the load\n` +
-      `generator (autocannon, one Node process) ran at ${baseline.generator_cpu_pct}% of a core; bounded by ${bottleneck(baseline)}.\n` +
+      `generator (${GENERATORS[generator]}) ran at ${baseline.generator_cpu_pct}% of a core; bounded by ${bottleneck(baseline)}.\n` +
       'So "x baseline" is the share of what this machine can push through one loopback HTTP client and one Node\n' +
       'server on its 2 cores, not of what node:http alone could serve; srv ms/req compares the servers directly.',
   );
