@@ -5,9 +5,10 @@
 // pnpm bench --workers 1,2 [--rounds N] [--duration S] [--connections N] [--log-level L]
 // Any of them: [--generator wrk|autocannon]
 //
-// Measures Tessera's token endpoint and management API against a bare node:http baseline (and optionally
-// the oidc-provider peer) in ONE run, on loopback, bounded in time. On these noisy 2-core machines only
-// same-run ratios mean anything: absolute req/s move from run to run and machine to machine.
+// Measures Tessera's token endpoint and management API against a bare node:http baseline, a floor server
+// doing only the work a token needs (floor-server.mjs), and optionally the oidc-provider peer, in ONE run,
+// on loopback, bounded in time. On these noisy 2-core machines only same-run ratios mean anything: absolute
+// req/s move from run to run and machine to machine.
 // The load generator runs in a process of its own: wrk (lib/wrk.mjs) when it is on the PATH (Debian: apt-get
 // install wrk), else autocannon (lib/load-generator.mjs), which costs the shared cores several times more
 // CPU per request; --engine pg and --scale use autocannon, whose loads wrk cannot express. Tessera runs
@@ -32,7 +33,7 @@ import { measure } from './lib/load.mjs';
 import { buildAgainst } from './lib/against.mjs';
 import { startPeer } from './lib/peer.mjs';
 import { describeCeiling, printTable, printTargets, ratio, target } from './lib/report.mjs';
-import { Running, freePort, startBaseline } from './lib/processes.mjs';
+import { Running, freePort, startBaseline, startFloor } from './lib/processes.mjs';
 import { runScale } from './lib/scale.mjs';
 import { compareWorkers } from './lib/workers.mjs';
 import { wrkAvailable } from './lib/wrk.mjs';
@@ -173,6 +174,18 @@ async function throughput() {
   row('baseline node:http resource', baseApi, baseApi);
   await running.stop(baseline);
 
+  // The floor: the same loads on a server doing only the work (floor-server.mjs), so that what Tessera adds to it shows.
+  const fport = await freePort();
+  const floor = running.add(await startFloor(fport));
+  const fbase = `http://127.0.0.1:${fport}`;
+  const floorToken = await measure({ pid: floor.pid, request: tokenRequest(fbase, fake), ...load });
+  const floorJwt = await measure({ pid: floor.pid, request: { ...tokenRequest(fbase, fake), url: `${fbase}/oauth/v2/token?jwt` }, ...load });
+  const floorApi = await measure({ pid: floor.pid, request: apiRequest(fbase, floor.token), ...load });
+  row('floor token (opaque)', floorToken, baseToken);
+  row('floor token (JWT)', floorJwt, baseToken);
+  row('floor resource (opaque token)', floorApi, baseApi);
+  await running.stop(floor);
+
   const tessera = await startTessera(tmp, { extraEnv: tesseraEnv });
   running.add(tessera);
   const call = await signIn(tessera.base, tessera.password);
@@ -253,6 +266,11 @@ async function throughput() {
   printTable(rows);
   describeCeiling(baseToken, generator);
   console.log(`Drift: the baseline token load gave ${baseToken.req_s} req/s first and ${baseAgain.req_s} req/s last.`);
+  const overFloor = (name, t, f) => `${name} ${t.cpu_ms_per_req} against ${f.cpu_ms_per_req} ms (${ratio(t.cpu_ms_per_req, f.cpu_ms_per_req)}x)`;
+  console.log(
+    `Server CPU per request, Tessera against the floor (the work alone, floor-server.mjs): ${overFloor('opaque token', tOpaque, floorToken)}, ` +
+      `${overFloor('JWT token', tJwt, floorJwt)}, ${overFloor('orgs/me', aOpaque, floorApi)}.`,
+  );
   const vsPeer = ratio(tOpaque.req_s, peerToken?.req_s);
   printTargets([
     target('opaque token endpoint / baseline', ratio(tOpaque.req_s, baseToken.req_s), '>=', 0.6),

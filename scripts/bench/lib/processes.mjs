@@ -96,6 +96,17 @@ export function startBaseline(port) {
   });
 }
 
+/**
+ * The floor: floor-server.mjs, node:http doing only the work a token needs (one read, the hashes, a seal or a
+ * signature). `token` is a sealed token for its resource load.
+ */
+export async function startFloor(port) {
+  const server = await startServer('floor', process.execPath, [path.join(import.meta.dirname, '../floor-server.mjs')], {
+    env: { PORT: String(port) },
+  });
+  return { ...server, token: /^FLOOR_TOKEN (\S+)$/m.exec(server.output())[1] };
+}
+
 /** What is running (servers from startServer, or anything with a stop()), stopped newest first. */
 export class Running {
   #list = [];
