@@ -1,5 +1,5 @@
 // The load generator, in a process of its own: the orchestrator does not compete with it for the
-// event loop, and its CPU time is read from /proc like the server's. Driven over IPC so that no
+// event loop, and the CPU time it reports is its own. Driven over IPC so that no
 // credential (the Basic header, a token) ever appears on a command line.
 //
 //   parent -> {cmd:'run', opts}   child -> {result}   (opts are autocannon's, bounded by duration or amount;
