@@ -121,7 +121,14 @@ function resource(req, res) {
 const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
-  req.on('end', () => (req.method === 'POST' ? token(req, res, Buffer.concat(chunks).toString('utf8')) : resource(req, res)));
+  req.on('end', () => {
+    try {
+      if (req.method === 'POST') token(req, res, Buffer.concat(chunks).toString('utf8'));
+      else resource(req, res);
+    } catch {
+      answer(res, 400, { error: 'invalid_request' }); // a malformed escape in the credentials
+    }
+  });
 });
 server.keepAliveTimeout = 65_000;
 server.listen(Number(process.env.PORT), '127.0.0.1', () => {
