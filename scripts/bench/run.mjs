@@ -10,9 +10,9 @@
 // on loopback, bounded in time. On these noisy 2-core machines only same-run ratios mean anything: absolute
 // req/s move from run to run and machine to machine.
 // The load generator runs in a process of its own: wrk (lib/wrk.mjs) when it is on the PATH (Debian: apt-get
-// install wrk), else autocannon (lib/load-generator.mjs), which costs the shared cores several times more
-// CPU per request; --engine pg and --scale use autocannon, whose loads wrk cannot express. Tessera runs
-// at its default log level (info), so the access log's cost is part of what is measured.
+// install wrk), else autocannon (lib/load-generator.mjs), which takes about twice wrk's CPU per request from
+// the shared cores; --engine pg and --scale use autocannon, whose loads wrk cannot express. Tessera runs at
+// its default log level (info), so the access log's cost is part of what is measured.
 // --against REF also measures the opaque token load on Tessera built from commit REF (lib/against.mjs), e.g.
 // --against HEAD~1 to see what the last change cost.
 // --engine pg compares Tessera on SQLite, on PostgreSQL with one node and with N nodes (default 2) on
