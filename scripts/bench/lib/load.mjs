@@ -25,7 +25,6 @@ export async function startGenerator() {
     });
   await next(); // {ready}
   return {
-    pid: child.pid,
     async run(opts) {
       child.send({ cmd: 'run', opts });
       const m = await next();

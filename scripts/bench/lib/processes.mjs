@@ -16,16 +16,28 @@ export function freePort() {
 
 const CLK_TCK = 100; // Linux USER_HZ
 
+/** utime, stime, cutime and cstime of /proc/<pid>/stat, in ms (proc(5); the name before them skipped). */
+function statMs(pid) {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const ms = (i) => (Number(f[i]) * 1000) / CLK_TCK;
+  return { user: ms(11), system: ms(12), reapedChildren: ms(13) + ms(14) };
+}
+
 /** CPU time (ms, user + system) a process has used so far. */
 export function cpuMs(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+  const { user, system } = statMs(pid);
+  return user + system;
 }
 
 /** CPU time (ms) a process has spent in its own code (user) and in the kernel on its behalf (system). */
 export function cpuSplitMs(pid) {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return { user: (Number(fields[11]) * 1000) / CLK_TCK, system: (Number(fields[12]) * 1000) / CLK_TCK };
+  const { user, system } = statMs(pid);
+  return { user, system };
+}
+
+/** CPU time (ms) of this process's children that have ended and been waited for. */
+export function reapedChildrenCpuMs() {
+  return statMs('self').reapedChildren;
 }
 
 /** CPU time (ms) all cores of the machine have spent busy so far, whoever used it. */

@@ -6,19 +6,13 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { reapedChildrenCpuMs } from './processes.mjs';
 
-const CLK_TCK = 100; // Linux USER_HZ
 const MARK = 'WRK-RESULT ';
 
 /** Whether wrk is on the PATH. */
 export function wrkAvailable() {
   return !spawnSync('wrk', ['--version']).error;
-}
-
-/** CPU ms of this process's children that have ended and been waited for (proc(5) cutime + cstime). */
-function reapedChildrenMs() {
-  const f = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
-  return ((Number(f[13]) + Number(f[14])) * 1000) / CLK_TCK;
 }
 
 /** A Lua string literal; the request is printable ASCII (a Basic header, a token, a form body). */
@@ -53,7 +47,7 @@ export async function runWrk({ url, method, headers, body, connections, duration
   try {
     const file = path.join(dir, 'request.lua');
     fs.writeFileSync(file, script({ method, headers, body }), { mode: 0o600 });
-    const before = reapedChildrenMs();
+    const before = reapedChildrenCpuMs();
     const child = spawn('wrk', ['-t1', `-c${connections}`, `-d${duration}s`, '--timeout', '10s', '-s', file, url], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
@@ -76,7 +70,7 @@ export async function runWrk({ url, method, headers, body, connections, duration
       non2xx: r.non2xx,
       errors: r.errors,
       statuses: {},
-      cpuMs: reapedChildrenMs() - before,
+      cpuMs: reapedChildrenCpuMs() - before,
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
